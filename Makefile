@@ -1,0 +1,62 @@
+# factcheck: the two commands are `make run` and `make test`; everything else serves them.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+# The first Python >= 3.12 on the machine: PATH first, then pyenv's installs.
+FIND_PYTHON := for p in python3.13 python3.12 python3 $$HOME/.pyenv/versions/3.13*/bin/python $$HOME/.pyenv/versions/3.12*/bin/python; do \
+	  c=$$(command -v $$p 2>/dev/null) || continue; \
+	  $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$c; break; }; \
+	done
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/factcheck
+PYTEST_ARGS ?=
+
+.PHONY: help setup run seed test test-postgres lint format lock clean browser-deps
+
+help:
+	@echo "make run            set up, migrate, load the seed chain and serve on http://127.0.0.1:8000/"
+	@echo "make test           set up and run the test suite on SQLite"
+	@echo "make test-postgres  the same suite on PostgreSQL (DATABASE_URL=$(POSTGRES_URL))"
+	@echo "make lint           ruff check and format check"
+	@echo "make lock           re-pin requirements.lock from pyproject.toml"
+
+setup: $(STAMP)
+
+$(STAMP): requirements.lock
+	@py=$$($(FIND_PYTHON)); \
+	if [ -z "$$py" ]; then echo "factcheck needs Python >= 3.12 (python3.12, python3.13 or pyenv)"; exit 1; fi; \
+	if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$py"; $$py -m venv $(VENV); fi
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	@touch $(STAMP)
+
+run: setup
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py seed
+	$(PY) manage.py demo_accounts
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+seed: setup
+	$(PY) manage.py seed
+
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres: setup
+	DATABASE_URL=$${DATABASE_URL:-$(POSTGRES_URL)} $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# Needs uv (pip install uv); pins runtime and dev dependencies with hashes.
+lock:
+	uv pip compile pyproject.toml --group dev --python-version 3.12 --generate-hashes -o requirements.lock
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,198 @@
+"""The Django admin: usable by an editor on day one, with the chain inline on the claim."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+
+from .models import (
+    Actor,
+    Carriage,
+    Claim,
+    Correction,
+    Outlet,
+    Report,
+    Response,
+    Snapshot,
+    Tag,
+    Verdict,
+    VerdictState,
+)
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Outlet)
+class OutletAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "country", "language", "homepage"]
+    list_filter = ["kind", "country", "language"]
+    search_fields = ["name", "homepage"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["actor"]
+
+
+@admin.register(Actor)
+class ActorAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "role", "parent"]
+    list_filter = ["kind"]
+    search_fields = ["name", "role"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+
+
+class SnapshotInline(admin.TabularInline):
+    model = Snapshot
+    extra = 0
+    fields = ["url", "fetched_at", "status_code", "content_type", "sha256"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["title", "outlet", "published_at", "language"]
+    list_filter = ["outlet", "language", "tags"]
+    list_select_related = ["outlet"]
+    search_fields = ["title", "url", "canonical_url", "byline"]
+    date_hierarchy = "published_at"
+    autocomplete_fields = ["outlet", "tags"]
+    inlines = [SnapshotInline]
+
+
+class CarriageInline(admin.StackedInline):
+    model = Carriage
+    fk_name = "claim"
+    extra = 0
+    fields = ["report", "role", "wording", "cites", "withdrawn_at", "withdrawn_reason"]
+    autocomplete_fields = ["report"]
+
+
+class ResponseInline(admin.StackedInline):
+    model = Response
+    extra = 0
+    fields = [
+        "responder",
+        "stance",
+        "attribution",
+        "speaker_name",
+        "quote",
+        "report",
+        "responded_at",
+        "withdrawn_at",
+        "withdrawn_reason",
+    ]
+    autocomplete_fields = ["responder", "report"]
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin):
+    list_display = ["text", "claimant", "first_seen_at", "position"]
+    list_filter = ["language", "tags", "responses__stance"]
+    list_select_related = ["claimant"]
+    search_fields = ["text", "slug", "responses__quote", "carriages__report__title"]
+    date_hierarchy = "first_seen_at"
+    prepopulated_fields = {"slug": ["text"]}
+    autocomplete_fields = ["claimant", "subjects", "tags"]
+    inlines = [CarriageInline, ResponseInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_official_position()
+
+    @admin.display(description="Official position", ordering="official_position")
+    def position(self, claim: Claim) -> str:
+        return claim.official_position_display.label
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Carriage)
+class CarriageAdmin(admin.ModelAdmin):
+    list_display = ["claim", "report", "role"]
+    list_filter = ["role"]
+    list_select_related = ["claim", "report__outlet"]
+    search_fields = ["claim__text", "report__title", "wording"]
+    autocomplete_fields = ["claim", "report", "cites"]
+
+
+@admin.register(Response)
+class ResponseAdmin(admin.ModelAdmin):
+    list_display = ["responder", "stance", "attribution", "claim", "responded_at"]
+    list_filter = ["stance", "attribution"]
+    list_select_related = ["responder", "claim"]
+    search_fields = ["quote", "claim__text", "responder__name", "speaker_name"]
+    date_hierarchy = "responded_at"
+    autocomplete_fields = ["claim", "responder", "report"]
+
+
+class CorrectionInline(admin.TabularInline):
+    model = Correction
+    extra = 0
+    fields = ["text", "published_at", "created_by"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Verdict)
+class VerdictAdmin(admin.ModelAdmin):
+    """Workflow fields are read-only here: state changes go through the model's actions,
+    which enforce the two-person rule."""
+
+    list_display = ["claim", "rating", "state", "author", "reviewer", "published_at"]
+    list_filter = ["state", "rating"]
+    list_select_related = ["claim", "author", "reviewer"]
+    search_fields = ["claim__text", "summary", "rationale"]
+    autocomplete_fields = ["claim"]
+    readonly_fields = [
+        "state",
+        "author",
+        "reviewer",
+        "review_note",
+        "submitted_at",
+        "published_at",
+        "withdrawn_at",
+        "withdrawn_reason",
+    ]
+    inlines = [CorrectionInline]
+    actions = ["submit_for_review", "publish"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Published and withdrawn verdicts change only through corrections and withdrawal.
+        if obj is not None and obj.state in {VerdictState.PUBLISHED, VerdictState.WITHDRAWN}:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def _run(self, request, queryset, action: str, done: str) -> None:
+        for verdict in queryset:
+            try:
+                getattr(verdict, action)(by=request.user)
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{verdict.claim}: {' '.join(error.messages)}", messages.ERROR
+                )
+            else:
+                self.message_user(request, f"{verdict.claim}: {done}.", messages.SUCCESS)
+
+    @admin.action(description="Submit selected verdicts for review")
+    def submit_for_review(self, request, queryset):
+        self._run(request, queryset, "submit", "submitted for review")
+
+    @admin.action(description="Publish selected verdicts (reviewers only)", permissions=["review"])
+    def publish(self, request, queryset):
+        self._run(request, queryset, "publish", "published")
+
+    def has_review_permission(self, request) -> bool:
+        return request.user.has_perm("claims.review_verdict")

@@ -1,0 +1,35 @@
+"""
+The newsroom's vocabulary as models (see DESIGN.md).
+
+Outlets publish Reports; a Claim is carried by Reports (Carriage); Actors respond to it
+(Response); editors rate it (Verdict) and correct published verdicts (Correction).
+"""
+
+from .claims import Carriage, CarriageRole, Claim, ClaimQuerySet, OfficialPosition
+from .responses import Attribution, Response, ResponseQuerySet, Stance
+from .sources import Actor, ActorKind, Outlet, OutletKind, Report, Snapshot, Tag
+from .verdicts import Correction, Rating, Verdict, VerdictQuerySet, VerdictState
+
+__all__ = [
+    "Actor",
+    "ActorKind",
+    "Attribution",
+    "Carriage",
+    "CarriageRole",
+    "Claim",
+    "ClaimQuerySet",
+    "Correction",
+    "OfficialPosition",
+    "Outlet",
+    "OutletKind",
+    "Rating",
+    "Report",
+    "Response",
+    "ResponseQuerySet",
+    "Snapshot",
+    "Stance",
+    "Tag",
+    "Verdict",
+    "VerdictQuerySet",
+    "VerdictState",
+]

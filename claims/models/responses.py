@@ -1,0 +1,112 @@
+"""Official reactions to a claim: who responded, how, and on whose authority."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Stance(models.TextChoices):
+    DENIES = "denies", "denies"
+    CONFIRMS = "confirms", "confirms"
+    PARTIALLY_CONFIRMS = "partially_confirms", "partially confirms"
+    CLARIFIES = "clarifies", "clarifies"
+    DECLINES_COMMENT = "declines_comment", "declines to comment"
+    RETRACTS = "retracts", "retracts"
+
+
+# Which stances count towards each official position. A retraction disowns the claim.
+DENYING_STANCES = frozenset({Stance.DENIES.value, Stance.RETRACTS.value})
+CONFIRMING_STANCES = frozenset({Stance.CONFIRMS.value, Stance.PARTIALLY_CONFIRMS.value})
+
+
+class Attribution(models.TextChoices):
+    """How a response is sourced, strongest first."""
+
+    NAMED_OFFICIAL = "named_official", "named official on record"
+    OFFICIAL_STATEMENT = "official_statement", "official statement"
+    SPOKESPERSON = "spokesperson", "spokesperson"
+    ANONYMOUS_SOURCE = "anonymous_source", "anonymous source inside the institution"
+    UNATTRIBUTED = "unattributed", "unattributed"
+
+    @property
+    def strength(self) -> int:
+        """5 for a named official on record down to 1 for an unattributed response."""
+        return len(Attribution.values) - Attribution.values.index(self.value)
+
+
+class ResponseQuerySet(models.QuerySet):
+    def current(self) -> "ResponseQuerySet":
+        """Responses not withdrawn from the desk."""
+        return self.filter(withdrawn_at__isnull=True)
+
+    def denials(self) -> "ResponseQuerySet":
+        return self.filter(stance=Stance.DENIES)
+
+    def newest(self) -> "ResponseQuerySet":
+        return self.order_by("-responded_at", "-pk")
+
+    def on_visible_claims(self) -> "ResponseQuerySet":
+        return self.current().filter(claim__withdrawn_at__isnull=True)
+
+
+class Response(models.Model):
+    """An official reaction, e.g. President's Office · denies · anonymous source · "It's fake"."""
+
+    claim = models.ForeignKey("Claim", on_delete=models.CASCADE, related_name="responses")
+    responder = models.ForeignKey("Actor", on_delete=models.PROTECT, related_name="responses")
+    stance = models.CharField(max_length=20, choices=Stance)
+    attribution = models.CharField(max_length=20, choices=Attribution)
+    speaker_name = models.CharField(
+        max_length=200, blank=True, help_text="The named person who spoke, if any."
+    )
+    quote = models.TextField(blank=True)
+    # Where the response was reported (the Interfax-Ukraine article, an official channel's post).
+    report = models.ForeignKey(
+        "Report", null=True, blank=True, on_delete=models.PROTECT, related_name="responses"
+    )
+    responded_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True)
+
+    objects = ResponseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["responded_at", "pk"]
+        indexes = [
+            models.Index(fields=["stance", "-responded_at"], name="response_stance_newest_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stance__in=Stance.values), name="response_stance_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(attribution__in=Attribution.values), name="response_attribution_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(attribution=Attribution.NAMED_OFFICIAL) | ~Q(speaker_name=""),
+                name="response_named_official_has_name",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | ~Q(withdrawn_reason=""),
+                name="response_withdrawal_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.responder.name} {self.get_stance_display()}: {self.claim}"
+
+    @property
+    def attribution_strength(self) -> int:
+        return Attribution(self.attribution).strength
+
+    @property
+    def headline(self) -> str:
+        """e.g. "President's Office denies: Umerov refused to return to Ukraine"."""
+        return f"{self.responder.name} {self.get_stance_display()}: {self.claim.text}"

@@ -1,0 +1,197 @@
+"""Who publishes and who speaks: tags, outlets, actors, reports and their archived snapshots."""
+
+import hashlib
+
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+
+def unique_slug(model: type[models.Model], text: str, *, max_length: int = 80) -> str:
+    """A slug from `text` that no row of `model` has yet (`-2`, `-3`… on clashes)."""
+    base = slugify(text, allow_unicode=False)[:max_length].strip("-") or "item"
+    slug, n = base, 1
+    while model._default_manager.filter(slug=slug).exists():
+        n += 1
+        suffix = f"-{n}"
+        slug = f"{base[: max_length - len(suffix)]}{suffix}"
+    return slug
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="tag_name_unique_ci"),
+            models.CheckConstraint(condition=~models.Q(name=""), name="tag_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("claims:tag_detail", args=[self.slug])
+
+
+class OutletKind(models.TextChoices):
+    NEWS_AGENCY = "news_agency", "News agency"
+    NEWSPAPER = "newspaper", "Newspaper"
+    ONLINE = "online", "Online outlet"
+    TV = "tv", "TV"
+    RADIO = "radio", "Radio"
+    TELEGRAM = "telegram", "Telegram channel"
+    SOCIAL = "social", "Social media account"
+    AGGREGATOR = "aggregator", "Aggregator"
+    OFFICIAL = "official", "Official channel"
+
+
+class Outlet(models.Model):
+    """Anything that publishes: an agency, a paper, a channel, a social account."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    kind = models.CharField(max_length=20, choices=OutletKind, default=OutletKind.ONLINE)
+    homepage = models.URLField(max_length=500, blank=True)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 code, e.g. UA.")
+    language = models.CharField(max_length=10, blank=True, help_text="Main language, e.g. uk.")
+    # Times printed without an offset on this outlet's pages are read in this zone.
+    time_zone = models.CharField(max_length=64, default="Europe/Kyiv")
+    # The organisation behind the outlet, when it is also a claimant or responder.
+    actor = models.ForeignKey(
+        "Actor", null=True, blank=True, on_delete=models.SET_NULL, related_name="outlets"
+    )
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="outlet_name_unique_ci"),
+            models.CheckConstraint(condition=~models.Q(name=""), name="outlet_name_not_empty"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=OutletKind.values), name="outlet_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("claims:outlet_detail", args=[self.slug])
+
+
+class ActorKind(models.TextChoices):
+    PERSON = "person", "Person"
+    ORGANISATION = "organisation", "Organisation"
+
+
+class Actor(models.Model):
+    """A person or organisation who makes statements or is talked about."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    kind = models.CharField(max_length=20, choices=ActorKind, default=ActorKind.PERSON)
+    role = models.CharField(max_length=200, blank=True, help_text="e.g. NSDC Secretary.")
+    # A person may belong to an organisation, an office to a government.
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    description = models.TextField(blank=True)
+    same_as = models.URLField(
+        max_length=500, blank=True, help_text="Homepage or Wikipedia page, for ClaimReview."
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(name=""), name="actor_name_not_empty"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=ActorKind.values), name="actor_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("pk")), name="actor_not_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.role})" if self.role else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("claims:actor_detail", args=[self.slug])
+
+
+class Report(models.Model):
+    """One published item of an outlet: an article, a post, a broadcast segment."""
+
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="reports")
+    url = models.URLField(max_length=1000, blank=True)
+    # The page's own canonical URL: re-imports of the same article find the report by it.
+    canonical_url = models.URLField(max_length=1000, null=True, blank=True, unique=True)
+    title = models.CharField(max_length=500)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    byline = models.CharField(max_length=300, blank=True)
+    language = models.CharField(max_length=10, blank=True)
+    body = models.TextField(blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="reports")
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(title=""), name="report_title_not_empty"),
+            models.CheckConstraint(
+                condition=~models.Q(canonical_url=""), name="report_canonical_url_null_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.outlet.name}: {self.title}"
+
+    @property
+    def link(self) -> str:
+        return self.canonical_url or self.url
+
+    def latest_snapshot(self) -> "Snapshot | None":
+        return self.snapshots.order_by("-fetched_at").first()
+
+
+class Snapshot(models.Model):
+    """The archived bytes of a report's page as fetched, kept as evidence."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="snapshots")
+    url = models.URLField(max_length=1000)
+    fetched_at = models.DateTimeField(default=timezone.now)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    content_type = models.CharField(max_length=200, blank=True)
+    sha256 = models.CharField(max_length=64)
+    content = models.BinaryField()
+
+    class Meta:
+        ordering = ["-fetched_at"]
+        get_latest_by = "fetched_at"
+        constraints = [
+            models.UniqueConstraint(fields=["report", "sha256"], name="snapshot_unique_per_report"),
+            models.CheckConstraint(
+                condition=models.Q(sha256__regex=r"^[0-9a-f]{64}$"), name="snapshot_sha256_hex"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.url} @ {self.fetched_at:%Y-%m-%d %H:%M} ({self.sha256[:12]})"
+
+    @classmethod
+    def of(cls, report: Report, *, url: str, content: bytes, **fields) -> "Snapshot":
+        """The snapshot of these bytes, created once per report."""
+        digest = hashlib.sha256(content).hexdigest()
+        snapshot, _ = cls.objects.get_or_create(
+            report=report, sha256=digest, defaults={"url": url, "content": content, **fields}
+        )
+        return snapshot

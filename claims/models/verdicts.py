@@ -1,0 +1,254 @@
+"""The editors' finding on a claim (Verdict), its two-person review, and public Corrections."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+
+@dataclass(frozen=True)
+class RatingInfo:
+    value: int  # ClaimReview ratingValue: 1 is the worst (false), BEST_RATING the best (true).
+    meaning: str
+
+
+class Rating(models.TextChoices):
+    """The truth rating scale, from true to false."""
+
+    TRUE = "true", "True"
+    MOSTLY_TRUE = "mostly_true", "Mostly true"
+    UNPROVEN = "unproven", "Unproven"
+    MISLEADING = "misleading", "Misleading"
+    MOSTLY_FALSE = "mostly_false", "Mostly false"
+    FALSE = "false", "False"
+
+    @property
+    def info(self) -> RatingInfo:
+        return RATING_INFO[self]
+
+    @property
+    def rating_value(self) -> int:
+        return self.info.value
+
+    @property
+    def meaning(self) -> str:
+        return self.info.meaning
+
+    def claim_review_rating(self) -> dict:
+        """The schema.org Rating for ClaimReview (worstRating is 1, never 0)."""
+        return {
+            "@type": "Rating",
+            "ratingValue": self.rating_value,
+            "bestRating": BEST_RATING,
+            "worstRating": WORST_RATING,
+            "alternateName": self.label,
+        }
+
+
+RATING_INFO = {
+    Rating.TRUE: RatingInfo(6, "Accurate, with nothing significant missing."),
+    Rating.MOSTLY_TRUE: RatingInfo(5, "Accurate, but needs context or a detail is wrong."),
+    Rating.UNPROVEN: RatingInfo(
+        4,
+        "The evidence available does not show it is true or false; an official denial alone "
+        "does not settle it.",
+    ),
+    Rating.MISLEADING: RatingInfo(3, "Contains some truth but leaves a false impression."),
+    Rating.MOSTLY_FALSE: RatingInfo(2, "Largely inaccurate, with an element of truth."),
+    Rating.FALSE: RatingInfo(1, "Not accurate: the evidence shows it did not happen or is wrong."),
+}
+BEST_RATING = max(info.value for info in RATING_INFO.values())
+WORST_RATING = min(info.value for info in RATING_INFO.values())
+
+
+class VerdictState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    PUBLISHED = "published", "Published"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class WorkflowError(ValidationError):
+    """A verdict action that its current state or the rules forbid."""
+
+
+class VerdictQuerySet(models.QuerySet):
+    def published(self) -> "VerdictQuerySet":
+        return self.filter(state=VerdictState.PUBLISHED)
+
+    def newest_published(self) -> "VerdictQuerySet":
+        return self.published().order_by("-published_at", "-pk")
+
+
+class Verdict(models.Model):
+    """The editors' finding on a claim. Public only once a second editor has approved it."""
+
+    claim = models.ForeignKey("Claim", on_delete=models.CASCADE, related_name="verdicts")
+    rating = models.CharField(max_length=20, choices=Rating, blank=True)
+    summary = models.CharField(max_length=500, blank=True)
+    rationale = models.TextField(blank=True)
+    state = models.CharField(max_length=20, choices=VerdictState, default=VerdictState.DRAFT)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verdicts_authored"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="verdicts_reviewed",
+    )
+    review_note = models.TextField(blank=True, help_text="The reviewer's note when returned.")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = VerdictQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        permissions = [("review_verdict", "Can approve, return and withdraw verdicts")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=VerdictState.values), name="verdict_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating="") | Q(rating__in=Rating.values), name="verdict_rating_valid"
+            ),
+            # Two-person rule: whoever approves a verdict did not write it.
+            models.CheckConstraint(
+                condition=~Q(reviewer=F("author")), name="verdict_reviewer_not_author"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=VerdictState.PUBLISHED)
+                | (Q(reviewer__isnull=False, published_at__isnull=False) & ~Q(rating="")),
+                name="verdict_published_is_reviewed_and_rated",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=VerdictState.WITHDRAWN) | ~Q(withdrawn_reason=""),
+                name="verdict_withdrawal_has_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["claim"],
+                condition=~Q(state=VerdictState.WITHDRAWN),
+                name="verdict_one_live_per_claim",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        rating = self.get_rating_display() or "unrated"
+        return f"{rating} ({self.get_state_display()}): {self.claim}"
+
+    @property
+    def rating_choice(self) -> Rating | None:
+        return Rating(self.rating) if self.rating else None
+
+    @property
+    def date_modified(self):
+        """When the latest correction was published, if any."""
+        latest = max((c.published_at for c in self.corrections.all()), default=None)
+        return latest
+
+    # Workflow actions. Each locks the row, checks the rules, then saves with a new version.
+
+    def submit(self, *, by) -> None:
+        """The author sends the draft to review."""
+        self._transition(
+            by=by,
+            allowed_from={VerdictState.DRAFT},
+            to=VerdictState.IN_REVIEW,
+            submitted_at=timezone.now(),
+            review_note="",
+        )
+
+    def publish(self, *, by) -> None:
+        """A second editor approves the verdict; only then is it public."""
+        if by.pk == self.author_id:
+            raise WorkflowError("The author of a verdict cannot approve it; ask another editor.")
+        if not self.rating:
+            raise WorkflowError("Choose a rating before publishing.")
+        if not self.claim.carriages.current().exists():
+            raise WorkflowError("Add at least one source carriage before publishing.")
+        self._transition(
+            by=by,
+            allowed_from={VerdictState.IN_REVIEW},
+            to=VerdictState.PUBLISHED,
+            reviewer=by,
+            published_at=timezone.now(),
+        )
+
+    def return_to_draft(self, *, by, note: str) -> None:
+        """The reviewer sends it back to the author with a note."""
+        if not note.strip():
+            raise WorkflowError("Say what needs to change when returning a verdict.")
+        if by.pk == self.author_id:
+            raise WorkflowError("The author cannot review their own verdict.")
+        self._transition(
+            by=by,
+            allowed_from={VerdictState.IN_REVIEW},
+            to=VerdictState.DRAFT,
+            review_note=note.strip(),
+        )
+
+    def withdraw(self, *, by, reason: str) -> None:
+        if not reason.strip():
+            raise WorkflowError("Give a reason for withdrawing the verdict.")
+        self._transition(
+            by=by,
+            allowed_from={VerdictState.PUBLISHED, VerdictState.DRAFT, VerdictState.IN_REVIEW},
+            to=VerdictState.WITHDRAWN,
+            withdrawn_at=timezone.now(),
+            withdrawn_reason=reason.strip(),
+        )
+
+    def correct(self, *, by, text: str) -> "Correction":
+        if self.state != VerdictState.PUBLISHED:
+            raise WorkflowError("Only a published verdict can be corrected.")
+        if not text.strip():
+            raise WorkflowError("A correction needs its text.")
+        with transaction.atomic():
+            correction = self.corrections.create(text=text.strip(), created_by=by)
+            Verdict.objects.filter(pk=self.pk).update(version=F("version") + 1)
+            self.version += 1
+        return correction
+
+    def _transition(self, *, by, allowed_from: set[str], to: str, **fields) -> None:
+        with transaction.atomic():
+            locked = Verdict.objects.select_for_update().get(pk=self.pk)
+            if locked.state not in allowed_from:
+                raise WorkflowError(
+                    f"A verdict that is {locked.get_state_display().lower()} cannot become "
+                    f"{VerdictState(to).label.lower()}."
+                )
+            fields["state"] = to
+            for name, value in fields.items():
+                setattr(self, name, value)
+            self.version = locked.version + 1
+            self.save(update_fields=[*fields, "version", "updated_at"])
+
+
+class Correction(models.Model):
+    """A public, dated note on a published verdict."""
+
+    verdict = models.ForeignKey(Verdict, on_delete=models.CASCADE, related_name="corrections")
+    text = models.TextField()
+    published_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["published_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="correction_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Correction of {self.published_at:%Y-%m-%d}: {self.text[:60]}"

@@ -1,0 +1,179 @@
+"""
+Load seed chains from `seeds/*.json` into the database.
+
+Loading is create-only: a row that already exists (by slug, canonical URL or natural key) is
+left exactly as it is, so running the loader twice changes nothing and never overwrites an
+editor's later edits.
+"""
+
+import json
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from .models import (
+    Actor,
+    Carriage,
+    Claim,
+    Outlet,
+    Report,
+    Response,
+    Tag,
+    Verdict,
+    VerdictState,
+)
+from .roles import EDITOR, REVIEWER, grant_role
+
+SEEDS_DIR = Path(settings.BASE_DIR) / "seeds"
+
+
+def parse_time(value: str | None, zone: str = "Europe/Kyiv") -> datetime | None:
+    """Seed times are written as the outlet printed them, in its local time."""
+    if not value:
+        return None
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(zone))
+
+
+def seed_user(username: str, role: str):
+    """The seed's editors; created without a usable password (see `demo_accounts`)."""
+    user, created = get_user_model().objects.get_or_create(username=username)
+    if created:
+        user.set_unusable_password()
+        user.save()
+    grant_role(user, role)
+    return user
+
+
+@transaction.atomic
+def load_seed(path: Path) -> Counter:
+    """Load one seed file; return how many rows of each kind were created."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    created: Counter = Counter()
+
+    def note(model, was_created: bool) -> None:
+        if was_created:
+            created[model.__name__] += 1
+
+    tags = {}
+    for row in data.get("tags", []):
+        tags[row["slug"]], new = Tag.objects.get_or_create(
+            slug=row["slug"], defaults={"name": row["name"]}
+        )
+        note(Tag, new)
+
+    actors: dict[str, Actor] = {}
+    for row in data.get("actors", []):
+        fields = {k: v for k, v in row.items() if k not in {"slug", "parent"}}
+        if row.get("parent"):
+            fields["parent"] = actors[row["parent"]]
+        actors[row["slug"]], new = Actor.objects.get_or_create(slug=row["slug"], defaults=fields)
+        note(Actor, new)
+
+    outlets: dict[str, Outlet] = {}
+    for row in data.get("outlets", []):
+        fields = {k: v for k, v in row.items() if k not in {"slug", "actor"}}
+        if row.get("actor"):
+            fields["actor"] = actors[row["actor"]]
+        outlets[row["slug"]], new = Outlet.objects.get_or_create(slug=row["slug"], defaults=fields)
+        note(Outlet, new)
+
+    reports: dict[str, Report] = {}
+    for row in data.get("reports", []):
+        outlet = outlets[row["outlet"]]
+        lookup = {
+            "outlet": outlet,
+            "title": row["title"],
+            "published_at": parse_time(row.get("published_at"), outlet.time_zone),
+        }
+        if row.get("canonical_url"):
+            lookup = {"canonical_url": row["canonical_url"]}
+        report, new = Report.objects.get_or_create(
+            **lookup,
+            defaults={
+                "outlet": outlet,
+                "title": row["title"],
+                "published_at": parse_time(row.get("published_at"), outlet.time_zone),
+                "url": row.get("url", ""),
+                "byline": row.get("byline", ""),
+                "language": row.get("language", ""),
+                "body": row.get("body", ""),
+            },
+        )
+        if new:
+            report.tags.set(tags[slug] for slug in row.get("tags", []))
+        reports[row["key"]] = report
+        note(Report, new)
+
+    for row in data.get("claims", []):
+        claim, new = Claim.objects.get_or_create(
+            slug=row["slug"],
+            defaults={
+                "text": row["text"],
+                "claimant": actors[row["claimant"]] if row.get("claimant") else None,
+                "first_seen_at": parse_time(row.get("first_seen_at")),
+                "language": row.get("language", ""),
+                "context": row.get("context", ""),
+            },
+        )
+        note(Claim, new)
+        if new:
+            claim.subjects.set(actors[slug] for slug in row.get("subjects", []))
+            claim.tags.set(tags[slug] for slug in row.get("tags", []))
+
+        carriages: dict[str, Carriage] = {}
+        for item in row.get("carriages", []):
+            carriage, new = Carriage.objects.get_or_create(
+                claim=claim,
+                report=reports[item["report"]],
+                defaults={
+                    "role": item["role"],
+                    "wording": item.get("wording", ""),
+                    "cites": carriages.get(item.get("cites", "")),
+                },
+            )
+            carriages[item.get("key", item["report"])] = carriage
+            note(Carriage, new)
+
+        for item in row.get("responses", []):
+            _, new = Response.objects.get_or_create(
+                claim=claim,
+                responder=actors[item["responder"]],
+                stance=item["stance"],
+                responded_at=parse_time(item["responded_at"]),
+                defaults={
+                    "attribution": item["attribution"],
+                    "speaker_name": item.get("speaker_name", ""),
+                    "quote": item.get("quote", ""),
+                    "report": reports[item["report"]] if item.get("report") else None,
+                },
+            )
+            note(Response, new)
+
+        verdict = row.get("verdict")
+        if verdict and not claim.verdicts.exclude(state=VerdictState.WITHDRAWN).exists():
+            Verdict.objects.create(
+                claim=claim,
+                rating=verdict["rating"],
+                summary=verdict["summary"],
+                rationale=verdict["rationale"],
+                author=seed_user(verdict["author"], EDITOR),
+                reviewer=seed_user(verdict["reviewer"], REVIEWER),
+                state=VerdictState.PUBLISHED,
+                submitted_at=parse_time(verdict.get("submitted_at")),
+                published_at=parse_time(verdict["published_at"]),
+            )
+            note(Verdict, True)
+    return created
+
+
+def load_all_seeds(directory: Path = SEEDS_DIR) -> Counter:
+    total: Counter = Counter()
+    for path in sorted(directory.glob("*.json")):
+        total += load_seed(path)
+    return total

@@ -1,0 +1,1 @@
+"""The factcheck project package: settings and URLs only; the domain lives in `claims`."""

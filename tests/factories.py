@@ -1,0 +1,140 @@
+"""Keyword-only factory functions for tests. Each makes a valid row with sensible defaults."""
+
+import itertools
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from claims.models import (
+    Actor,
+    Attribution,
+    Carriage,
+    CarriageRole,
+    Claim,
+    Outlet,
+    Report,
+    Response,
+    Stance,
+    Tag,
+    Verdict,
+    VerdictState,
+)
+from claims.roles import EDITOR, REVIEWER, grant_role
+
+_seq = itertools.count(1)
+
+
+def create_user(
+    *,
+    username: str | None = None,
+    role: str | None = None,
+    password: str = "a-long-test-password",
+    **fields,
+):
+    user = get_user_model().objects.create_user(
+        username=username or f"user{next(_seq)}", password=password, **fields
+    )
+    if role:
+        grant_role(user, role)
+    return user
+
+
+def create_editor(**fields):
+    return create_user(role=EDITOR, **fields)
+
+
+def create_reviewer(**fields):
+    return create_user(role=REVIEWER, **fields)
+
+
+def create_tag(*, name: str | None = None, slug: str | None = None) -> Tag:
+    n = next(_seq)
+    return Tag.objects.create(name=name or f"tag{n}", slug=slug or f"tag-{n}")
+
+
+def create_actor(*, name: str | None = None, slug: str | None = None, **fields) -> Actor:
+    n = next(_seq)
+    return Actor.objects.create(name=name or f"Actor {n}", slug=slug or f"actor-{n}", **fields)
+
+
+def create_outlet(*, name: str | None = None, slug: str | None = None, **fields) -> Outlet:
+    n = next(_seq)
+    return Outlet.objects.create(name=name or f"Outlet {n}", slug=slug or f"outlet-{n}", **fields)
+
+
+def create_report(
+    *,
+    outlet: Outlet | None = None,
+    title: str | None = None,
+    published_at: datetime | None = None,
+    **fields,
+) -> Report:
+    return Report.objects.create(
+        outlet=outlet or create_outlet(),
+        title=title or f"Report {next(_seq)}",
+        published_at=published_at or timezone.now(),
+        **fields,
+    )
+
+
+def create_claim(
+    *, text: str | None = None, slug: str | None = None, subjects=(), tags=(), **fields
+) -> Claim:
+    n = next(_seq)
+    fields.setdefault("first_seen_at", timezone.now())
+    claim = Claim.objects.create(
+        text=text or f"Claim number {n}", slug=slug or f"claim-{n}", **fields
+    )
+    claim.subjects.set(subjects)
+    claim.tags.set(tags)
+    return claim
+
+
+def create_carriage(
+    *,
+    claim: Claim | None = None,
+    report: Report | None = None,
+    role: str = CarriageRole.REPEAT,
+    **fields,
+) -> Carriage:
+    return Carriage.objects.create(
+        claim=claim or create_claim(), report=report or create_report(), role=role, **fields
+    )
+
+
+def create_response(
+    *,
+    claim: Claim | None = None,
+    responder: Actor | None = None,
+    stance: str = Stance.DENIES,
+    attribution: str = Attribution.SPOKESPERSON,
+    **fields,
+) -> Response:
+    return Response.objects.create(
+        claim=claim or create_claim(),
+        responder=responder or create_actor(),
+        stance=stance,
+        attribution=attribution,
+        **fields,
+    )
+
+
+def create_verdict(
+    *,
+    claim: Claim | None = None,
+    author=None,
+    rating: str = "unproven",
+    state: str = VerdictState.DRAFT,
+    **fields,
+) -> Verdict:
+    if state == VerdictState.PUBLISHED:
+        fields.setdefault("reviewer", create_reviewer())
+        fields.setdefault("published_at", timezone.now())
+    return Verdict.objects.create(
+        claim=claim or create_claim(),
+        author=author or create_editor(),
+        rating=rating,
+        state=state,
+        **fields,
+    )
