@@ -40,11 +40,18 @@ run: setup
 seed: setup
 	$(PY) manage.py seed
 
-test: setup
+test: setup browser-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-test-postgres: setup
+test-postgres: setup browser-deps
 	DATABASE_URL=$${DATABASE_URL:-$(POSTGRES_URL)} $(PY) -m pytest $(PYTEST_ARGS)
+
+# Browser tests drive Debian's Chromium (Playwright cannot download its own here).
+browser-deps:
+	@command -v chromium >/dev/null || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || { echo "Could not install chromium: run apt-get install chromium as root"; exit 1; }; }
 
 lint: setup
 	$(VENV)/bin/ruff check .
