@@ -291,3 +291,21 @@ class TestVerdictWorkflow:
         correction = verdict.correct(by=create_reviewer(), text="Fixed the date of the trip.")
         assert verdict.date_modified == correction.published_at
         assert Carriage.objects.count() == 1
+
+
+class TestHistory:
+    def test_workflow_actions_are_recorded_with_user_and_fields(self):
+        from claims.models import HistoryAction, HistoryEntry
+
+        verdict = create_verdict(rating=Rating.FALSE)
+        create_carriage(claim=verdict.claim)
+        verdict.submit(by=verdict.author)
+        reviewer = create_reviewer()
+        verdict.return_to_draft(by=reviewer, note="Needs the original post.")
+        entries = list(HistoryEntry.objects.filter(claim=verdict.claim).order_by("at", "pk"))
+        assert [e.action for e in entries] == [HistoryAction.SUBMITTED, HistoryAction.RETURNED]
+        assert entries[0].user == verdict.author
+        assert entries[0].changes["state"] == ["draft", "in_review"]
+        assert entries[1].user == reviewer
+        assert entries[1].note == "Needs the original post."
+        assert entries[1].changes["review_note"] == ["", "Needs the original post."]

@@ -6,6 +6,7 @@ Outlets publish Reports; a Claim is carried by Reports (Carriage); Actors respon
 """
 
 from .claims import Carriage, CarriageRole, Claim, ClaimQuerySet, OfficialPosition
+from .history import HistoryAction, HistoryEntry
 from .responses import Attribution, Response, ResponseQuerySet, Stance
 from .sources import Actor, ActorKind, Outlet, OutletKind, Report, Snapshot, Tag
 from .verdicts import Correction, Rating, Verdict, VerdictQuerySet, VerdictState
@@ -19,6 +20,8 @@ __all__ = [
     "Claim",
     "ClaimQuerySet",
     "Correction",
+    "HistoryAction",
+    "HistoryEntry",
     "OfficialPosition",
     "Outlet",
     "OutletKind",

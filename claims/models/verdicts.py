@@ -8,6 +8,9 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from . import history
+from .history import HistoryAction
+
 
 @dataclass(frozen=True)
 class RatingInfo:
@@ -162,6 +165,7 @@ class Verdict(models.Model):
         """The author sends the draft to review."""
         self._transition(
             by=by,
+            action="submitted",
             allowed_from={VerdictState.DRAFT},
             to=VerdictState.IN_REVIEW,
             submitted_at=timezone.now(),
@@ -178,6 +182,7 @@ class Verdict(models.Model):
             raise WorkflowError("Add at least one source carriage before publishing.")
         self._transition(
             by=by,
+            action="published",
             allowed_from={VerdictState.IN_REVIEW},
             to=VerdictState.PUBLISHED,
             reviewer=by,
@@ -192,6 +197,7 @@ class Verdict(models.Model):
             raise WorkflowError("The author cannot review their own verdict.")
         self._transition(
             by=by,
+            action="returned",
             allowed_from={VerdictState.IN_REVIEW},
             to=VerdictState.DRAFT,
             review_note=note.strip(),
@@ -202,6 +208,7 @@ class Verdict(models.Model):
             raise WorkflowError("Give a reason for withdrawing the verdict.")
         self._transition(
             by=by,
+            action="withdrawn",
             allowed_from={VerdictState.PUBLISHED, VerdictState.DRAFT, VerdictState.IN_REVIEW},
             to=VerdictState.WITHDRAWN,
             withdrawn_at=timezone.now(),
@@ -217,9 +224,10 @@ class Verdict(models.Model):
             correction = self.corrections.create(text=text.strip(), created_by=by)
             Verdict.objects.filter(pk=self.pk).update(version=F("version") + 1)
             self.version += 1
+            history.record(self, by=by, action=HistoryAction.CORRECTED, note=correction.text)
         return correction
 
-    def _transition(self, *, by, allowed_from: set[str], to: str, **fields) -> None:
+    def _transition(self, *, by, action: str, allowed_from: set[str], to: str, **fields) -> None:
         with transaction.atomic():
             locked = Verdict.objects.select_for_update().get(pk=self.pk)
             if locked.state not in allowed_from:
@@ -227,11 +235,19 @@ class Verdict(models.Model):
                     f"A verdict that is {locked.get_state_display().lower()} cannot become "
                     f"{VerdictState(to).label.lower()}."
                 )
+            before = history.field_values(locked)
             fields["state"] = to
             for name, value in fields.items():
                 setattr(self, name, value)
             self.version = locked.version + 1
             self.save(update_fields=[*fields, "version", "updated_at"])
+            history.record(
+                self,
+                by=by,
+                action=action,
+                changes=history.diff(before, history.field_values(self)),
+                note=fields.get("review_note", "") or fields.get("withdrawn_reason", ""),
+            )
 
 
 class Correction(models.Model):
