@@ -13,12 +13,13 @@ FIND_PYTHON := for p in python3.13 python3.12 python3 $$HOME/.pyenv/versions/3.1
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/factcheck
 PYTEST_ARGS ?=
 
-.PHONY: help setup run seed test test-postgres lint format lock clean browser-deps
+.PHONY: help setup run serve seed test test-postgres lint format lock clean browser-deps
 
 help:
 	@echo "make run            set up, migrate, load the seed chain and serve on http://127.0.0.1:8000/"
 	@echo "make test           set up and run the test suite on SQLite"
 	@echo "make test-postgres  the same suite on PostgreSQL (DATABASE_URL=$(POSTGRES_URL))"
+	@echo "make serve          production serving with gunicorn + WhiteNoise (settings from the environment)"
 	@echo "make lint           ruff check and format check"
 	@echo "make lock           re-pin requirements.lock from pyproject.toml"
 
@@ -36,6 +37,15 @@ run: setup
 	$(PY) manage.py seed
 	$(PY) manage.py demo_accounts
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+# Production serving: gunicorn (threads) + WhiteNoise; settings come from the environment
+# (DEBUG=false needs SECRET_KEY and ALLOWED_HOSTS; add ?pool=true to DATABASE_URL for the pool).
+serve: setup
+	$(PY) manage.py collectstatic --no-input -v0
+	$(PY) manage.py migrate --no-input
+	$(VENV)/bin/gunicorn factcheck.wsgi --bind $${BIND:-127.0.0.1:8000} \
+	  --workers $${WEB_CONCURRENCY:-2} --worker-class gthread --threads $${THREADS:-4} \
+	  --access-logfile - --max-requests 5000 --max-requests-jitter 500
 
 seed: setup
 	$(PY) manage.py seed
