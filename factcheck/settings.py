@@ -201,6 +201,17 @@ DATABASES = {
     if os.environ.get("DATABASE_URL")
     else sqlite_database(BASE_DIR / "db.sqlite3")
 }
+# Optional read replicas (PostgreSQL): anonymous reads go there, see claims/routers.py.
+for number, url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    DATABASES[f"replica{number}"] = database_from_url(url, name="DATABASE_REPLICA_URLS") | {
+        "TEST": {"MIRROR": "default"}
+    }
+if len(DATABASES) > 1:
+    DATABASE_ROUTERS = ["claims.routers.PrimaryReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware"),
+        "claims.routers.ReplicaReadsMiddleware",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
