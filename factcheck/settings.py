@@ -201,6 +201,21 @@ DATABASES = {
     if os.environ.get("DATABASE_URL")
     else sqlite_database(BASE_DIR / "db.sqlite3")
 }
+
+
+def cache_from_url(url: str) -> dict:
+    """`locmem://` (default, per process) or `redis://host:6379/0` (shared by all servers)."""
+    scheme = urlsplit(url).scheme
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "factcheck"}
+    if scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    fail(f"CACHE_URL has an unknown scheme {scheme!r}: use locmem:// or redis://host:6379/0.")
+    return {}
+
+
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://"))}
+
 # Optional read replicas (PostgreSQL): anonymous reads go there, see claims/routers.py.
 for number, url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
     DATABASES[f"replica{number}"] = database_from_url(url, name="DATABASE_REPLICA_URLS") | {

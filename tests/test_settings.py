@@ -36,6 +36,8 @@ def run_check(**env) -> subprocess.CompletedProcess:
         ({"DEBUG": "false"}, "SECRET_KEY must be set"),
         ({"DEBUG": "maybe"}, "not a boolean"),
         ({"DEBUG": "false", "SECRET_KEY": "x" * 50}, "ALLOWED_HOSTS must be set"),
+        ({"CACHE_URL": "memcached://127.0.0.1:11211"}, "CACHE_URL has an unknown scheme"),
+        ({"DATABASE_REPLICA_URLS": "mysql://replica/x"}, "DATABASE_REPLICA_URLS has an unknown"),
     ],
 )
 def test_bad_configuration_gives_one_line(env, message):
