@@ -13,7 +13,7 @@ FIND_PYTHON := for p in python3.13 python3.12 python3 $$HOME/.pyenv/versions/3.1
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/factcheck
 PYTEST_ARGS ?=
 
-.PHONY: help setup run serve seed test test-postgres lint format lock clean browser-deps
+.PHONY: help setup run serve seed test test-postgres test-faults lint format lock clean browser-deps
 
 help:
 	@echo "make run            set up, migrate, load the seed chain and serve on http://127.0.0.1:8000/"
@@ -55,6 +55,10 @@ test: setup browser-deps
 
 test-postgres: setup browser-deps
 	DATABASE_URL=$${DATABASE_URL:-$(POSTGRES_URL)} $(PY) -m pytest $(PYTEST_ARGS)
+
+# Fault injection: restarts a throwaway PostgreSQL cluster of its own (port 5433).
+test-faults: setup
+	$(PY) -m pytest -m fault tests/faults -s
 
 # Browser tests drive Debian's Chromium (Playwright cannot download its own here).
 browser-deps:
