@@ -1,5 +1,7 @@
 """The tracked assertion (Claim) and its appearances in reports (Carriage)."""
 
+from datetime import datetime, time, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
@@ -9,7 +11,14 @@ from django.utils.functional import cached_property
 
 from .responses import CONFIRMING_STANCES, DENYING_STANCES, Response
 from .sources import Actor, Outlet, Report, Tag
-from .verdicts import Verdict, VerdictState
+from .verdicts import Rating, Verdict, VerdictState
+
+# Ratings an outlet's track record counts against it.
+FALSE_OR_MISLEADING_RATINGS = (
+    Rating.FALSE.value,
+    Rating.MOSTLY_FALSE.value,
+    Rating.MISLEADING.value,
+)
 
 
 class OfficialPosition(models.TextChoices):
@@ -100,6 +109,71 @@ class ClaimQuerySet(models.QuerySet):
 
     def by_tag(self, tag: Tag) -> "ClaimQuerySet":
         return self.filter(Exists(Claim.tags.through.objects.filter(claim=OuterRef("pk"), tag=tag)))
+
+    # Reader methods (issue 3).
+
+    def oldest(self) -> "ClaimQuerySet":
+        return self.order_by(models.F("first_seen_at").asc(nulls_last=True), "pk")
+
+    def rated(self, rating: str) -> "ClaimQuerySet":
+        """Claims whose published verdict has this rating."""
+        return self.filter(
+            Exists(Verdict.objects.published().filter(claim=OuterRef("pk"), rating=rating))
+        )
+
+    def rated_false_or_misleading(self) -> "ClaimQuerySet":
+        return self.filter(
+            Exists(
+                Verdict.objects.published().filter(
+                    claim=OuterRef("pk"), rating__in=FALSE_OR_MISLEADING_RATINGS
+                )
+            )
+        )
+
+    def first_seen_between(self, start=None, end=None) -> "ClaimQuerySet":
+        """Claims first seen on or after the `start` date and on or before the `end` date,
+        both read as days in the site's time zone."""
+        zone = timezone.get_current_timezone()
+        queryset = self
+        if start:
+            since = datetime.combine(start, time.min, tzinfo=zone)
+            queryset = queryset.filter(first_seen_at__gte=since)
+        if end:
+            until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)
+            queryset = queryset.filter(first_seen_at__lt=until)
+        return queryset
+
+    def with_list_columns(self) -> "ClaimQuerySet":
+        """What every reader list shows, fetched in a fixed number of queries."""
+        return (
+            self.visible()
+            .with_official_position()
+            .select_related("claimant")
+            .prefetch_related(
+                models.Prefetch(
+                    "verdicts",
+                    queryset=Verdict.objects.published().only(
+                        "pk", "claim_id", "rating", "published_at", "summary"
+                    ),
+                    to_attr="published_verdicts",
+                )
+            )
+        )
+
+    def track_record(self) -> dict[str, int]:
+        """How many of these claims there are, how many were denied, how many rated false
+        or misleading: one aggregate query."""
+        denied = Exists(Response.objects.current().denials().filter(claim=OuterRef("pk")))
+        false = Exists(
+            Verdict.objects.published().filter(
+                claim=OuterRef("pk"), rating__in=FALSE_OR_MISLEADING_RATINGS
+            )
+        )
+        return self.visible().aggregate(
+            claims=models.Count("pk"),
+            denied=models.Count("pk", filter=Q(denied)),
+            false_or_misleading=models.Count("pk", filter=Q(false)),
+        )
 
 
 class Claim(models.Model):
