@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from math import ceil
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
@@ -45,6 +46,11 @@ class ClaimPage:
     count: int
     count_capped: bool
     page_range: list = field(default_factory=list)
+    query: str = ""  # the valid filters as a query string, for page and export links
+
+    @property
+    def query_prefix(self) -> str:
+        return f"{self.query}&" if self.query else ""
 
     @property
     def has_previous(self) -> bool:
@@ -127,9 +133,18 @@ def list_page(request, template: str, claims: QuerySet, context: dict, *, feeds=
     form = ClaimFilterForm(request.GET)
     filters = form.values
     claims_page = paginate(filter_claims(claims, filters), request.GET.get("page"))
+    claims_page.query = urlencode(filters.query_params())
     context |= {"form": form, "filters": filters, "page": claims_page}
     if wants_fragment(request):
-        return render(request, f"{template}#claim-table", context)
+        response = render(request, f"{template}#claim-table", context)
+        # Push the clean URL (valid filters only, no empty fields) rather than the raw one.
+        page_query = claims_page.query_prefix + (
+            f"page={claims_page.number}" if claims_page.number > 1 else ""
+        )
+        response["HX-Push-Url"] = request.path + (
+            f"?{page_query.rstrip('&')}" if page_query else ""
+        )
+        return response
     context |= {"choices": choice_lists(), "sorts": list(SORTS.items())}
     return page(request, template, context, feeds=feeds)
 
