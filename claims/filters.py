@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from .models import Actor, Claim, OfficialPosition, Outlet, Rating, Tag
 from .search import MAX_QUERY_LENGTH, clean_query, search_claims
 
+DEFAULT_SORT = "newest"
 SORTS = {
     "newest": "Newest first",
     "oldest": "Oldest first",
@@ -92,7 +93,9 @@ class ClaimFilterForm(forms.Form):
     def values(self) -> "ClaimFilters":
         """The valid values; an invalid field counts as not given."""
         self.is_valid()
-        cleaned = getattr(self, "cleaned_data", {})
+        cleaned = dict(getattr(self, "cleaned_data", {}))
+        if cleaned.get("sort") == DEFAULT_SORT:
+            cleaned["sort"] = None  # the default needs no query parameter
         return ClaimFilters(
             **{
                 name: cleaned.get(name) if name not in self.errors else None
@@ -126,9 +129,7 @@ class ClaimFilters:
 
     @property
     def active(self) -> bool:
-        return any(
-            getattr(self, name) not in (None, "") for name in self.__dataclass_fields__
-        ) and set(self.query_params()) != {"sort"}
+        return bool(set(self.query_params()) - {"sort"})
 
 
 def filter_claims(claims: QuerySet, filters: ClaimFilters) -> QuerySet:

@@ -197,6 +197,7 @@ class Command(BaseCommand):
             ),
             batch_size=2000,
         )
+        first = Outlet.objects.count()  # outlet names are unique: number on from what exists
         outlets = Outlet.objects.bulk_create(
             Outlet(
                 name=f"{rng.choice(['Kyiv', 'Lviv', 'Odesa', 'Kharkiv', 'Black Sea'])} "
@@ -206,7 +207,7 @@ class Command(BaseCommand):
                 language=rng.choice(["uk", "en", "uk", "ru"]),
                 country="UA",
             )
-            for n in range(n_outlets)
+            for n in range(first, first + n_outlets)
         )
         tags = Tag.objects.bulk_create(
             Tag(name=f"{word}-{token}", slug=f"{word}-{token}")
