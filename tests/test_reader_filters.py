@@ -320,3 +320,29 @@ def test_htmx_response_pushes_the_clean_url(client, claims):
     assert response["HX-Push-Url"] == "/claims/?position=denied"
     response = client.get(reverse("claims:claim_list"), headers={"HX-Request": "true"})
     assert response["HX-Push-Url"] == "/claims/"
+
+
+def test_search_uses_the_full_text_index_on_postgresql_and_like_on_sqlite(client, claims):
+    from django.db import connection
+
+    from claims.models import Claim
+    from claims.search import search_claims
+
+    sql = str(search_claims(Claim.objects.all(), "refused minister").query)
+    if connection.vendor == "postgresql":
+        # The expression must match the GIN indexes from migration 0004_reader_search.
+        assert sql.count("to_tsvector('simple'::regconfig,") == 3
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE %s",
+                ["%_fts_idx"],
+            )
+            indexes = dict(cursor.fetchall())
+        assert set(indexes) == {
+            "claim_text_fts_idx",
+            "response_quote_fts_idx",
+            "report_title_fts_idx",
+        }
+        assert all("USING gin (to_tsvector('simple'::regconfig" in d for d in indexes.values())
+    else:
+        assert "LIKE" in sql and "to_tsvector" not in sql

@@ -4,7 +4,7 @@
 Builds actors, outlets, tags, reports, claims with subjects and tags, carriages (an origin and
 repeats), responses with a realistic mix of stances and attribution, verdicts in every state,
 corrections and archived snapshots — all with bulk_create in batches, one transaction per
-batch. Runs can be repeated: every slug carries the run's token.
+batch. Runs can be repeated: every slug carries a fresh token.
 """
 
 import hashlib
@@ -145,9 +145,11 @@ class Command(BaseCommand):
     def handle(self, *args, claims: int, batch: int, seed, snapshot_share: float, **options):
         started = time.monotonic()
         rng = random.Random(seed)
-        token = secrets.token_hex(3) if seed is None else f"s{seed}"
+        # Slugs carry a fresh token so runs never collide; the seed makes the content repeatable.
+        token = secrets.token_hex(3)
         self.now = timezone.now()
-        people, bodies, outlets, tags, users = self.make_cast(rng, token, claims)
+        with transaction.atomic():
+            people, bodies, outlets, tags, users = self.make_cast(rng, token, claims)
         made = 0
         while made < claims:
             size = min(batch, claims - made)
