@@ -104,7 +104,7 @@ class ActorDeniedFeed(DeniedFeed):
         return get_object_or_404(Actor, slug=slug)
 
     def responses(self, actor):
-        claims = Claim.objects.by_actor(actor).values("pk")
+        claims = Claim.objects.involving(actor).values("pk")
         return super().responses(actor).filter(Q(responder=actor) | Q(claim__in=claims))
 
 
@@ -119,7 +119,7 @@ class OutletDeniedFeed(DeniedFeed):
         return get_object_or_404(Outlet, slug=slug)
 
     def responses(self, outlet):
-        claims = Claim.objects.by_outlet(outlet).values("pk")
+        claims = Claim.objects.carried_by(outlet).values("pk")
         return super().responses(outlet).filter(Q(claim__in=claims) | Q(report__outlet=outlet))
 
 
@@ -132,7 +132,7 @@ class TagDeniedFeed(DeniedFeed):
         return get_object_or_404(Tag, slug=slug)
 
     def responses(self, tag):
-        return super().responses(tag).filter(claim__in=Claim.objects.by_tag(tag).values("pk"))
+        return super().responses(tag).filter(claim__in=Claim.objects.tagged(tag).values("pk"))
 
 
 class TagDeniedAtomFeed(TagDeniedFeed):

@@ -9,9 +9,11 @@ list falls back to the unfiltered value for that field.
 from dataclasses import dataclass
 
 from django import forms
-from django.db.models import QuerySet
+from django.core.cache import cache
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
-from .models import Actor, Claim, OfficialPosition, Outlet, Rating, Tag
+from .models import Actor, Claim, OfficialPosition, Outlet, Rating, Report, Response, Tag
 from .search import MAX_QUERY_LENGTH, clean_query, search_claims
 
 DEFAULT_SORT = "newest"
@@ -142,11 +144,11 @@ def filter_claims(claims: QuerySet, filters: ClaimFilters) -> QuerySet:
     if filters.position:
         claims = claims.with_position(filters.position)
     if filters.actor:
-        claims = claims.by_actor(filters.actor)
+        claims = claims.involving(filters.actor)
     if filters.outlet:
-        claims = claims.by_outlet(filters.outlet)
+        claims = claims.carried_by(filters.outlet)
     if filters.tag:
-        claims = claims.by_tag(filters.tag)
+        claims = claims.tagged(filters.tag)
     if filters.language:
         claims = claims.filter(language=filters.language)
     if filters.date_from or filters.date_to:
@@ -158,11 +160,49 @@ def filter_claims(claims: QuerySet, filters: ClaimFilters) -> QuerySet:
     return claims.newest()
 
 
+CHOICES_CACHE_KEY = "reader:filter-choices"
+CHOICES_TTL = 300  # seconds; a new actor or outlet shows up in the selects within 5 minutes
+MAX_CHOICES = 200  # the most active actors and outlets; every one has its own page too
+
+
 def choice_lists() -> dict[str, list]:
-    """Options for the filter form's selects (four small queries)."""
+    """Options for the filter form's selects, cached: they are costly at 100k claims (the
+    languages in use, how active each actor and outlet is) and change rarely."""
+    choices = cache.get(CHOICES_CACHE_KEY)
+    if choices is None:
+        choices = _compute_choices()
+        cache.set(CHOICES_CACHE_KEY, choices, CHOICES_TTL)
+    return choices
+
+
+def _compute_choices() -> dict[str, list]:
+    def count(queryset, field):
+        return Subquery(
+            queryset.filter(**{field: OuterRef("pk")})
+            .order_by()
+            .values(field)
+            .annotate(n=Count("pk"))
+            .values("n")[:1]
+        )
+
+    actors = (
+        Actor.objects.annotate(
+            activity=Coalesce(count(Response.objects.all(), "responder"), 0)
+            + Coalesce(count(Claim.objects.all(), "claimant"), 0)
+        )
+        .filter(activity__gt=0)
+        .order_by("-activity", "name")
+        .values_list("slug", "name")[:MAX_CHOICES]
+    )
+    outlets = (
+        Outlet.objects.annotate(activity=Coalesce(count(Report.objects.all(), "outlet"), 0))
+        .filter(activity__gt=0)
+        .order_by("-activity", "name")
+        .values_list("slug", "name")[:MAX_CHOICES]
+    )
     return {
-        "actors": list(Actor.objects.order_by("name").values_list("slug", "name")),
-        "outlets": list(Outlet.objects.order_by("name").values_list("slug", "name")),
+        "actors": sorted(actors, key=lambda row: row[1].lower()),
+        "outlets": sorted(outlets, key=lambda row: row[1].lower()),
         "tags": list(Tag.objects.order_by("name").values_list("slug", "name")),
         "languages": list(
             Claim.objects.exclude(language="")
@@ -171,3 +211,12 @@ def choice_lists() -> dict[str, list]:
             .distinct()
         ),
     }
+
+
+def with_selected(choices: dict[str, list], filters: "ClaimFilters") -> dict[str, list]:
+    """Make sure the chosen actor and outlet are among the options."""
+    choices = dict(choices)
+    for key, chosen in (("actors", filters.actor), ("outlets", filters.outlet)):
+        if chosen is not None and all(slug != chosen.slug for slug, _ in choices[key]):
+            choices[key] = [(chosen.slug, chosen.name), *choices[key]]
+    return choices

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from . import archive, exports
-from .filters import SORTS, ClaimFilterForm, choice_lists, filter_claims
+from .filters import SORTS, ClaimFilterForm, choice_lists, filter_claims, with_selected
 from .jsonld import claim_review, ld_json_script
 from .models import (
     Actor,
@@ -145,7 +145,7 @@ def list_page(request, template: str, claims: QuerySet, context: dict, *, feeds=
             f"?{page_query.rstrip('&')}" if page_query else ""
         )
         return response
-    context |= {"choices": choice_lists(), "sorts": list(SORTS.items())}
+    context |= {"choices": with_selected(choice_lists(), filters), "sorts": list(SORTS.items())}
     return page(request, template, context, feeds=feeds)
 
 
@@ -275,7 +275,7 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return list_page(
         request,
         "claims/actor_detail.html",
-        Claim.objects.by_actor(actor),
+        Claim.objects.involving(actor),
         {"actor": actor, "statements": statements},
         feeds=scoped_feeds("actor", actor),
     )
@@ -285,7 +285,7 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def outlet_detail(request: HttpRequest, slug: str) -> HttpResponse:
     outlet = get_object_or_404(Outlet, slug=slug)
-    claims = Claim.objects.by_outlet(outlet)
+    claims = Claim.objects.carried_by(outlet)
     return list_page(
         request,
         "claims/outlet_detail.html",
@@ -302,7 +302,7 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return list_page(
         request,
         "claims/tag_detail.html",
-        Claim.objects.by_tag(tag),
+        Claim.objects.tagged(tag),
         {"tag": tag},
         feeds=scoped_feeds("tag", tag),
     )

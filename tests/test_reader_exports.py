@@ -6,6 +6,7 @@ import json
 from http import HTTPStatus
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,7 +16,9 @@ from tests.factories import create_claim, create_response, create_tag, create_ve
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
+def _reader_settings(settings):
+    # The filter selects are cached between requests; every test starts afresh.
+    cache.clear()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 

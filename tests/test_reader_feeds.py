@@ -7,6 +7,7 @@ from http import HTTPStatus
 
 import feedparser
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from lxml import etree
@@ -26,7 +27,9 @@ from tests.factories import (
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
+def _reader_settings(settings):
+    # The filter selects are cached between requests; every test starts afresh.
+    cache.clear()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 

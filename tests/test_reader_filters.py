@@ -5,6 +5,7 @@ from http import HTTPStatus
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,7 +26,9 @@ KYIV = ZoneInfo("Europe/Kyiv")
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
+def _reader_settings(settings):
+    # The filter selects are cached between requests; every test starts afresh.
+    cache.clear()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -346,3 +349,31 @@ def test_search_uses_the_full_text_index_on_postgresql_and_like_on_sqlite(client
         assert all("USING gin (to_tsvector('simple'::regconfig" in d for d in indexes.values())
     else:
         assert "LIKE" in sql and "to_tsvector" not in sql
+
+
+def test_id_list_filters_match_the_exists_filters(claims):
+    from claims.models import Actor, Claim, Outlet, Tag
+
+    for actor in Actor.objects.all():
+        assert set(Claim.objects.involving(actor)) == set(Claim.objects.by_actor(actor))
+    for outlet in Outlet.objects.all():
+        assert set(Claim.objects.carried_by(outlet)) == set(Claim.objects.by_outlet(outlet))
+    for tag in Tag.objects.all():
+        assert set(Claim.objects.tagged(tag)) == set(Claim.objects.by_tag(tag))
+
+
+def test_selects_offer_the_most_active_actors_and_keep_the_chosen_one(client, claims, monkeypatch):
+    from claims.models import Actor
+
+    monkeypatch.setattr("claims.filters.MAX_CHOICES", 1)
+    quiet = create_actor(name="Quiet Person", slug="quiet-person")
+    create_claim(text="Something about nobody", claimant=quiet)
+    office = Actor.objects.get(slug="presidents-office")
+    create_response(claim=claims["confirmed"], responder=office, stance=Stance.CLARIFIES)
+    response = client.get(reverse("claims:claim_list"))
+    # The office responded four times, more than anyone else.
+    assert response.context["choices"]["actors"] == [("presidents-office", "President's Office")]
+    cache.clear()
+    response = client.get(reverse("claims:claim_list"), {"actor": "quiet-person"})
+    assert ("quiet-person", "Quiet Person") in response.context["choices"]["actors"]
+    assert 'value="quiet-person" selected' in response.content.decode()

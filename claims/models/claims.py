@@ -143,6 +143,22 @@ class ClaimQuerySet(models.QuerySet):
             queryset = queryset.filter(first_seen_at__lt=until)
         return queryset
 
+    def involving(self, actor: Actor) -> "ClaimQuerySet":
+        """The same claims as by_actor(), written as id lists so the database starts from the
+        actor's few rows instead of testing every claim (much faster on large tables)."""
+        about = Claim.subjects.through.objects.filter(actor=actor).values("claim_id")
+        answered = Response.objects.current().filter(responder=actor).values("claim_id")
+        return self.filter(Q(claimant=actor) | Q(pk__in=about) | Q(pk__in=answered))
+
+    def carried_by(self, outlet: Outlet) -> "ClaimQuerySet":
+        """The same claims as by_outlet(), as an id list."""
+        carried = Carriage.objects.current().filter(report__outlet=outlet).values("claim_id")
+        return self.filter(pk__in=carried)
+
+    def tagged(self, tag: Tag) -> "ClaimQuerySet":
+        """The same claims as by_tag(), as an id list."""
+        return self.filter(pk__in=Claim.tags.through.objects.filter(tag=tag).values("claim_id"))
+
     def with_list_columns(self) -> "ClaimQuerySet":
         """What every reader list shows, fetched in a fixed number of queries."""
         return (

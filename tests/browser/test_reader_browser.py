@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from playwright.sync_api import Browser, Page, expect
 
 from claims.models import Stance
@@ -43,6 +44,7 @@ def roles(transactional_db):
 
 @pytest.fixture
 def claims(roles, seeded):
+    cache.clear()  # the filter selects are cached
     claim = create_claim(text=CONFIRMED, language="uk")
     create_response(claim=claim, stance=Stance.CONFIRMS, quote="We confirm it")
     return claim
