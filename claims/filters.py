@@ -142,7 +142,7 @@ def filter_claims(claims: QuerySet, filters: ClaimFilters) -> QuerySet:
     if filters.rating:
         claims = claims.rated(filters.rating)
     if filters.position:
-        claims = claims.with_position(filters.position)
+        claims = claims.positioned(filters.position)
     if filters.actor:
         claims = claims.involving(filters.actor)
     if filters.outlet:

@@ -34,8 +34,9 @@ from .timeline import claim_events
 
 PAGE_SIZE = 25
 # Counting every match of a broad filter at 100k claims costs more than the page itself;
-# beyond this many the page says "more than" and offers the first pages only.
-COUNT_CAP = 10_000
+# beyond this many the page says "more than" and offers the first 40 pages (sort by oldest
+# reaches the other end; filters narrow the rest).
+COUNT_CAP = 1_000
 
 
 @dataclass

@@ -1,4 +1,12 @@
-"""Full-text GIN indexes for reader search (PostgreSQL only; SQLite searches without them)."""
+"""
+PostgreSQL-only indexes for the reader (SQLite migrates without them):
+
+- full-text GIN indexes for search, on the exact expressions claims/search.py uses;
+- the newest-first claim order (first_seen_at DESC NULLS LAST, id DESC) on visible claims.
+  The model's claim_newest_idx is DESC NULLS FIRST on PostgreSQL, which cannot serve
+  ClaimQuerySet.newest(); SQLite sorts NULLs last on DESC anyway, and cannot declare NULLS
+  LAST in an index.
+"""
 
 from django.db import migrations
 
@@ -9,6 +17,12 @@ INDEXES = {
 }
 
 
+NEWEST = (
+    "CREATE INDEX IF NOT EXISTS claim_visible_newest_idx ON claims_claim "
+    "(first_seen_at DESC NULLS LAST, id DESC) WHERE withdrawn_at IS NULL"
+)
+
+
 def create_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
@@ -17,12 +31,13 @@ def create_indexes(apps, schema_editor):
             f"CREATE INDEX IF NOT EXISTS {name} ON {table} "
             f"USING gin (to_tsvector('simple'::regconfig, {column}))"
         )
+    schema_editor.execute(NEWEST)
 
 
 def drop_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    for name in INDEXES:
+    for name in [*INDEXES, "claim_visible_newest_idx"]:
         schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 
 

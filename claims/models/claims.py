@@ -121,6 +121,22 @@ class ClaimQuerySet(models.QuerySet):
             Exists(Verdict.objects.published().filter(claim=OuterRef("pk"), rating=rating))
         )
 
+    def positioned(self, position: str) -> "ClaimQuerySet":
+        """The same claims as with_position(), written as semi- and anti-joins so the
+        database filters without computing every claim's position first."""
+        current = Response.objects.current().filter(claim=OuterRef("pk"))
+        denied = Exists(current.filter(stance__in=DENYING_STANCES))
+        confirmed = Exists(current.filter(stance__in=CONFIRMING_STANCES))
+        conditions = {
+            OfficialPosition.DENIED: denied & ~confirmed,
+            OfficialPosition.CONFIRMED: confirmed & ~denied,
+            OfficialPosition.MIXED: denied & confirmed,
+            OfficialPosition.NO_RESPONSE: ~denied & ~confirmed,
+        }
+        if position not in conditions:
+            raise ValueError(f"Unknown official position {position!r}")
+        return self.filter(conditions[position])
+
     def rated_false_or_misleading(self) -> "ClaimQuerySet":
         return self.filter(
             Exists(
@@ -161,18 +177,26 @@ class ClaimQuerySet(models.QuerySet):
 
     def with_list_columns(self) -> "ClaimQuerySet":
         """What every reader list shows, fetched in a fixed number of queries."""
+        # The official position comes from the prefetched current responses (see
+        # Claim.official_position): annotating it makes PostgreSQL hash every response in
+        # the table for a page of 25 claims.
         return (
             self.visible()
-            .with_official_position()
             .select_related("claimant")
             .prefetch_related(
+                models.Prefetch(
+                    "responses",
+                    queryset=Response.objects.current().only(
+                        "pk", "claim_id", "stance", "withdrawn_at"
+                    ),
+                ),
                 models.Prefetch(
                     "verdicts",
                     queryset=Verdict.objects.published().only(
                         "pk", "claim_id", "rating", "published_at", "summary"
                     ),
                     to_attr="published_verdicts",
-                )
+                ),
             )
         )
 
