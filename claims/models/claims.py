@@ -162,9 +162,10 @@ class ClaimQuerySet(models.QuerySet):
     def involving(self, actor: Actor) -> "ClaimQuerySet":
         """The same claims as by_actor(), written as id lists so the database starts from the
         actor's few rows instead of testing every claim (much faster on large tables)."""
+        made = Claim.objects.filter(claimant=actor).values("pk")
         about = Claim.subjects.through.objects.filter(actor=actor).values("claim_id")
         answered = Response.objects.current().filter(responder=actor).values("claim_id")
-        return self.filter(Q(claimant=actor) | Q(pk__in=about) | Q(pk__in=answered))
+        return self.filter(pk__in=made.union(about, answered))
 
     def carried_by(self, outlet: Outlet) -> "ClaimQuerySet":
         """The same claims as by_outlet(), as an id list."""
