@@ -124,7 +124,7 @@ def scoped_feeds(kind: str, obj) -> list[dict]:
     ]
 
 
-def page(request: HttpRequest, template: str, context: dict, *, feeds=(), status=200):
+def render_page(request: HttpRequest, template: str, context: dict, *, feeds=(), status=200):
     """Render a reader page with what base.html needs: canonical URL, site name, feeds."""
     context.setdefault("canonical_url", absolute(request, request.path))
     context["site_name"] = settings.SITE_NAME
@@ -155,7 +155,7 @@ def list_page(request, template: str, claims: QuerySet, context: dict, *, feeds=
         )
         return response
     context |= {"choices": with_selected(choice_lists(), filters), "sorts": list(SORTS.items())}
-    return page(request, template, context, feeds=feeds)
+    return render_page(request, template, context, feeds=feeds)
 
 
 @require_GET
@@ -173,7 +173,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     for verdict in verdicts:
         verdict.position = OfficialPosition(positions[verdict.claim_id])
-    return page(request, "claims/home.html", {"denials": denials, "verdicts": verdicts})
+    return render_page(request, "claims/home.html", {"denials": denials, "verdicts": verdicts})
 
 
 @require_GET
@@ -271,7 +271,7 @@ def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "position": OfficialPosition(claim.official_position),
     }
     feeds = [f for tag in claim.tags.all() for f in scoped_feeds("tag", tag)]
-    return page(request, "claims/claim_detail.html", context, feeds=feeds)
+    return render_page(request, "claims/claim_detail.html", context, feeds=feeds)
 
 
 @require_GET
@@ -299,7 +299,7 @@ def outlet_detail(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "claims/outlet_detail.html",
         claims,
-        {"outlet": outlet, "record": claims.track_record() if not request.htmx else None},
+        {"outlet": outlet, "record": None if wants_fragment(request) else claims.track_record()},
         feeds=scoped_feeds("outlet", outlet),
     )
 
@@ -319,7 +319,7 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def methodology(request: HttpRequest) -> HttpResponse:
-    return page(
+    return render_page(
         request,
         "claims/methodology.html",
         {
@@ -352,6 +352,6 @@ def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "body": archive.sanitised_html(text) if html else text,
         "is_html": html,
     }
-    response = page(request, "claims/snapshot_detail.html", context)
+    response = render_page(request, "claims/snapshot_detail.html", context)
     response["X-Robots-Tag"] = "noindex"
     return response
