@@ -2,14 +2,39 @@
 
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "claims"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("claims/", views.claim_list, name="claim_list"),
+    path("claims/export.csv", views.claim_export_csv, name="claim_export_csv"),
+    path("claims/export.json", views.claim_export_json, name="claim_export_json"),
     path("claims/<slug:slug>/", views.claim_detail, name="claim_detail"),
     path("actors/<slug:slug>/", views.actor_detail, name="actor_detail"),
     path("outlets/<slug:slug>/", views.outlet_detail, name="outlet_detail"),
     path("tags/<slug:slug>/", views.tag_detail, name="tag_detail"),
+    path("methodology/", views.methodology, name="methodology"),
+    path("archive/<int:pk>/", views.snapshot_detail, name="snapshot_detail"),
+    path("feeds/denied.rss", feeds.DeniedFeed(), name="denied_rss"),
+    path("feeds/denied.atom", feeds.DeniedAtomFeed(), name="denied_atom"),
+    path("feeds/verdicts.rss", feeds.VerdictFeed(), name="verdicts_rss"),
+    path("feeds/verdicts.atom", feeds.VerdictAtomFeed(), name="verdicts_atom"),
+    path("feeds/actors/<slug:slug>/denied.rss", feeds.ActorDeniedFeed(), name="actor_denied_rss"),
+    path(
+        "feeds/actors/<slug:slug>/denied.atom",
+        feeds.ActorDeniedAtomFeed(),
+        name="actor_denied_atom",
+    ),
+    path(
+        "feeds/outlets/<slug:slug>/denied.rss", feeds.OutletDeniedFeed(), name="outlet_denied_rss"
+    ),
+    path(
+        "feeds/outlets/<slug:slug>/denied.atom",
+        feeds.OutletDeniedAtomFeed(),
+        name="outlet_denied_atom",
+    ),
+    path("feeds/tags/<slug:slug>/denied.rss", feeds.TagDeniedFeed(), name="tag_denied_rss"),
+    path("feeds/tags/<slug:slug>/denied.atom", feeds.TagDeniedAtomFeed(), name="tag_denied_atom"),
 ]

@@ -1,29 +1,226 @@
-"""Reader pages: thin views over the Claim QuerySet methods."""
+"""Reader pages: thin views over the Claim QuerySet methods and the reader modules."""
 
-from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from dataclasses import dataclass, field
+from math import ceil
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
-from .models import Actor, Carriage, Claim, Outlet, Response, Tag, Verdict
+from . import archive, exports
+from .filters import SORTS, ClaimFilterForm, choice_lists, filter_claims, with_selected
+from .jsonld import claim_review, ld_json_script
+from .models import (
+    Actor,
+    Attribution,
+    Carriage,
+    Claim,
+    OfficialPosition,
+    Outlet,
+    Rating,
+    Response,
+    Snapshot,
+    Stance,
+    Tag,
+    Verdict,
+)
+from .timeline import WIDTH as TIMELINE_WIDTH
+from .timeline import claim_events
+
+PAGE_SIZE = 25
+# Counting every match of a broad filter at 100k claims costs more than the page itself;
+# beyond this many the page says "more than" and offers the first 40 pages (sort by oldest
+# reaches the other end; filters narrow the rest).
+COUNT_CAP = 1_000
 
 
-def claim_rows(claims):
-    """The columns every claim list shows, fetched in a fixed number of queries."""
-    return (
-        claims.visible()
-        .with_official_position()
-        .select_related("claimant")
-        .prefetch_related(
-            Prefetch("verdicts", queryset=Verdict.objects.published(), to_attr="published_verdicts")
+@dataclass
+class ClaimPage:
+    items: list
+    number: int
+    num_pages: int
+    count: int
+    count_capped: bool
+    page_range: list = field(default_factory=list)
+    query: str = ""  # the valid filters as a query string, for page and export links
+
+    @property
+    def query_prefix(self) -> str:
+        return f"{self.query}&" if self.query else ""
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def previous_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_number(self) -> int:
+        return self.number + 1
+
+
+def paginate(claims: QuerySet, page: str | None) -> ClaimPage:
+    """One page of claims; a bad or out-of-range page number gives the nearest real page.
+
+    One ordered scan fetches the ids of up to COUNT_CAP + 1 matches: their number is the
+    count, and the page is a slice of them. The page's rows then come by primary key, so the
+    filters (search, position, rating…) run once per request, not once for the count and
+    again for the page.
+    """
+    try:
+        number = int(str(page or "1").strip()[:9])
+    except ValueError:
+        number = 1
+    ids = list(claims.values_list("pk", flat=True)[: COUNT_CAP + 1])
+    capped = len(ids) > COUNT_CAP
+    ids = ids[:COUNT_CAP]
+    num_pages = max(1, ceil(len(ids) / PAGE_SIZE))
+    number = min(max(number, 1), num_pages)
+    start = (number - 1) * PAGE_SIZE
+    page_ids = ids[start : start + PAGE_SIZE]
+    rows = claims.model.objects.with_list_columns().in_bulk(page_ids)
+    items = [rows[pk] for pk in page_ids if pk in rows]
+    window = range(max(1, number - 2), min(num_pages, number + 2) + 1)
+    return ClaimPage(items, number, num_pages, len(ids), capped, list(window))
+
+
+def absolute(request: HttpRequest, path: str) -> str:
+    return request.build_absolute_uri(path)
+
+
+def site_feeds() -> list[dict]:
+    return [
+        {"title": "Newest denials (RSS)", "url": reverse("claims:denied_rss"), "type": "rss"},
+        {"title": "Newest denials (Atom)", "url": reverse("claims:denied_atom"), "type": "atom"},
+        {"title": "New verdicts and corrections (RSS)", "url": reverse("claims:verdicts_rss"),
+         "type": "rss"},
+    ]  # fmt: skip
+
+
+def scoped_feeds(kind: str, obj) -> list[dict]:
+    """A page's own denial feeds (per actor, outlet or tag), listed before the site's."""
+    return [
+        {
+            "title": f"Denials — {obj.name} (RSS)",
+            "url": reverse(f"claims:{kind}_denied_rss", args=[obj.slug]),
+            "type": "rss",
+        },
+        {
+            "title": f"Denials — {obj.name} (Atom)",
+            "url": reverse(f"claims:{kind}_denied_atom", args=[obj.slug]),
+            "type": "atom",
+        },
+    ]
+
+
+def render_page(request: HttpRequest, template: str, context: dict, *, feeds=(), status=200):
+    """Render a reader page with what base.html needs: canonical URL, site name, feeds."""
+    context.setdefault("canonical_url", absolute(request, request.path))
+    context["site_name"] = settings.SITE_NAME
+    context["feeds"] = [*feeds, *site_feeds()]
+    return render(request, template, context, status=status)
+
+
+def wants_fragment(request: HttpRequest) -> bool:
+    # A history-restore request (cache miss after Back) needs the whole page.
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def list_page(request, template: str, claims: QuerySet, context: dict, *, feeds=()):
+    """A filterable, paginated claim list; htmx requests get only the results partial."""
+    form = ClaimFilterForm(request.GET)
+    filters = form.values
+    claims_page = paginate(filter_claims(claims, filters), request.GET.get("page"))
+    claims_page.query = urlencode(filters.query_params())
+    context |= {"form": form, "filters": filters, "page": claims_page}
+    if wants_fragment(request):
+        response = render(request, f"{template}#claim-table", context)
+        # Push the clean URL (valid filters only, no empty fields) rather than the raw one.
+        page_query = claims_page.query_prefix + (
+            f"page={claims_page.number}" if claims_page.number > 1 else ""
         )
-        .newest()
-    )
+        response["HX-Push-Url"] = request.path + (
+            f"?{page_query.rstrip('&')}" if page_query else ""
+        )
+        return response
+    context |= {"choices": with_selected(choice_lists(), filters), "sorts": list(SORTS.items())}
+    return render_page(request, template, context, feeds=feeds)
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "claims/home.html", {"claims": claim_rows(Claim.objects.all())[:50]})
+    denials = list(Response.objects.for_feed().denials()[:10])
+    verdicts = list(
+        Verdict.objects.newest_published()
+        .filter(claim__withdrawn_at__isnull=True)
+        .select_related("claim")[:10]
+    )
+    positions = dict(
+        Claim.objects.filter(pk__in=[v.claim_id for v in verdicts])
+        .with_official_position()
+        .values_list("pk", "official_position")
+    )
+    for verdict in verdicts:
+        verdict.position = OfficialPosition(positions[verdict.claim_id])
+    return render_page(request, "claims/home.html", {"denials": denials, "verdicts": verdicts})
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def claim_list(request: HttpRequest) -> HttpResponse:
+    return list_page(request, "claims/claim_list.html", Claim.objects.all(), {})
+
+
+def _export_filters(request: HttpRequest):
+    filters = ClaimFilterForm(request.GET).values
+    return filters, filter_claims(Claim.objects.all(), filters)
+
+
+@require_GET
+def claim_export_csv(request: HttpRequest) -> StreamingHttpResponse:
+    _filters, claims = _export_filters(request)
+    rows = exports.export_rows(claims, base_url=absolute(request, "/").rstrip("/"))
+    response = StreamingHttpResponse(
+        exports.csv_lines(rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="claims.csv"'
+    return response
+
+
+@require_GET
+def claim_export_json(request: HttpRequest) -> StreamingHttpResponse:
+    filters, claims = _export_filters(request)
+    rows = exports.export_rows(claims, base_url=absolute(request, "/").rstrip("/"))
+    return StreamingHttpResponse(
+        exports.json_chunks(rows, filters=filters.query_params()),
+        content_type="application/json",
+    )
+
+
+def _snapshots():
+    """Archived copies without their (large) content, newest first."""
+    return Prefetch(
+        "report__snapshots",
+        queryset=Snapshot.objects.defer("content").order_by("-fetched_at", "-pk"),
+        to_attr="archived_copies",
+    )
+
+
+def _published_order(carriage: Carriage) -> tuple:
+    """Oldest report first; reports without a time go last."""
+    published = carriage.report.published_at
+    return (published is None, published.timestamp() if published else 0, carriage.pk)
 
 
 @require_GET
@@ -36,37 +233,125 @@ def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "tags",
             Prefetch(
                 "carriages",
-                queryset=Carriage.objects.current().select_related(
-                    "report__outlet", "cites__report__outlet"
-                ),
+                queryset=Carriage.objects.current()
+                .select_related("report__outlet", "cites__report__outlet")
+                .prefetch_related(_snapshots()),
+                to_attr="current_carriages",
             ),
             Prefetch(
                 "responses",
-                queryset=Response.objects.current().select_related("responder", "report__outlet"),
+                queryset=Response.objects.current()
+                .select_related("responder", "report__outlet")
+                .prefetch_related(_snapshots()),
             ),
         ),
         slug=slug,
     )
-    verdict = claim.verdicts.published().select_related("author", "reviewer").first()
-    return render(request, "claims/claim_detail.html", {"claim": claim, "verdict": verdict})
+    carriages = sorted(claim.current_carriages, key=_published_order)
+    responses = list(claim.responses.all())
+    verdict = (
+        claim.verdicts.published()
+        .select_related("author", "reviewer")
+        .prefetch_related("corrections")
+        .first()
+    )
+    corrections = list(verdict.corrections.all()) if verdict else []
+    canonical = absolute(request, claim.get_absolute_url())
+    review = claim_review(claim, verdict, carriages, page_url=canonical)
+    context = {
+        "claim": claim,
+        "carriages": carriages,
+        "responses": responses,
+        "verdict": verdict,
+        "corrections": corrections,
+        "events": claim_events(claim, carriages, responses, verdict, corrections),
+        "timeline_width": TIMELINE_WIDTH,
+        "claim_review": ld_json_script(review) if review else "",
+        "canonical_url": canonical,
+        "position": OfficialPosition(claim.official_position),
+    }
+    feeds = [f for tag in claim.tags.all() for f in scoped_feeds("tag", tag)]
+    return render_page(request, "claims/claim_detail.html", context, feeds=feeds)
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    actor = get_object_or_404(Actor, slug=slug)
-    claims = claim_rows(Claim.objects.by_actor(actor))[:100]
-    return render(request, "claims/actor_detail.html", {"actor": actor, "claims": claims})
+    actor = get_object_or_404(Actor.objects.select_related("parent"), slug=slug)
+    statements = list(
+        Response.objects.for_feed().filter(responder=actor).select_related("claim")[:20]
+    )
+    return list_page(
+        request,
+        "claims/actor_detail.html",
+        Claim.objects.involving(actor),
+        {"actor": actor, "statements": statements},
+        feeds=scoped_feeds("actor", actor),
+    )
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def outlet_detail(request: HttpRequest, slug: str) -> HttpResponse:
     outlet = get_object_or_404(Outlet, slug=slug)
-    claims = claim_rows(Claim.objects.by_outlet(outlet))[:100]
-    return render(request, "claims/outlet_detail.html", {"outlet": outlet, "claims": claims})
+    claims = Claim.objects.carried_by(outlet)
+    return list_page(
+        request,
+        "claims/outlet_detail.html",
+        claims,
+        {"outlet": outlet, "record": None if wants_fragment(request) else claims.track_record()},
+        feeds=scoped_feeds("outlet", outlet),
+    )
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
-    claims = claim_rows(Claim.objects.by_tag(tag))[:100]
-    return render(request, "claims/tag_detail.html", {"tag": tag, "claims": claims})
+    return list_page(
+        request,
+        "claims/tag_detail.html",
+        Claim.objects.tagged(tag),
+        {"tag": tag},
+        feeds=scoped_feeds("tag", tag),
+    )
+
+
+@require_GET
+def methodology(request: HttpRequest) -> HttpResponse:
+    return render_page(
+        request,
+        "claims/methodology.html",
+        {
+            "ratings": list(Rating),
+            "positions": list(OfficialPosition),
+            "attributions": list(Attribution),
+            "stances": list(Stance),
+        },
+    )
+
+
+@require_GET
+def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An archived copy of a report's page, sanitised; only for reports on public claims."""
+    carried = Carriage.objects.current().filter(
+        claim__withdrawn_at__isnull=True, report=OuterRef("report")
+    )
+    reported = Response.objects.on_visible_claims().filter(report=OuterRef("report"))
+    snapshot = get_object_or_404(
+        Snapshot.objects.select_related("report__outlet").filter(
+            Exists(carried) | Exists(reported)
+        ),
+        pk=pk,
+    )
+    text = archive.decode(bytes(snapshot.content), snapshot.content_type)
+    html = archive.is_html(snapshot.content_type, text)
+    context = {
+        "snapshot": snapshot,
+        "report": snapshot.report,
+        "body": archive.sanitised_html(text) if html else text,
+        "is_html": html,
+    }
+    response = render_page(request, "claims/snapshot_detail.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    return response

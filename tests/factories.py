@@ -138,3 +138,100 @@ def create_verdict(
         state=state,
         **fields,
     )
+
+
+# Reader (issue 3) additions.
+
+
+def create_snapshot(
+    *,
+    report: Report | None = None,
+    content: bytes = b"<html><body><p>Archived</p></body></html>",
+    **fields,
+):
+    from claims.models import Snapshot
+
+    report = report or create_report()
+    fields.setdefault("url", report.url or "https://example.com/report")
+    fields.setdefault("status_code", 200)
+    fields.setdefault("content_type", "text/html; charset=utf-8")
+    return Snapshot.of(report, content=content, **fields)
+
+
+def create_correction(*, verdict: Verdict, text: str = "We corrected a date.", **fields):
+    from claims.models import Correction
+
+    return Correction.objects.create(verdict=verdict, text=text, **fields)
+
+
+def create_denied_chain() -> dict:
+    """The Umerov chain in miniature: a claim, its origin, a repeat, a denial and a verdict."""
+    from datetime import timedelta
+
+    from claims.models import CarriageRole
+
+    now = timezone.now()
+    claimant = create_actor(name="Clash Report", kind="organisation")
+    office = create_actor(name="President's Office", kind="organisation")
+    umerov = create_actor(name="Rustem Umerov")
+    tag = create_tag(name="umerov")
+    origin_outlet = create_outlet(name="Clash Report")
+    agency = create_outlet(name="Interfax-Ukraine")
+    claim = create_claim(
+        text="Umerov refused to return to Ukraine",
+        claimant=claimant,
+        subjects=[umerov],
+        tags=[tag],
+        language="en",
+        first_seen_at=now - timedelta(days=3),
+    )
+    origin_report = create_report(
+        outlet=origin_outlet,
+        title="Umerov refused to return",
+        url="https://clash.example/post/1",
+        published_at=now - timedelta(days=3),
+    )
+    agency_report = create_report(
+        outlet=agency,
+        title="President's Office denies reports about Umerov",
+        url="https://interfax.example/news/1",
+        published_at=now - timedelta(days=2),
+    )
+    origin = create_carriage(claim=claim, report=origin_report, role=CarriageRole.ORIGIN)
+    repeat = create_carriage(claim=claim, report=agency_report, role=CarriageRole.MENTION)
+    denial = create_response(
+        claim=claim,
+        responder=office,
+        stance=Stance.DENIES,
+        attribution="anonymous_source",
+        quote="It's fake",
+        report=agency_report,
+        responded_at=now - timedelta(days=2),
+    )
+    author = create_user(username="olena", first_name="Olena", last_name="Editor")
+    reviewer = create_user(username="petro", first_name="Petro", last_name="Reviewer")
+    verdict = create_verdict(
+        claim=claim,
+        rating="unproven",
+        state=VerdictState.PUBLISHED,
+        author=author,
+        reviewer=reviewer,
+        summary="Denied anonymously; nothing shows it is true or false.",
+        rationale="The only source is a post with no evidence.",
+        published_at=now - timedelta(days=1),
+    )
+    return {
+        "claim": claim,
+        "claimant": claimant,
+        "office": office,
+        "umerov": umerov,
+        "tag": tag,
+        "agency": agency,
+        "origin_outlet": origin_outlet,
+        "origin": origin,
+        "repeat": repeat,
+        "denial": denial,
+        "verdict": verdict,
+        "agency_report": agency_report,
+        "origin_report": origin_report,
+    }

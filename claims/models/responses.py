@@ -49,6 +49,12 @@ class ResponseQuerySet(models.QuerySet):
     def on_visible_claims(self) -> "ResponseQuerySet":
         return self.current().filter(claim__withdrawn_at__isnull=True)
 
+    def for_feed(self) -> "ResponseQuerySet":
+        """Current responses on visible claims, newest first, with what an item shows."""
+        return (
+            self.on_visible_claims().select_related("responder", "claim", "report__outlet").newest()
+        )
+
 
 class Response(models.Model):
     """An official reaction, e.g. President's Office · denies · anonymous source · "It's fake"."""

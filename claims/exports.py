@@ -1,0 +1,96 @@
+"""
+The filtered claim list as CSV and JSON, streamed row by row so a large export never sits
+in memory. Only visible claims and published verdicts are exported.
+
+CSV cells that a spreadsheet would run as a formula (starting with = + - @, a tab or a
+carriage return) get a leading apostrophe.
+"""
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from .models import OfficialPosition, Rating, Verdict
+
+COLUMNS = [
+    "url",
+    "slug",
+    "text",
+    "claimant",
+    "first_seen_at",
+    "language",
+    "official_position",
+    "rating",
+    "rating_value",
+    "verdict_published_at",
+    "tags",
+]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CHUNK = 2000
+
+
+def neutralise(value) -> str:
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def export_rows(claims: QuerySet, *, base_url: str) -> Iterator[dict]:
+    """One dict per claim, in COLUMNS order."""
+    published = Verdict.objects.published().filter(claim=OuterRef("pk"))
+    rows = (
+        claims.with_official_position()
+        .select_related("claimant")
+        .prefetch_related("tags")
+        .annotate(
+            verdict_rating=Subquery(published.values("rating")[:1]),
+            verdict_published_at=Subquery(published.values("published_at")[:1]),
+        )
+    )
+    for claim in rows.iterator(chunk_size=CHUNK):
+        rating = Rating(claim.verdict_rating) if claim.verdict_rating else None
+        yield {
+            "url": base_url + claim.get_absolute_url(),
+            "slug": claim.slug,
+            "text": claim.text,
+            "claimant": claim.claimant.name if claim.claimant else None,
+            "first_seen_at": claim.first_seen_at,
+            "language": claim.language,
+            "official_position": OfficialPosition(claim.official_position).value,
+            "rating": rating.value if rating else None,
+            "rating_value": rating.rating_value if rating else None,
+            "verdict_published_at": claim.verdict_published_at,
+            "tags": [tag.slug for tag in claim.tags.all()],
+        }
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(rows: Iterable[dict]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow(COLUMNS)
+    for row in rows:
+        cells = []
+        for name in COLUMNS:
+            value = row[name]
+            if isinstance(value, list):
+                value = " ".join(value)
+            elif hasattr(value, "isoformat"):
+                value = value.isoformat()
+            cells.append(neutralise(value))
+        yield writer.writerow(cells)
+
+
+def json_chunks(rows: Iterable[dict], *, filters: dict) -> Iterator[str]:
+    """{"filters": {...}, "claims": [...]} written a claim at a time."""
+    yield '{"filters": ' + json.dumps(filters) + ', "claims": ['
+    for n, row in enumerate(rows):
+        yield ("," if n else "") + "\n" + json.dumps(row, cls=DjangoJSONEncoder, ensure_ascii=False)
+    yield "\n]}\n"

@@ -1,0 +1,212 @@
+"""
+RSS 2.0 and Atom feeds (django.contrib.syndication): newest denials — all, per actor, per
+outlet, per tag — and newly published verdicts and corrections.
+
+Each item's guid is a tag: URI built from the row's primary key, so it never changes when a
+claim's slug or text is edited.
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import format_html
+
+from .models import Actor, Claim, Correction, Outlet, Response, Tag, Verdict
+
+ITEMS = 50
+GUID_YEAR = 2025
+
+
+def guid(kind: str, pk: int) -> str:
+    host = urlsplit(settings.SITE_URL).hostname or "factcheck"
+    return f"tag:{host},{GUID_YEAR}:{kind}:{pk}"
+
+
+def response_description(response: Response) -> str:
+    """The quote, who stands behind it, and where it was reported, as escaped HTML."""
+    parts = []
+    if response.quote:
+        speaker = f" — {response.speaker_name}" if response.speaker_name else ""
+        parts.append(format_html("<p>“{}”{}</p>", response.quote, speaker))
+    parts.append(format_html("<p>Attribution: {}.</p>", response.get_attribution_display()))
+    if response.report_id:
+        report = response.report
+        parts.append(format_html("<p>Reported by {}: {}.</p>", report.outlet.name, report.title))
+    return "".join(parts)
+
+
+class DeniedFeed(Feed):
+    """Newest denials, one item per Response with stance `denies`."""
+
+    feed_type = Rss201rev2Feed
+    scope = ""
+
+    def get_object(self, request, slug=None):
+        return None
+
+    def title(self, obj) -> str:
+        return f"{settings.SITE_NAME}: newest denials{self.scope_name(obj)}"
+
+    def scope_name(self, obj) -> str:
+        return f" — {obj.name}" if obj is not None else ""
+
+    def link(self, obj) -> str:
+        return obj.get_absolute_url() if obj is not None else reverse("claims:claim_list")
+
+    def description(self, obj) -> str:
+        return "Official denials of claims we track, newest first. A denial is evidence, not proof."
+
+    subtitle = description
+
+    def responses(self, obj):
+        return Response.objects.for_feed().denials()
+
+    def items(self, obj):
+        return self.responses(obj)[:ITEMS]
+
+    def item_title(self, item: Response) -> str:
+        return item.headline
+
+    def item_description(self, item: Response) -> str:
+        return response_description(item)
+
+    def item_link(self, item: Response) -> str:
+        return f"{item.claim.get_absolute_url()}#response-{item.pk}"
+
+    def item_pubdate(self, item: Response):
+        return item.responded_at
+
+    def item_updateddate(self, item: Response):
+        return max(item.responded_at, item.updated_at)
+
+    def item_guid(self, item: Response) -> str:
+        return guid("response", item.pk)
+
+    item_guid_is_permalink = False
+
+    def item_author_name(self, item: Response) -> str:
+        return item.responder.name
+
+
+class DeniedAtomFeed(DeniedFeed):
+    feed_type = Atom1Feed
+
+
+class ActorDeniedFeed(DeniedFeed):
+    """Denials by the actor or of claims the actor made or is the subject of."""
+
+    def get_object(self, request, slug=None):
+        return get_object_or_404(Actor, slug=slug)
+
+    def responses(self, actor):
+        claims = Claim.objects.involving(actor).values("pk")
+        return super().responses(actor).filter(Q(responder=actor) | Q(claim__in=claims))
+
+
+class ActorDeniedAtomFeed(ActorDeniedFeed):
+    feed_type = Atom1Feed
+
+
+class OutletDeniedFeed(DeniedFeed):
+    """Denials of claims the outlet carried, and denials it reported."""
+
+    def get_object(self, request, slug=None):
+        return get_object_or_404(Outlet, slug=slug)
+
+    def responses(self, outlet):
+        claims = Claim.objects.carried_by(outlet).values("pk")
+        return super().responses(outlet).filter(Q(claim__in=claims) | Q(report__outlet=outlet))
+
+
+class OutletDeniedAtomFeed(OutletDeniedFeed):
+    feed_type = Atom1Feed
+
+
+class TagDeniedFeed(DeniedFeed):
+    def get_object(self, request, slug=None):
+        return get_object_or_404(Tag, slug=slug)
+
+    def responses(self, tag):
+        return super().responses(tag).filter(claim__in=Claim.objects.tagged(tag).values("pk"))
+
+
+class TagDeniedAtomFeed(TagDeniedFeed):
+    feed_type = Atom1Feed
+
+
+class VerdictFeed(Feed):
+    """Newly published verdicts and corrections to them, newest first."""
+
+    feed_type = Rss201rev2Feed
+    item_guid_is_permalink = False
+
+    def title(self) -> str:
+        return f"{settings.SITE_NAME}: new verdicts and corrections"
+
+    def link(self) -> str:
+        return reverse("claims:claim_list")
+
+    def description(self) -> str:
+        return "Verdicts as they are published, and every correction to a published verdict."
+
+    subtitle = description
+
+    def items(self):
+        verdicts = list(
+            Verdict.objects.newest_published()
+            .filter(claim__withdrawn_at__isnull=True)
+            .select_related("claim", "author", "reviewer")
+            .prefetch_related("corrections")[:ITEMS]
+        )
+        corrections = list(
+            Correction.objects.filter(
+                verdict__state="published", verdict__claim__withdrawn_at__isnull=True
+            )
+            .select_related("verdict__claim")
+            .order_by("-published_at", "-pk")[:ITEMS]
+        )
+        merged = sorted(
+            verdicts + corrections, key=lambda item: (item.published_at, item.pk), reverse=True
+        )
+        return merged[:ITEMS]
+
+    def item_title(self, item) -> str:
+        if isinstance(item, Correction):
+            return f"Correction: {item.verdict.claim.text}"
+        return f"Rated {item.get_rating_display()}: {item.claim.text}"
+
+    def item_description(self, item) -> str:
+        if isinstance(item, Correction):
+            return format_html("<p>Correction: {}</p>", item.text)
+        return format_html(
+            "<p>{}: {}</p><p>{}</p>",
+            item.get_rating_display(),
+            item.rating_choice.meaning,
+            item.summary,
+        )
+
+    def item_link(self, item) -> str:
+        if isinstance(item, Correction):
+            return f"{item.verdict.claim.get_absolute_url()}#correction-{item.pk}"
+        return f"{item.claim.get_absolute_url()}#verdict"
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        if isinstance(item, Correction):
+            return item.published_at
+        return item.date_modified or item.published_at
+
+    def item_guid(self, item) -> str:
+        kind = "correction" if isinstance(item, Correction) else "verdict"
+        return guid(kind, item.pk)
+
+
+class VerdictAtomFeed(VerdictFeed):
+    feed_type = Atom1Feed

@@ -1,0 +1,222 @@
+"""
+The reader's claim-list filters: one Django form validates the query string, and
+`filter_claims` turns the cleaned values into QuerySet method calls.
+
+Bad input never raises: unknown values are dropped with an error the page shows, and the
+list falls back to the unfiltered value for that field.
+"""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.core.cache import cache
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from .models import Actor, Claim, OfficialPosition, Outlet, Rating, Report, Response, Tag
+from .search import MAX_QUERY_LENGTH, clean_query, search_claims
+
+DEFAULT_SORT = "newest"
+SORTS = {
+    "newest": "Newest first",
+    "oldest": "Oldest first",
+    "text": "Claim, A to Z",
+}
+
+
+def strip_nul(value):
+    """PostgreSQL rejects NUL in strings; no reader input needs one."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    return value
+
+
+class SlugChoiceField(forms.CharField):
+    """A slug that must name an existing row; looked up once, by the form."""
+
+    def __init__(self, *, model, **kwargs):
+        self.model = model
+        super().__init__(required=False, max_length=100, **kwargs)
+
+    def to_python(self, value):
+        return strip_nul(super().to_python(value)).strip()
+
+    def clean(self, value):
+        slug = super().clean(value)
+        if not slug:
+            return None
+        found = self.model.objects.filter(slug=slug).first()
+        if found is None:
+            raise forms.ValidationError(
+                f"No {self.model._meta.verbose_name} with that name.", code="unknown"
+            )
+        return found
+
+
+class ClaimFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Search", strip=True)
+    rating = forms.ChoiceField(required=False, choices=[("", "Any rating"), *Rating.choices])
+    position = forms.ChoiceField(
+        required=False,
+        label="Official position",
+        choices=[("", "Any position"), *OfficialPosition.choices],
+    )
+    actor = SlugChoiceField(model=Actor)
+    outlet = SlugChoiceField(model=Outlet)
+    tag = SlugChoiceField(model=Tag)
+    language = forms.RegexField(
+        required=False, regex=r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})?$", max_length=10
+    )
+    date_from = forms.DateField(required=False, label="First seen from")
+    date_to = forms.DateField(required=False, label="First seen until")
+    sort = forms.ChoiceField(required=False, choices=list(SORTS.items()))
+
+    def __init__(self, data=None, **kwargs):
+        if data is not None:
+            # Keep only our fields, first value each, without NUL bytes.
+            data = {
+                name: strip_nul(data.get(name))
+                for name in self.base_fields
+                if data.get(name) not in (None, "")
+            }
+        super().__init__(data if data is not None else {}, **kwargs)
+
+    def clean_q(self) -> str:
+        return clean_query(self.cleaned_data["q"])[:MAX_QUERY_LENGTH]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The end date is before the start date.")
+        return cleaned
+
+    @property
+    def values(self) -> "ClaimFilters":
+        """The valid values; an invalid field counts as not given."""
+        self.is_valid()
+        cleaned = dict(getattr(self, "cleaned_data", {}))
+        if cleaned.get("sort") == DEFAULT_SORT:
+            cleaned["sort"] = None  # the default needs no query parameter
+        return ClaimFilters(
+            **{
+                name: cleaned.get(name) if name not in self.errors else None
+                for name in ClaimFilters.__dataclass_fields__
+            }
+        )
+
+
+@dataclass(frozen=True)
+class ClaimFilters:
+    q: str | None = None
+    rating: str | None = None
+    position: str | None = None
+    actor: Actor | None = None
+    outlet: Outlet | None = None
+    tag: Tag | None = None
+    language: str | None = None
+    date_from: object = None
+    date_to: object = None
+    sort: str | None = None
+
+    def query_params(self) -> dict[str, str]:
+        """The active filters as query-string values (for links, exports and feeds)."""
+        params = {}
+        for name in self.__dataclass_fields__:
+            value = getattr(self, name)
+            if value in (None, ""):
+                continue
+            params[name] = getattr(value, "slug", None) or str(value)
+        return params
+
+    @property
+    def active(self) -> bool:
+        return bool(set(self.query_params()) - {"sort"})
+
+
+def filter_claims(claims: QuerySet, filters: ClaimFilters) -> QuerySet:
+    """Apply the filters to visible claims, sorted as asked."""
+    claims = claims.visible()
+    if filters.q:
+        claims = search_claims(claims, filters.q)
+    if filters.rating:
+        claims = claims.rated(filters.rating)
+    if filters.position:
+        claims = claims.positioned(filters.position)
+    if filters.actor:
+        claims = claims.involving(filters.actor)
+    if filters.outlet:
+        claims = claims.carried_by(filters.outlet)
+    if filters.tag:
+        claims = claims.tagged(filters.tag)
+    if filters.language:
+        claims = claims.filter(language=filters.language)
+    if filters.date_from or filters.date_to:
+        claims = claims.first_seen_between(filters.date_from, filters.date_to)
+    if filters.sort == "oldest":
+        return claims.oldest()
+    if filters.sort == "text":
+        return claims.order_by("text", "pk")
+    return claims.newest()
+
+
+CHOICES_CACHE_KEY = "reader:filter-choices"
+CHOICES_TTL = 300  # seconds; a new actor or outlet shows up in the selects within 5 minutes
+MAX_CHOICES = 200  # the most active actors and outlets; every one has its own page too
+
+
+def choice_lists() -> dict[str, list]:
+    """Options for the filter form's selects, cached: they are costly at 100k claims (the
+    languages in use, how active each actor and outlet is) and change rarely."""
+    choices = cache.get(CHOICES_CACHE_KEY)
+    if choices is None:
+        choices = _compute_choices()
+        cache.set(CHOICES_CACHE_KEY, choices, CHOICES_TTL)
+    return choices
+
+
+def _compute_choices() -> dict[str, list]:
+    def count(queryset, field):
+        return Subquery(
+            queryset.filter(**{field: OuterRef("pk")})
+            .order_by()
+            .values(field)
+            .annotate(n=Count("pk"))
+            .values("n")[:1]
+        )
+
+    actors = (
+        Actor.objects.annotate(
+            activity=Coalesce(count(Response.objects.all(), "responder"), 0)
+            + Coalesce(count(Claim.objects.all(), "claimant"), 0)
+        )
+        .filter(activity__gt=0)
+        .order_by("-activity", "name")
+        .values_list("slug", "name")[:MAX_CHOICES]
+    )
+    outlets = (
+        Outlet.objects.annotate(activity=Coalesce(count(Report.objects.all(), "outlet"), 0))
+        .filter(activity__gt=0)
+        .order_by("-activity", "name")
+        .values_list("slug", "name")[:MAX_CHOICES]
+    )
+    return {
+        "actors": sorted(actors, key=lambda row: row[1].lower()),
+        "outlets": sorted(outlets, key=lambda row: row[1].lower()),
+        "tags": list(Tag.objects.order_by("name").values_list("slug", "name")),
+        "languages": list(
+            Claim.objects.exclude(language="")
+            .order_by("language")
+            .values_list("language", flat=True)
+            .distinct()
+        ),
+    }
+
+
+def with_selected(choices: dict[str, list], filters: "ClaimFilters") -> dict[str, list]:
+    """Make sure the chosen actor and outlet are among the options."""
+    choices = dict(choices)
+    for key, chosen in (("actors", filters.actor), ("outlets", filters.outlet)):
+        if chosen is not None and all(slug != chosen.slug for slug, _ in choices[key]):
+            choices[key] = [(chosen.slug, chosen.name), *choices[key]]
+    return choices

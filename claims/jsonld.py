@@ -1,0 +1,108 @@
+"""
+schema.org ClaimReview for a claim page (Google's required and recommended properties),
+and a safe way to put JSON-LD into a <script> element.
+"""
+
+import json
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from .models import ActorKind, Carriage, CarriageRole, Claim, Verdict
+
+# json_script's escapes: "<", ">" and "&" become \\u003C etc., so "</script>" cannot end the
+# element early, and the JSON stays valid.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def ld_json_script(data: dict) -> SafeString:
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', SafeString(text))
+
+
+def fact_checker() -> dict:
+    return {"@type": "Organization", "name": settings.SITE_NAME, "url": settings.SITE_URL + "/"}
+
+
+def _creative_work(carriage: Carriage) -> dict:
+    report = carriage.report
+    work = {
+        "@type": "CreativeWork",
+        "headline": report.title,
+        "author": {"@type": "Organization", "name": report.outlet.name},
+    }
+    if report.link:
+        work["url"] = report.link
+    if report.published_at:
+        work["datePublished"] = report.published_at.isoformat()
+    return work
+
+
+def _claim_author(claim: Claim, first: Carriage | None) -> dict | None:
+    actor = claim.claimant
+    if actor is not None:
+        author = {
+            "@type": "Person" if actor.kind == ActorKind.PERSON else "Organization",
+            "name": actor.name,
+        }
+        if actor.same_as:
+            author["sameAs"] = actor.same_as
+        return author
+    if first is not None:
+        # No named claimant: the outlet that first carried it is who put it out.
+        return {"@type": "Organization", "name": first.report.outlet.name}
+    return None
+
+
+def first_appearance(carriages: list[Carriage]) -> Carriage | None:
+    """The origin carriage if there is one, else the earliest-published carriage."""
+    if not carriages:
+        return None
+    origins = [c for c in carriages if c.role == CarriageRole.ORIGIN]
+    pool = origins or carriages
+
+    def when(carriage: Carriage):
+        published = carriage.report.published_at
+        return (published is None, published.timestamp() if published else 0, carriage.pk)
+
+    return min(pool, key=when)
+
+
+def claim_review(
+    claim: Claim, verdict: Verdict, carriages: list[Carriage], *, page_url: str
+) -> dict | None:
+    """The ClaimReview for a published verdict; None for any other state."""
+    if verdict is None or verdict.state != "published" or not verdict.rating:
+        return None
+    first = first_appearance(carriages)
+    rating = verdict.rating_choice.claim_review_rating()
+    rating["name"] = rating["alternateName"]
+    if verdict.summary:
+        rating["ratingExplanation"] = verdict.summary
+    item = {"@type": "Claim", "appearance": [_creative_work(c) for c in carriages]}
+    author = _claim_author(claim, first)
+    if author:
+        item["author"] = author
+    claimed_at = claim.first_seen_at or (first.report.published_at if first else None)
+    if claimed_at:
+        item["datePublished"] = claimed_at.isoformat()
+    if first is not None:
+        item["firstAppearance"] = _creative_work(first)
+    review = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": page_url,
+        "claimReviewed": claim.text,
+        "author": fact_checker(),
+        "datePublished": verdict.published_at.isoformat(),
+        "reviewRating": rating,
+        "itemReviewed": item,
+    }
+    modified = verdict.date_modified
+    if modified:
+        review["dateModified"] = modified.isoformat()
+    if verdict.summary:
+        review["reviewBody"] = verdict.summary
+    return review
