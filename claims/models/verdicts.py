@@ -85,6 +85,24 @@ class VerdictQuerySet(models.QuerySet):
     def newest_published(self) -> "VerdictQuerySet":
         return self.published().order_by("-published_at", "-pk")
 
+    # The editor desk's lists.
+
+    def drafts(self) -> "VerdictQuerySet":
+        return self.filter(state=VerdictState.DRAFT)
+
+    def in_review(self) -> "VerdictQuerySet":
+        return self.filter(state=VerdictState.IN_REVIEW)
+
+    def by_author(self, user) -> "VerdictQuerySet":
+        return self.filter(author=user)
+
+    def returned(self) -> "VerdictQuerySet":
+        """Drafts a reviewer sent back with a note (submitting again clears the note)."""
+        return self.drafts().exclude(review_note="")
+
+    def not_returned(self) -> "VerdictQuerySet":
+        return self.filter(review_note="")
+
 
 class Verdict(models.Model):
     """The editors' finding on a claim. Public only once a second editor has approved it."""
