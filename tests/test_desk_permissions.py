@@ -256,10 +256,7 @@ def test_desk_permissions(client, world, visitor, name, method, args, data, role
     log_in(client, visitor)
     url = reverse(f"desk:{name}", args=args(world))
     before = snapshot()
-    if method == "get":
-        response = client.get(url)
-    else:
-        response = client.post(url, data(world))
+    response = client.get(url) if method == "get" else client.post(url, data(world))
     html = response.content.decode()
     if allowed(visitor, role):
         assert response.status_code in {HTTPStatus.OK, HTTPStatus.FOUND}, html[:2000]
