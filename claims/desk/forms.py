@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.urls import reverse_lazy
 from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 
 from claims.models import (
     Actor,
@@ -142,6 +143,7 @@ class VersionedForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
@@ -184,7 +186,7 @@ def report_choices() -> QuerySet:
 
 class ReportChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, report: Report) -> str:
-        when = f" ({report.published_at:%d.%m.%Y})" if report.published_at else ""
+        when = f" ({localtime(report.published_at):%d.%m.%Y})" if report.published_at else ""
         return f"{report.outlet.name}: {report.title}{when}"
 
 
