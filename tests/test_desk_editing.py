@@ -288,6 +288,36 @@ class TestCarriages:
         assert Carriage.objects.count() == 1
 
 
+class TestReports:
+    def test_edit_report_is_versioned_and_in_every_carrying_claims_history(self, client, editor):
+        report = create_report(title="Old title", outlet=create_outlet(name="Interfax-Ukraine"))
+        first, second = create_carriage(report=report), create_carriage(report=report)
+        url = reverse("desk:report_edit", args=[report.pk])
+        page = client.get(url).content.decode()
+        assert 'name="version" value="1"' in page and first.claim.text in page
+        data = {
+            "outlet": "Interfax-Ukraine",
+            "url": "https://en.interfax.com.ua/news/1.html",
+            "title": "New title",
+            "published_at": "2025-11-17T17:55",
+            "tags": "",
+            "version": 1,
+        }
+        response = client.post(url, data)
+        assert response["Location"] == reverse("desk:claim_edit", args=[first.claim.slug])
+        report.refresh_from_db()
+        assert (report.title, report.version) == ("New title", 2)
+        for claim in (first.claim, second.claim):
+            entry = HistoryEntry.objects.get(claim=claim, action=HistoryAction.CHANGED)
+            assert entry.changes["title"] == ["Old title", "New title"]
+            assert entry.user == editor
+        stale = client.post(url, {**data, "title": "Stale title"}, headers=HTMX)
+        assert stale.status_code == HTTPStatus.CONFLICT
+        assert 'id="report-form"' in stale.content.decode()
+        report.refresh_from_db()
+        assert report.title == "New title"
+
+
 class TestResponses:
     def test_add_response(self, client, editor):
         claim = create_claim()

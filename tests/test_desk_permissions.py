@@ -146,6 +146,18 @@ CASES = [
     ),
     ("response_edit", "get", lambda w: [w.response.pk], None, EDITOR),
     ("response_edit", "post", lambda w: [w.response.pk], lambda w: response_form(w, 1), EDITOR),
+    ("report_edit", "get", lambda w: [w.carriage.report_id], None, EDITOR),
+    (
+        "report_edit",
+        "post",
+        lambda w: [w.carriage.report_id],
+        lambda w: {
+            "outlet": w.carriage.report.outlet.name,
+            "title": "Edited title",
+            "version": 1,
+        },
+        EDITOR,
+    ),
     ("withdraw", "get", lambda w: ["claim", w.claim.pk], None, EDITOR),
     ("withdraw", "get", lambda w: ["carriage", w.carriage.pk], None, EDITOR),
     ("withdraw", "get", lambda w: ["response", w.response.pk], None, EDITOR),

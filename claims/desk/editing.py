@@ -43,6 +43,7 @@ def save_edit(
     values: dict,
     action: str = HistoryAction.CHANGED,
     note: str = "",
+    history_claims: Iterable | None = None,
 ) -> models.Model:
     """
     Save `values` onto `obj` if it is still at `version`; record the change.
@@ -50,6 +51,9 @@ def save_edit(
     The row is locked and re-read only if its version still matches, then updated with a
     conditional UPDATE that bumps the version. On PostgreSQL a concurrent saver waiting on the
     lock re-checks the version once the first commits, finds it changed and gets a conflict.
+
+    `history_claims` lists the claims whose history shows the change, for rows that have no
+    claim of their own (reports).
     """
     model = type(obj)
     plain, m2m = _split(model, values)
@@ -72,7 +76,11 @@ def save_edit(
             getattr(saved, name).set(related)
         changes = history_log.diff(before, history_log.field_values(saved))
         if changes:
-            history_log.record(saved, by=by, action=action, changes=changes, note=note)
+            # A report belongs to no one claim: file the change under each claim it carries.
+            for claim in history_claims or [None]:
+                history_log.record(
+                    saved, by=by, action=action, changes=changes, note=note, claim=claim
+                )
     return saved
 
 

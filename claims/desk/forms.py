@@ -184,6 +184,19 @@ def report_choices() -> QuerySet:
     return Report.objects.select_related("outlet").order_by("outlet__name", "-published_at", "-pk")
 
 
+class ReportForm(VersionedForm):
+    """A report's own facts, shared by every claim it carries."""
+
+    outlet = NameField(kind="outlets", queryset=Outlet.objects.all(), noun="outlet")
+    tags = NamesField(kind="tags", queryset=Tag.objects.all(), noun="tag", required=False)
+
+    class Meta:
+        model = Report
+        fields = ["outlet", "url", "title", "published_at", "byline", "language", "tags"]
+        labels = {"url": "URL", "published_at": "Published (Kyiv time)"}
+        widgets = {"published_at": local_datetime_input()}
+
+
 class ReportChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, report: Report) -> str:
         when = f" ({localtime(report.published_at):%d.%m.%Y})" if report.published_at else ""

@@ -38,6 +38,7 @@ urlpatterns = [
     path("claims/<slug:slug>/verdict/new/", views.verdict_create, name="verdict_create"),
     path("carriages/<int:pk>/", views.carriage_edit, name="carriage_edit"),
     path("responses/<int:pk>/", views.response_edit, name="response_edit"),
+    path("reports/<int:pk>/", views.report_edit, name="report_edit"),
     path("withdraw/<withdrawable:kind>/<int:pk>/", views.withdraw, name="withdraw"),
     path("verdicts/<int:pk>/", views.verdict_edit, name="verdict_edit"),
     path("verdicts/<int:pk>/submit/", views.verdict_submit, name="verdict_submit"),

@@ -6,6 +6,7 @@ to the same URL and redirect on success; htmx requests get the form fragment bac
 (invalid) and 409 (someone else saved first), and a client-side redirect on success.
 """
 
+import logging
 from collections.abc import Callable
 from functools import wraps
 from http import HTTPStatus
@@ -54,12 +55,15 @@ from .forms import (
     NewActorForm,
     NewOutletForm,
     NewTagForm,
+    ReportForm,
     ResponseForm,
     ReturnForm,
     VerdictForm,
     VerdictWithdrawForm,
     WithdrawForm,
 )
+
+logger = logging.getLogger(__name__)
 
 # Access
 
@@ -77,6 +81,10 @@ def _role_required(check: Callable) -> Callable:
                     return HttpResponseClientRedirect(f"{resolve_url('login')}?{query}")
                 return redirect_to_login(request.get_full_path())
             if not check(request.user):
+                # Failed authorisation is logged (ASVS 16.3.2); the user sees a plain 403.
+                logger.warning(
+                    "desk: refused %s %s to user %s", request.method, request.path, request.user.pk
+                )
                 raise PermissionDenied("The desk is for editors and reviewers.")
             return view(request, *args, **kwargs)
 
@@ -117,13 +125,14 @@ def with_names(request: HttpRequest, context: dict, *kinds: str) -> dict:
     return context
 
 
-def conflict_context(form, current: Model) -> dict:
-    """The editor's values next to the saved ones, and a form to re-apply theirs."""
+def conflict_context(form, current: Model, **form_kwargs) -> dict:
+    """For a 409: where the editor's values differ from the saved ones, and their values in a
+    form on top of the saved version, so saving it again re-applies them."""
     data = form.data.copy()
     data["version"] = current.version
     return {
         "conflict": {"rows": editing.conflict_rows(form, current), "current": current},
-        "data": data,
+        "form": type(form)(data, instance=current, **form_kwargs),
     }
 
 
@@ -243,9 +252,11 @@ def claim_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 values=form.values(),
             )
         except editing.EditConflict as conflict:
-            extra = conflict_context(form, conflict.current)
-            retry = ClaimForm(extra.pop("data"), instance=conflict.current)
-            context = {**context, **claim_page_context(conflict.current), **extra, "form": retry}
+            context = {
+                **context,
+                **claim_page_context(conflict.current),
+                **conflict_context(form, conflict.current),
+            }
             return render_form(request, template, "claim-form", context, HTTPStatus.CONFLICT)
         messages.success(request, "Claim saved.")
         return done(request, reverse("desk:claim_edit", args=[claim.slug]))
@@ -316,9 +327,7 @@ def carriage_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             _save_carriage(request, form, claim, carriage)
         except editing.EditConflict as conflict:
-            extra = conflict_context(form, conflict.current)
-            retry = CarriageForm(extra.pop("data"), instance=conflict.current, claim=claim)
-            context = {**context, **extra, "form": retry}
+            context = {**context, **conflict_context(form, conflict.current, claim=claim)}
             return render_form(request, template, "carriage-form", context, HTTPStatus.CONFLICT)
         messages.success(request, "Carriage saved.")
         return done(request, reverse("desk:claim_edit", args=[claim.slug]))
@@ -366,15 +375,46 @@ def response_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 values=form.values(),
             )
         except editing.EditConflict as conflict:
-            extra = conflict_context(form, conflict.current)
-            retry = ResponseForm(extra.pop("data"), instance=conflict.current, claim=claim)
-            context = {**context, **extra, "form": retry}
+            context = {**context, **conflict_context(form, conflict.current, claim=claim)}
             return render_form(request, template, "response-form", context, HTTPStatus.CONFLICT)
         messages.success(request, "Response saved.")
         return done(request, reverse("desk:claim_edit", args=[claim.slug]))
     form = ResponseForm(instance=response, claim=claim)
     context = {"claim": claim, "response": response, "form": form}
     return render(request, template, with_names(request, context, "actors"))
+
+
+@vary_on_headers("HX-Request")
+@require_http_methods(["GET", "POST"])
+@editor_required
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(Report.objects.select_related("outlet"), pk=pk)
+    claims = list(Claim.objects.filter(carriages__report=report).distinct().order_by("pk"))
+    back = (
+        reverse("desk:claim_edit", args=[claims[0].slug]) if claims else reverse("desk:dashboard")
+    )
+    template = "claims/desk/report_form.html"
+    context = with_names(
+        request, {"report": report, "claims": claims, "back": back}, "outlets", "tags"
+    )
+    if request.method == "POST":
+        form = ReportForm(request.POST, instance=Report.objects.get(pk=report.pk))
+        if not form.is_valid():
+            return render_form(request, template, "report-form", {**context, "form": form}, 422)
+        try:
+            editing.save_edit(
+                report,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                values=form.values(),
+                history_claims=claims,
+            )
+        except editing.EditConflict as conflict:
+            context = {**context, **conflict_context(form, conflict.current)}
+            return render_form(request, template, "report-form", context, HTTPStatus.CONFLICT)
+        messages.success(request, "Report saved.")
+        return done(request, back)
+    return render(request, template, {**context, "form": ReportForm(instance=report)})
 
 
 # Withdrawals: nothing is deleted from the desk.
@@ -502,10 +542,7 @@ def verdict_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except editing.EditConflict as conflict:
         extra = conflict_context(form, conflict.current)
-        retry = VerdictForm(extra.pop("data"), instance=conflict.current)
-        return verdict_page(
-            request, conflict.current, form=retry, status=HTTPStatus.CONFLICT, **extra
-        )
+        return verdict_page(request, conflict.current, status=HTTPStatus.CONFLICT, **extra)
     messages.success(request, "Verdict saved.")
     return done(request, reverse("desk:verdict_edit", args=[verdict.pk]))
 
