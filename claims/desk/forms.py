@@ -382,6 +382,10 @@ class NewNameForm(forms.ModelForm):
 
     noun = ""
 
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
         if self._meta.model._default_manager.filter(name__iexact=name).exists():

@@ -203,6 +203,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def claim_page_context(claim: Claim) -> dict:
     return {
         "claim": claim,
+        "live_verdict": claim.verdicts.exclude(state=VerdictState.WITHDRAWN).first(),
         "carriages": claim.carriages.select_related("report__outlet", "cites__report__outlet"),
         "responses": claim.responses.select_related("responder", "report__outlet"),
         "verdicts": claim.verdicts.select_related("author", "reviewer").prefetch_related(
