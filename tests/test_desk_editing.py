@@ -192,6 +192,21 @@ class TestClaims:
         assert client.get(claim.get_absolute_url()).status_code == HTTPStatus.NOT_FOUND
         assert client.get(reverse("desk:claim_edit", args=[claim.slug])).status_code == 200
 
+    def test_claim_with_a_published_verdict_needs_a_reviewer_to_withdraw(self, client, editor):
+        from .factories import create_reviewer, create_verdict
+
+        verdict = create_verdict(state="published")
+        url = reverse("desk:withdraw", args=["claim", verdict.claim.pk])
+        response = client.post(url, {"reason": "Unpublish quietly", "version": 1})
+        assert response.status_code == HTTPStatus.FORBIDDEN
+        verdict.claim.refresh_from_db()
+        assert verdict.claim.withdrawn_at is None
+        client.force_login(create_reviewer())
+        response = client.post(url, {"reason": "Merged into another claim", "version": 1})
+        assert response.status_code == HTTPStatus.FOUND
+        verdict.claim.refresh_from_db()
+        assert verdict.claim.withdrawn_reason == "Merged into another claim"
+
     def test_stale_withdrawal_is_refused(self, client, editor):
         claim = create_claim()
         Claim.objects.filter(pk=claim.pk).update(version=2)
@@ -445,6 +460,23 @@ class TestNames:
         assert response["Location"] == reverse("desk:dashboard")
         assert Outlet.objects.get().name == "Clash Report"
         assert Tag.objects.get().slug == "umerov"
+
+    def test_name_taken_between_check_and_save_is_a_422(self, client, editor, monkeypatch):
+        from claims.desk.forms import NewOutletForm
+
+        create_outlet(name="Clash Report")
+        # As if another editor added it after this form was validated.
+        monkeypatch.setattr(NewOutletForm, "clean_name", lambda form: form.cleaned_data["name"])
+        monkeypatch.setattr(NewOutletForm, "validate_constraints", lambda form: None)
+        response = client.post(
+            reverse("desk:name_create", args=["outlets"]),
+            {"new-outlets-name": "CLASH REPORT", "new-outlets-kind": "social"},
+            headers=HTMX,
+        )
+        assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+        assert "There is already a outlet" not in response.content.decode()
+        assert "There is already an outlet called that." in response.content.decode()
+        assert Outlet.objects.count() == 1
 
     def test_duplicate_name_is_refused(self, client, editor):
         create_outlet(name="Clash Report")

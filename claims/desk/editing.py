@@ -10,6 +10,7 @@ with nothing changed.
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -156,21 +157,19 @@ def current_value(obj: models.Model, name: str):
 
 def conflict_rows(form, current: models.Model) -> list[dict]:
     """The fields where the editor's submitted values differ from the saved ones."""
+    saved_fields = {field.name for field in current._meta.get_fields()}
     rows = []
     for name, yours in form.cleaned_data.items():
-        if name == "version":
-            continue
-        try:
-            theirs = current_value(current, name)
-            field = current._meta.get_field(name)
-        except Exception:  # noqa: S112 - form-only fields have no saved value to compare
-            continue
+        if name == "version" or name not in saved_fields:
+            continue  # form-only fields (a new report's title) have no saved value
+        theirs = current_value(current, name)
+        field = current._meta.get_field(name)
         if field.choices and not field.is_relation:
             yours = dict(field.flatchoices).get(yours, yours)
         if display(yours) != display(theirs):
             rows.append(
                 {
-                    "label": form.fields[name].label or name,
+                    "label": form[name].label,
                     "yours": display(yours),
                     "theirs": display(theirs),
                 }
@@ -185,7 +184,7 @@ def describe(entry: HistoryEntry) -> list[dict]:
     for name, (old, new) in sorted(entry.changes.items()):
         try:
             field = model._meta.get_field(name) if model else None
-        except Exception:
+        except FieldDoesNotExist:  # a field since removed keeps its raw name
             field = None
         label = str(field.verbose_name) if field is not None else name
         rows.append(

@@ -389,8 +389,13 @@ class NewNameForm(forms.ModelForm):
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
         if self._meta.model._default_manager.filter(name__iexact=name).exists():
-            raise ValidationError(f"There is already a {self.noun} called “{name}”.")
+            raise ValidationError(f"There is already {self.article} called “{name}”.")
         return name
+
+    @property
+    def article(self) -> str:
+        """ "an outlet", "an actor", "a tag"."""
+        return f"{'an' if self.noun[0] in 'aeiou' else 'a'} {self.noun}"
 
     def values(self) -> dict:
         values = {name: self.cleaned_data[name] for name in self._meta.fields}

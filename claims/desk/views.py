@@ -212,6 +212,23 @@ def claim_page_context(claim: Claim) -> dict:
     }
 
 
+def _create_claim(request: HttpRequest, form: ClaimForm) -> Claim:
+    """Create the claim under a fresh slug; another editor may take the same slug meanwhile."""
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                return editing.create(
+                    Claim,
+                    by=request.user,
+                    values=form.values(),
+                    slug=unique_slug(Claim, form.cleaned_data["text"]),
+                )
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
 @editor_required
@@ -219,13 +236,7 @@ def claim_create(request: HttpRequest) -> HttpResponse:
     form = ClaimForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            with transaction.atomic():
-                claim = editing.create(
-                    Claim,
-                    by=request.user,
-                    values=form.values(),
-                    slug=unique_slug(Claim, form.cleaned_data["text"]),
-                )
+            claim = _create_claim(request, form)
             messages.success(request, "Claim logged. Now add the reports that carried it.")
             return done(request, reverse("desk:claim_edit", args=[claim.slug]))
         context = with_names(request, {"form": form}, "actors", "tags")
@@ -303,9 +314,14 @@ def carriage_create(request: HttpRequest, slug: str) -> HttpResponse:
     template = "claims/desk/carriage_form.html"
     if request.method == "POST":
         if form.is_valid():
-            _save_carriage(request, form, claim)
-            messages.success(request, "Carriage added.")
-            return done(request, reverse("desk:claim_edit", args=[claim.slug]))
+            try:
+                _save_carriage(request, form, claim)
+            except IntegrityError:
+                # Another editor added a carriage of the same report meanwhile.
+                form.add_error("report", "This report already carries the claim.")
+            else:
+                messages.success(request, "Carriage added.")
+                return done(request, reverse("desk:claim_edit", args=[claim.slug]))
         context = with_names(request, {"claim": claim, "form": form}, "outlets")
         return render_form(request, template, "carriage-form", context, 422)
     return render(request, template, with_names(request, {"claim": claim, "form": form}, "outlets"))
@@ -435,6 +451,14 @@ def withdraw(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     back = reverse("desk:claim_edit", args=[claim.slug])
     template = "claims/desk/withdraw_form.html"
     context = {"object": obj, "kind": kind, "claim": claim, "back": back}
+    if (
+        isinstance(obj, Claim)
+        and obj.verdicts.published().exists()
+        and not is_reviewer(request.user)
+    ):
+        # Taking a published verdict off the reader site is a reviewer's call, as publishing is.
+        logger.warning("desk: refused claim withdrawal %s to user %s", obj.pk, request.user.pk)
+        raise PermissionDenied("This claim has a published verdict: ask a reviewer.")
     if obj.withdrawn_at is not None:
         messages.info(request, f"This {kind} is already withdrawn.")
         return done(request, back) if request.method == "POST" else redirect(back)
@@ -548,7 +572,9 @@ def verdict_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return done(request, reverse("desk:verdict_edit", args=[verdict.pk]))
 
 
-def _workflow(request: HttpRequest, verdict: Verdict, action: Callable[[], object], success: str):
+def _workflow(
+    request: HttpRequest, verdict: Verdict, action: Callable[[], object], success: str
+) -> HttpResponse:
     """Run a workflow action; a rule it breaks is shown to the editor, never a 500."""
     try:
         action()
@@ -705,7 +731,15 @@ def name_create(request: HttpRequest, kind: str) -> HttpResponse:
         if request.htmx:
             return render(request, "claims/desk/_new_name.html#new-name", context, status=422)
         return render(request, "claims/desk/name_new.html", context, status=422)
-    created = editing.create(model, by=request.user, values=form.values())
+    try:
+        created = editing.create(model, by=request.user, values=form.values())
+    except IntegrityError:
+        # The same name added by another editor between validation and saving.
+        form.add_error("name", f"There is already {form.article} called that.")
+        template = (
+            "claims/desk/_new_name.html#new-name" if request.htmx else "claims/desk/name_new.html"
+        )
+        return render(request, template, context, status=422)
     if request.htmx:
         fresh = form_class(prefix=f"new-{kind}")
         return render(
