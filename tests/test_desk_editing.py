@@ -207,6 +207,35 @@ class TestClaims:
         verdict.claim.refresh_from_db()
         assert verdict.claim.withdrawn_reason == "Merged into another claim"
 
+    def test_withdrawal_without_reason_over_htmx_is_a_422_fragment(self, client, editor):
+        logged = create_response()
+        response = client.post(
+            reverse("desk:withdraw", args=["response", logged.pk]),
+            {"reason": " ", "version": 1},
+            headers=HTMX,
+        )
+        assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+        html = response.content.decode()
+        assert "<html" not in html and 'id="withdraw-form"' in html
+        assert "This field is required" in html or "Give a reason" in html
+
+    def test_withdrawals_show_on_the_desk_and_in_the_history(self, client, editor):
+        carriage = create_carriage(wording="As carried")
+        client.post(
+            reverse("desk:withdraw", args=["carriage", carriage.pk]),
+            {"reason": "Wrong report picked", "version": 1},
+        )
+        page = client.get(reverse("desk:claim_edit", args=[carriage.claim.slug])).content.decode()
+        assert 'class="withdrawn"' in page and "Withdrawn: Wrong report picked" in page
+        history = " ".join(
+            client.get(reverse("desk:claim_history", args=[carriage.claim.slug]))
+            .content.decode()
+            .split()
+        )
+        assert "olena</strong> withdrew carriage" in history
+        assert "<blockquote>Wrong report picked</blockquote>" in history
+        assert '<th scope="row">Withdrawn reason</th><td class="old">—</td>' in history
+
     def test_stale_withdrawal_is_refused(self, client, editor):
         claim = create_claim()
         Claim.objects.filter(pk=claim.pk).update(version=2)
