@@ -35,7 +35,6 @@ from claims.models import (
     Actor,
     Carriage,
     Claim,
-    HistoryEntry,
     Outlet,
     Report,
     Response,
@@ -154,8 +153,8 @@ def login(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = AuthenticationForm(request, data=request.POST)
         if form.is_valid():
-            auth_login(request, form.get_user())
             user = form.get_user()
+            auth_login(request, user)
             default = reverse("desk:dashboard") if is_editor(user) else resolve_url("claims:home")
             return HttpResponseRedirect(redirect_to or default)
         status = HTTPStatus.UNPROCESSABLE_ENTITY
@@ -189,7 +188,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "my_drafts": verdicts.drafts().by_author(user).not_returned().order_by("-updated_at"),
         "returned": verdicts.drafts().by_author(user).returned().order_by("-updated_at"),
         "mine_in_review": waiting.by_author(user),
-        "to_review": waiting.exclude(author=user) if is_reviewer(user) else verdicts.none(),
+        "to_review": waiting.by_others_than(user) if is_reviewer(user) else verdicts.none(),
         "published": verdicts.newest_published()[:10],
         "recent_claims": Claim.objects.visible().order_by("-updated_at")[:15],
         "is_reviewer": is_reviewer(user),
@@ -203,7 +202,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def claim_page_context(claim: Claim) -> dict:
     return {
         "claim": claim,
-        "live_verdict": claim.verdicts.exclude(state=VerdictState.WITHDRAWN).first(),
+        "live_verdict": claim.verdicts.live().first(),
         "carriages": claim.carriages.select_related("report__outlet", "cites__report__outlet"),
         "responses": claim.responses.select_related("responder", "report__outlet"),
         "verdicts": claim.verdicts.select_related("author", "reviewer").prefetch_related(
@@ -279,11 +278,7 @@ def claim_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @editor_required
 def claim_history(request: HttpRequest, slug: str) -> HttpResponse:
     claim = get_object_or_404(Claim, slug=slug)
-    entries = (
-        HistoryEntry.objects.filter(claim=claim)
-        .select_related("user", "content_type")
-        .order_by("-at", "-pk")
-    )
+    entries = claim.history.select_related("user", "content_type").order_by("-at", "-pk")
     rows = [{"entry": entry, "changes": editing.describe(entry)} for entry in entries]
     return render(request, "claims/desk/claim_history.html", {"claim": claim, "rows": rows})
 
@@ -406,7 +401,7 @@ def response_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @editor_required
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(Report.objects.select_related("outlet"), pk=pk)
-    claims = list(Claim.objects.filter(carriages__report=report).distinct().order_by("pk"))
+    claims = list(Claim.objects.carried_in(report).order_by("pk"))
     back = (
         reverse("desk:claim_edit", args=[claims[0].slug]) if claims else reverse("desk:dashboard")
     )
@@ -518,7 +513,7 @@ def verdict_page(
 @editor_required
 def verdict_create(request: HttpRequest, slug: str) -> HttpResponse:
     claim = get_object_or_404(Claim.objects.visible(), slug=slug)
-    live = claim.verdicts.exclude(state=VerdictState.WITHDRAWN).first()
+    live = claim.verdicts.live().first()
     if live is not None:
         messages.info(request, "This claim already has a verdict; here it is.")
         return redirect("desk:verdict_edit", pk=live.pk)

@@ -101,6 +101,10 @@ class ClaimQuerySet(models.QuerySet):
     def by_tag(self, tag: Tag) -> "ClaimQuerySet":
         return self.filter(Exists(Claim.tags.through.objects.filter(claim=OuterRef("pk"), tag=tag)))
 
+    def carried_in(self, report: Report) -> "ClaimQuerySet":
+        """Claims the report carries, withdrawn carriages included (the desk's view)."""
+        return self.filter(Exists(Carriage.objects.filter(claim=OuterRef("pk"), report=report)))
+
 
 class Claim(models.Model):
     """The assertion being tracked, e.g. "Umerov refused to return to Ukraine"."""

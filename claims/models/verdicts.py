@@ -103,6 +103,14 @@ class VerdictQuerySet(models.QuerySet):
     def not_returned(self) -> "VerdictQuerySet":
         return self.filter(review_note="")
 
+    def by_others_than(self, user) -> "VerdictQuerySet":
+        """What `user` may review: the two-person rule excludes their own verdicts."""
+        return self.exclude(author=user)
+
+    def live(self) -> "VerdictQuerySet":
+        """Not withdrawn: a claim has at most one live verdict."""
+        return self.exclude(state=VerdictState.WITHDRAWN)
+
 
 class Verdict(models.Model):
     """The editors' finding on a claim. Public only once a second editor has approved it."""
