@@ -87,6 +87,14 @@ class TestDrafting:
         assert response.status_code == HTTPStatus.CONFLICT
         verdict.refresh_from_db()
         assert verdict.rating == Rating.UNPROVEN
+        fragment = client.post(
+            reverse("desk:verdict_edit", args=[verdict.pk]),
+            {"rating": "false", "summary": "x", "version": verdict.version},
+            headers=HTMX,
+        )
+        assert fragment.status_code == HTTPStatus.CONFLICT
+        assert "Only a draft can be edited" in fragment.content.decode()
+        assert "<html" not in fragment.content.decode()
 
 
 class TestTwoPersonRule:

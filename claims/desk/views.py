@@ -550,7 +550,7 @@ def verdict_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return verdict_page(
             request,
             verdict,
-            errors=["Only a draft can be edited; a reviewer can return it to draft."],
+            form_errors=["Only a draft can be edited; a reviewer can return it to draft."],
             status=HTTPStatus.CONFLICT,
         )
     form = VerdictForm(request.POST, instance=Verdict.objects.get(pk=verdict.pk))
