@@ -282,3 +282,20 @@ class TestReaderPagesShowNoDrafts:
             assert "No published verdict yet" in html
         home = client.get(reverse("claims:home")).content.decode()
         assert "SECRET" not in home and "Rated:" not in home
+
+
+class TestClaimFinder:
+    def test_finds_claims_by_words_with_and_without_htmx(self, client):
+        client.force_login(create_editor())
+        wanted = create_claim(text="Umerov refused to return to Ukraine")
+        other = create_claim(text="Umerov met the Japanese ambassador")
+        url = reverse("desk:dashboard")
+        page = client.get(url, {"q": "refused umerov"}).content.decode()
+        assert wanted.text in page and other.text not in page
+        fragment = client.get(
+            url,
+            {"q": "ambassador"},
+            headers={**HTMX, "HX-Target": "claim-finder-results"},
+        ).content.decode()
+        assert "<html" not in fragment and 'id="claim-finder-results"' in fragment
+        assert other.text in fragment and wanted.text not in fragment

@@ -178,10 +178,19 @@ def logout(request: HttpRequest) -> HttpResponse:
 # Dashboard
 
 
+@vary_on_headers("HX-Request")
 @require_GET
 @editor_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
+    query = request.GET.get("q", "").strip()
+    if query:
+        found = Claim.objects.text_contains(query).order_by("-updated_at")[:30]
+    else:
+        found = Claim.objects.visible().order_by("-updated_at")[:15]
+    if request.htmx and request.htmx.target == "claim-finder-results":
+        context = {"query": query, "claims_found": found}
+        return render(request, "claims/desk/dashboard.html#claim-finder-results", context)
     verdicts = Verdict.objects.select_related("claim", "author", "reviewer")
     waiting = verdicts.in_review().order_by("submitted_at")
     context = {
@@ -190,7 +199,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "mine_in_review": waiting.by_author(user),
         "to_review": waiting.by_others_than(user) if is_reviewer(user) else verdicts.none(),
         "published": verdicts.newest_published()[:10],
-        "recent_claims": Claim.objects.visible().order_by("-updated_at")[:15],
+        "query": query,
+        "claims_found": found,
         "is_reviewer": is_reviewer(user),
     }
     return render(request, "claims/desk/dashboard.html", context)

@@ -101,6 +101,13 @@ class ClaimQuerySet(models.QuerySet):
     def by_tag(self, tag: Tag) -> "ClaimQuerySet":
         return self.filter(Exists(Claim.tags.through.objects.filter(claim=OuterRef("pk"), tag=tag)))
 
+    def text_contains(self, words: str) -> "ClaimQuerySet":
+        """Claims whose text contains every word, ignoring case (the desk's finder)."""
+        queryset = self
+        for word in words.split():
+            queryset = queryset.filter(text__icontains=word)
+        return queryset
+
     def carried_in(self, report: Report) -> "ClaimQuerySet":
         """Claims the report carries, withdrawn carriages included (the desk's view)."""
         return self.filter(Exists(Carriage.objects.filter(claim=OuterRef("pk"), report=report)))
