@@ -340,7 +340,15 @@ class VerdictForm(VersionedForm):
         help_texts = {"rating": "Needed before the verdict can be published."}
 
 
-class WithdrawForm(forms.Form):
+class DeskForm(forms.Form):
+    """A plain desk form: labels without the trailing colon, like the model forms."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class WithdrawForm(DeskForm):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Readers of the history see this reason.",
@@ -354,7 +362,7 @@ class WithdrawForm(forms.Form):
         return reason
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(DeskForm):
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         label="What needs to change",
@@ -362,7 +370,7 @@ class ReturnForm(forms.Form):
     )
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(DeskForm):
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Correction",
@@ -370,7 +378,7 @@ class CorrectionForm(forms.Form):
     )
 
 
-class VerdictWithdrawForm(forms.Form):
+class VerdictWithdrawForm(DeskForm):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
 
 
