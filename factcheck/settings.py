@@ -172,6 +172,8 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Editor desk (issue 4): a locked-out login gets this page (with axes' 429 status).
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # Background work (fetching, archiving, feed polling) runs in `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

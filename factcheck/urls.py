@@ -1,10 +1,15 @@
-"""Top-level URLs: the admin and the claims app."""
+"""Top-level URLs: the admin, accounts, the editor desk and the claims app."""
 
 from django.contrib import admin
 from django.urls import include, path
 
+from claims.desk import views as desk_views
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/login/", desk_views.login, name="login"),
+    path("accounts/logout/", desk_views.logout, name="logout"),
+    path("desk/", include("claims.desk.urls")),
     path("", include("claims.urls")),
 ]
 

@@ -216,6 +216,17 @@ class ClaimQuerySet(models.QuerySet):
             false_or_misleading=models.Count("pk", filter=Q(false)),
         )
 
+    def text_contains(self, words: str) -> "ClaimQuerySet":
+        """Claims whose text contains every word, ignoring case (the desk's finder)."""
+        queryset = self
+        for word in words.split():
+            queryset = queryset.filter(text__icontains=word)
+        return queryset
+
+    def carried_in(self, report: Report) -> "ClaimQuerySet":
+        """Claims the report carries, withdrawn carriages included (the desk's view)."""
+        return self.filter(Exists(Carriage.objects.filter(claim=OuterRef("pk"), report=report)))
+
 
 class Claim(models.Model):
     """The assertion being tracked, e.g. "Umerov refused to return to Ukraine"."""

@@ -85,6 +85,32 @@ class VerdictQuerySet(models.QuerySet):
     def newest_published(self) -> "VerdictQuerySet":
         return self.published().order_by("-published_at", "-pk")
 
+    # The editor desk's lists.
+
+    def drafts(self) -> "VerdictQuerySet":
+        return self.filter(state=VerdictState.DRAFT)
+
+    def in_review(self) -> "VerdictQuerySet":
+        return self.filter(state=VerdictState.IN_REVIEW)
+
+    def by_author(self, user) -> "VerdictQuerySet":
+        return self.filter(author=user)
+
+    def returned(self) -> "VerdictQuerySet":
+        """Drafts a reviewer sent back with a note (submitting again clears the note)."""
+        return self.drafts().exclude(review_note="")
+
+    def not_returned(self) -> "VerdictQuerySet":
+        return self.filter(review_note="")
+
+    def by_others_than(self, user) -> "VerdictQuerySet":
+        """What `user` may review: the two-person rule excludes their own verdicts."""
+        return self.exclude(author=user)
+
+    def live(self) -> "VerdictQuerySet":
+        """Not withdrawn: a claim has at most one live verdict."""
+        return self.exclude(state=VerdictState.WITHDRAWN)
+
 
 class Verdict(models.Model):
     """The editors' finding on a claim. Public only once a second editor has approved it."""

@@ -1,0 +1,436 @@
+"""
+Desk forms: the claim chain, verdicts, withdrawals and inline creation of names.
+
+Actors, outlets and tags are typed by name into text inputs backed by a `<datalist>`, so
+they autocomplete in any browser; htmx refreshes the datalist from the server as the editor
+types. A name the desk does not know is an error pointing to the "new name" forms.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
+from django.urls import reverse_lazy
+from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
+
+from claims.models import (
+    Actor,
+    Carriage,
+    Claim,
+    Outlet,
+    Report,
+    Response,
+    Tag,
+    Verdict,
+)
+from claims.models.sources import unique_slug
+
+DATALIST_SIZE = 200
+LOCAL_TIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def local_datetime_input() -> forms.DateTimeInput:
+    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_TIME_FORMAT)
+
+
+def find_by_name(queryset: QuerySet, name: str, noun: str) -> Model:
+    """The one row called `name` (ignoring case) or with that slug."""
+    by_slug = queryset.filter(slug=name).first()
+    if by_slug is not None:
+        return by_slug
+    matches = list(queryset.filter(name__iexact=name)[:2])
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise ValidationError(
+            f"Several {noun}s are called “{name}”; type the slug of the one you mean.",
+            code="ambiguous",
+        )
+    raise ValidationError(
+        f"No {noun} called “{name}” yet: add it under “New {noun}” or check the spelling.",
+        code="unknown",
+    )
+
+
+class NameInput(forms.TextInput):
+    """A text input with a `<datalist>` of names, refreshed by htmx as the editor types."""
+
+    def __init__(self, *, kind: str, queryset: QuerySet, multiple: bool = False) -> None:
+        self.kind = kind
+        self.queryset = queryset
+        self.multiple = multiple
+        super().__init__(attrs={"autocomplete": "off"})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        list_id = f"{context['widget']['attrs'].get('id', name)}-names"
+        url = reverse_lazy("desk:autocomplete", args=[self.kind])
+        context["widget"]["attrs"].update(
+            {
+                "list": list_id,
+                "hx-get": f"{url}?field={name}&multiple={int(self.multiple)}",
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": f"#{list_id}",
+                "hx-swap": "innerHTML",
+                "hx-sync": "this:replace",
+            }
+        )
+        context["widget"]["list_id"] = list_id
+        return context
+
+    def render(self, name, value, attrs=None, renderer=None):
+        context = self.get_context(name, value, attrs)
+        html = self._render(self.template_name, context, renderer)
+        names = self.queryset.order_by("name").values_list("name", flat=True)[:DATALIST_SIZE]
+        options = format_html_join("", '<option value="{}"></option>', ((n,) for n in names))
+        return format_html(
+            '{}<datalist id="{}">{}</datalist>', html, context["widget"]["list_id"], options
+        )
+
+
+class NameField(forms.CharField):
+    """One actor, outlet or tag, typed by name."""
+
+    def __init__(self, *, kind: str, queryset: QuerySet, noun: str, **kwargs) -> None:
+        self.queryset, self.noun = queryset, noun
+        kwargs.setdefault("widget", NameInput(kind=kind, queryset=queryset))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            value = self.queryset.filter(pk=value).first()
+        return value.name if isinstance(value, Model) else value
+
+    def to_python(self, value):
+        name = super().to_python(value).strip()
+        return find_by_name(self.queryset, name, self.noun) if name else None
+
+
+class NamesField(forms.CharField):
+    """Several actors or tags, typed as names separated by commas."""
+
+    def __init__(self, *, kind: str, queryset: QuerySet, noun: str, **kwargs) -> None:
+        self.queryset, self.noun = queryset, noun
+        kwargs.setdefault("widget", NameInput(kind=kind, queryset=queryset, multiple=True))
+        kwargs.setdefault("help_text", f"Separate {noun}s with commas.")
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, (list, tuple, QuerySet)):
+            rows = [
+                item if isinstance(item, Model) else self.queryset.filter(pk=item).first()
+                for item in value
+            ]
+            return ", ".join(row.name for row in rows if row is not None)
+        return value
+
+    def to_python(self, value):
+        names = [part.strip() for part in (super().to_python(value) or "").split(",")]
+        found, errors = [], []
+        for name in dict.fromkeys(n for n in names if n):
+            try:
+                found.append(find_by_name(self.queryset, name, self.noun))
+            except ValidationError as error:
+                errors.append(error)
+        if errors:
+            raise ValidationError(errors)
+        return found
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version the editor started from, so a stale save can be refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def clean_version(self) -> int | None:
+        version = self.cleaned_data.get("version")
+        if self.instance.pk and version is None:
+            raise ValidationError("This form has lost its version; reload the page.")
+        return version
+
+    def values(self) -> dict:
+        """The model fields this form edits, as cleaned."""
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class ClaimForm(VersionedForm):
+    subjects = NamesField(kind="actors", queryset=Actor.objects.all(), noun="actor", required=False)
+    claimant = NameField(
+        kind="actors",
+        queryset=Actor.objects.all(),
+        noun="actor",
+        required=False,
+        help_text="Who made the claim.",
+    )
+    tags = NamesField(kind="tags", queryset=Tag.objects.all(), noun="tag", required=False)
+
+    class Meta:
+        model = Claim
+        fields = ["text", "subjects", "claimant", "first_seen_at", "tags", "language", "context"]
+        labels = {"first_seen_at": "First seen (Kyiv time)"}
+        widgets = {
+            "first_seen_at": local_datetime_input(),
+            "context": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+def report_choices() -> QuerySet:
+    return Report.objects.select_related("outlet").order_by("outlet__name", "-published_at", "-pk")
+
+
+class ReportForm(VersionedForm):
+    """A report's own facts, shared by every claim it carries."""
+
+    outlet = NameField(kind="outlets", queryset=Outlet.objects.all(), noun="outlet")
+    tags = NamesField(kind="tags", queryset=Tag.objects.all(), noun="tag", required=False)
+
+    class Meta:
+        model = Report
+        fields = ["outlet", "url", "title", "published_at", "byline", "language", "tags"]
+        labels = {"url": "URL", "published_at": "Published (Kyiv time)"}
+        widgets = {"published_at": local_datetime_input()}
+
+
+class ReportChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, report: Report) -> str:
+        when = f" ({localtime(report.published_at):%d.%m.%Y})" if report.published_at else ""
+        return f"{report.outlet.name}: {report.title}{when}"
+
+
+class CarriageForm(VersionedForm):
+    """A claim appearing in a report: pick a report, or describe a new one."""
+
+    report = ReportChoiceField(
+        queryset=Report.objects.none(),
+        required=False,
+        empty_label="— a new report, described below —",
+        help_text="Pick the report that carried the claim, or leave this empty and describe it.",
+    )
+    new_report_outlet = NameField(
+        kind="outlets",
+        queryset=Outlet.objects.all(),
+        noun="outlet",
+        required=False,
+        label="Outlet",
+    )
+    new_report_url = forms.URLField(
+        required=False, label="URL", max_length=1000, assume_scheme="https"
+    )
+    new_report_title = forms.CharField(required=False, label="Title", max_length=500)
+    new_report_published_at = forms.DateTimeField(
+        required=False, label="Published (Kyiv time)", widget=local_datetime_input()
+    )
+
+    class Meta:
+        model = Carriage
+        # The report is a form field of its own: it may be described here and not exist yet.
+        fields = ["role", "wording", "cites"]
+        widgets = {"wording": forms.Textarea(attrs={"rows": 3})}
+
+    field_order = [
+        "report",
+        "new_report_outlet",
+        "new_report_url",
+        "new_report_title",
+        "new_report_published_at",
+        "role",
+        "wording",
+        "cites",
+    ]
+
+    def __init__(self, *args, claim: Claim, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.claim = claim
+        self.fields["report"].queryset = report_choices()
+        others = claim.carriages.current().select_related("report__outlet")
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+            if not self.is_bound:
+                self.initial["report"] = self.instance.report_id
+        self.fields["cites"].queryset = others
+        self.fields["cites"].empty_label = "— cites no other carriage —"
+
+    def clean(self) -> dict:
+        data = super().clean()
+        report, title = data.get("report"), data.get("new_report_title", "").strip()
+        if report is not None and title:
+            raise ValidationError("Pick an existing report or describe a new one, not both.")
+        if report is None and not title:
+            self.add_error("report", "Pick the report, or give the new report's outlet and title.")
+        if report is None and title and not data.get("new_report_outlet"):
+            self.add_error("new_report_outlet", "A new report needs its outlet.")
+        url = data.get("new_report_url")
+        if title and url:
+            existing = (
+                Report.objects.filter(url=url).first()
+                or Report.objects.filter(canonical_url=url).first()
+            )
+            if existing is not None:
+                self.add_error(
+                    "new_report_url", f"This URL is already logged as “{existing}”: pick it above."
+                )
+        if report is not None:
+            clash = self.claim.carriages.filter(report=report)
+            if self.instance.pk:
+                clash = clash.exclude(pk=self.instance.pk)
+            if clash.exists():
+                self.add_error("report", "This report already carries the claim.")
+        return data
+
+    def new_report_values(self) -> dict | None:
+        if self.cleaned_data.get("report") is not None:
+            return None
+        return {
+            "outlet": self.cleaned_data["new_report_outlet"],
+            "url": self.cleaned_data.get("new_report_url") or "",
+            "title": self.cleaned_data["new_report_title"].strip(),
+            "published_at": self.cleaned_data.get("new_report_published_at"),
+        }
+
+
+class ResponseForm(VersionedForm):
+    responder = NameField(kind="actors", queryset=Actor.objects.all(), noun="actor")
+    report = ReportChoiceField(
+        queryset=Report.objects.none(),
+        required=False,
+        empty_label="— not reported / none yet —",
+        label="Reported in",
+    )
+
+    class Meta:
+        model = Response
+        fields = [
+            "responder",
+            "stance",
+            "attribution",
+            "speaker_name",
+            "quote",
+            "report",
+            "responded_at",
+        ]
+        labels = {"speaker_name": "Named speaker", "responded_at": "Responded (Kyiv time)"}
+        widgets = {
+            "responded_at": local_datetime_input(),
+            "quote": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, claim: Claim, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.claim = claim
+        self.fields["report"].queryset = report_choices()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("attribution") == "named_official" and not data.get("speaker_name", "").strip():
+            self.add_error("speaker_name", "A named official on record needs the speaker's name.")
+        return data
+
+
+class VerdictForm(VersionedForm):
+    class Meta:
+        model = Verdict
+        fields = ["rating", "summary", "rationale"]
+        widgets = {"rationale": forms.Textarea(attrs={"rows": 8})}
+        help_texts = {"rating": "Needed before the verdict can be published."}
+
+
+class DeskForm(forms.Form):
+    """A plain desk form: labels without the trailing colon, like the model forms."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class WithdrawForm(DeskForm):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Readers of the history see this reason.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError("Give a reason.")
+        return reason
+
+
+class ReturnForm(DeskForm):
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="What needs to change",
+        help_text="The author sees this note on their desk.",
+    )
+
+
+class CorrectionForm(DeskForm):
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Correction",
+        help_text="Published with today's date under the verdict.",
+    )
+
+
+class VerdictWithdrawForm(DeskForm):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# Inline creation of the names the chain refers to.
+
+
+class NewNameForm(forms.ModelForm):
+    """Creates a row with a unique slug from its name."""
+
+    noun = ""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if self._meta.model._default_manager.filter(name__iexact=name).exists():
+            raise ValidationError(f"There is already {self.article} called “{name}”.")
+        return name
+
+    @property
+    def article(self) -> str:
+        """ "an outlet", "an actor", "a tag"."""
+        return f"{'an' if self.noun[0] in 'aeiou' else 'a'} {self.noun}"
+
+    def values(self) -> dict:
+        values = {name: self.cleaned_data[name] for name in self._meta.fields}
+        values["slug"] = unique_slug(self._meta.model, values["name"])
+        return values
+
+
+class NewActorForm(NewNameForm):
+    noun = "actor"
+
+    class Meta:
+        model = Actor
+        fields = ["name", "kind", "role"]
+        help_texts = {"role": "e.g. NSDC Secretary."}
+
+
+class NewOutletForm(NewNameForm):
+    noun = "outlet"
+
+    class Meta:
+        model = Outlet
+        fields = ["name", "kind", "homepage"]
+
+
+class NewTagForm(NewNameForm):
+    noun = "tag"
+
+    class Meta:
+        model = Tag
+        fields = ["name"]

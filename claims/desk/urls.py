@@ -1,0 +1,51 @@
+"""URLs of the editor desk, under /desk/."""
+
+from django.urls import path, register_converter
+
+from . import views
+
+
+class WithdrawableConverter:
+    """What the desk withdraws rather than deletes (verdicts have their own workflow)."""
+
+    regex = "claim|carriage|response"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+class NameKindConverter(WithdrawableConverter):
+    """The kinds of name that autocomplete and can be created inline."""
+
+    regex = "actors|outlets|tags"
+
+
+register_converter(WithdrawableConverter, "withdrawable")
+register_converter(NameKindConverter, "name_kind")
+
+app_name = "desk"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("claims/new/", views.claim_create, name="claim_create"),
+    path("claims/<slug:slug>/", views.claim_edit, name="claim_edit"),
+    path("claims/<slug:slug>/history/", views.claim_history, name="claim_history"),
+    path("claims/<slug:slug>/carriages/new/", views.carriage_create, name="carriage_create"),
+    path("claims/<slug:slug>/responses/new/", views.response_create, name="response_create"),
+    path("claims/<slug:slug>/verdict/new/", views.verdict_create, name="verdict_create"),
+    path("carriages/<int:pk>/", views.carriage_edit, name="carriage_edit"),
+    path("responses/<int:pk>/", views.response_edit, name="response_edit"),
+    path("reports/<int:pk>/", views.report_edit, name="report_edit"),
+    path("withdraw/<withdrawable:kind>/<int:pk>/", views.withdraw, name="withdraw"),
+    path("verdicts/<int:pk>/", views.verdict_edit, name="verdict_edit"),
+    path("verdicts/<int:pk>/submit/", views.verdict_submit, name="verdict_submit"),
+    path("verdicts/<int:pk>/publish/", views.verdict_publish, name="verdict_publish"),
+    path("verdicts/<int:pk>/return/", views.verdict_return, name="verdict_return"),
+    path("verdicts/<int:pk>/correct/", views.verdict_correct, name="verdict_correct"),
+    path("verdicts/<int:pk>/withdraw/", views.verdict_withdraw, name="verdict_withdraw"),
+    path("names/<name_kind:kind>/", views.autocomplete, name="autocomplete"),
+    path("names/<name_kind:kind>/new/", views.name_create, name="name_create"),
+]

@@ -1,0 +1,756 @@
+"""
+The editor desk: log claim chains, draft and review verdicts, read a claim's history.
+
+Every view checks the desk role itself (a client can ask for any URL or partial). Forms post
+to the same URL and redirect on success; htmx requests get the form fragment back on 422
+(invalid) and 409 (someone else saved first), and a client-side redirect on success.
+"""
+
+import logging
+from collections.abc import Callable
+from functools import wraps
+from http import HTTPStatus
+
+from django.contrib import messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
+
+from claims.models import (
+    Actor,
+    Carriage,
+    Claim,
+    Outlet,
+    Report,
+    Response,
+    Tag,
+    Verdict,
+    VerdictState,
+)
+from claims.models.sources import unique_slug
+from claims.models.verdicts import WorkflowError
+from claims.roles import is_editor, is_reviewer
+
+from . import editing
+from .forms import (
+    CarriageForm,
+    ClaimForm,
+    CorrectionForm,
+    NewActorForm,
+    NewOutletForm,
+    NewTagForm,
+    ReportForm,
+    ResponseForm,
+    ReturnForm,
+    VerdictForm,
+    VerdictWithdrawForm,
+    WithdrawForm,
+)
+
+logger = logging.getLogger(__name__)
+
+# Access
+
+
+def _role_required(check: Callable) -> Callable:
+    """Anonymous users go to the login page; users without the desk role get 403."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not request.user.is_authenticated:
+                if request.htmx:
+                    page = request.htmx.current_url_abs_path or request.get_full_path()
+                    query = urlencode({REDIRECT_FIELD_NAME: page})
+                    return HttpResponseClientRedirect(f"{resolve_url('login')}?{query}")
+                return redirect_to_login(request.get_full_path())
+            if not check(request.user):
+                # Failed authorisation is logged (ASVS 16.3.2); the user sees a plain 403.
+                logger.warning(
+                    "desk: refused %s %s to user %s", request.method, request.path, request.user.pk
+                )
+                raise PermissionDenied("The desk is for editors and reviewers.")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+editor_required = _role_required(is_editor)
+reviewer_required = _role_required(is_reviewer)
+
+
+def done(request: HttpRequest, url: str) -> HttpResponse:
+    """After a successful POST: a redirect, or for htmx a client-side one (a full page load)."""
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return HttpResponseRedirect(url)
+
+
+def render_form(
+    request: HttpRequest,
+    template: str,
+    partial: str,
+    context: dict,
+    status: int = HTTPStatus.OK,
+) -> HttpResponse:
+    """The whole page, or only the form's partial when htmx asked for it."""
+    name = f"{template}#{partial}" if request.htmx else template
+    return render(request, name, context, status=status)
+
+
+def with_names(request: HttpRequest, context: dict, *kinds: str) -> dict:
+    """Add empty inline-creation forms for actors, outlets or tags under the page's form."""
+    context["name_forms"] = [
+        {"kind": kind, "form": NAME_KINDS[kind][1](prefix=f"new-{kind}"), "next": request.path}
+        for kind in kinds
+    ]
+    return context
+
+
+def conflict_context(form, current: Model, **form_kwargs) -> dict:
+    """For a 409: where the editor's values differ from the saved ones, and their values in a
+    form on top of the saved version, so saving it again re-applies them."""
+    data = form.data.copy()
+    data["version"] = current.version
+    return {
+        "conflict": {"rows": editing.conflict_rows(form, current), "current": current},
+        "form": type(form)(data, instance=current, **form_kwargs),
+    }
+
+
+# Accounts
+
+
+@sensitive_post_parameters()
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login(request: HttpRequest) -> HttpResponse:
+    """Django's login form. It passes the request to authenticate(), which django-axes needs
+    to count failures per username and address; a locked-out user gets axes' lockout page."""
+    redirect_to = request.POST.get(REDIRECT_FIELD_NAME, request.GET.get(REDIRECT_FIELD_NAME, ""))
+    if not url_has_allowed_host_and_scheme(
+        redirect_to, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        redirect_to = ""
+    if request.method == "POST":
+        form = AuthenticationForm(request, data=request.POST)
+        if form.is_valid():
+            user = form.get_user()
+            auth_login(request, user)
+            default = reverse("desk:dashboard") if is_editor(user) else resolve_url("claims:home")
+            return HttpResponseRedirect(redirect_to or default)
+        status = HTTPStatus.UNPROCESSABLE_ENTITY
+    else:
+        form, status = AuthenticationForm(request), HTTPStatus.OK
+    return render(
+        request,
+        "registration/login.html",
+        {"form": form, "next": redirect_to},
+        status=status,
+    )
+
+
+@require_POST
+def logout(request: HttpRequest) -> HttpResponse:
+    auth_logout(request)
+    messages.info(request, "You are logged out.")
+    return HttpResponseRedirect(resolve_url("login"))
+
+
+# Dashboard
+
+
+@vary_on_headers("HX-Request")
+@require_GET
+@editor_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    query = request.GET.get("q", "").strip()
+    if query:
+        found = Claim.objects.text_contains(query).order_by("-updated_at")[:30]
+    else:
+        found = Claim.objects.visible().order_by("-updated_at")[:15]
+    if request.htmx and request.htmx.target == "claim-finder-results":
+        context = {"query": query, "claims_found": found}
+        return render(request, "claims/desk/dashboard.html#claim-finder-results", context)
+    verdicts = Verdict.objects.select_related("claim", "author", "reviewer")
+    waiting = verdicts.in_review().order_by("submitted_at")
+    context = {
+        "my_drafts": verdicts.drafts().by_author(user).not_returned().order_by("-updated_at"),
+        "returned": verdicts.drafts().by_author(user).returned().order_by("-updated_at"),
+        "mine_in_review": waiting.by_author(user),
+        "to_review": waiting.by_others_than(user) if is_reviewer(user) else verdicts.none(),
+        "published": verdicts.newest_published()[:10],
+        "query": query,
+        "claims_found": found,
+        "is_reviewer": is_reviewer(user),
+    }
+    return render(request, "claims/desk/dashboard.html", context)
+
+
+# Claims
+
+
+def claim_page_context(claim: Claim) -> dict:
+    return {
+        "claim": claim,
+        "live_verdict": claim.verdicts.live().first(),
+        "carriages": claim.carriages.select_related("report__outlet", "cites__report__outlet"),
+        "responses": claim.responses.select_related("responder", "report__outlet"),
+        "verdicts": claim.verdicts.select_related("author", "reviewer").prefetch_related(
+            "corrections"
+        ),
+    }
+
+
+def _create_claim(request: HttpRequest, form: ClaimForm) -> Claim:
+    """Create the claim under a fresh slug; another editor may take the same slug meanwhile."""
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                return editing.create(
+                    Claim,
+                    by=request.user,
+                    values=form.values(),
+                    slug=unique_slug(Claim, form.cleaned_data["text"]),
+                )
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+@vary_on_headers("HX-Request")
+@require_http_methods(["GET", "POST"])
+@editor_required
+def claim_create(request: HttpRequest) -> HttpResponse:
+    form = ClaimForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            claim = _create_claim(request, form)
+            messages.success(request, "Claim logged. Now add the reports that carried it.")
+            return done(request, reverse("desk:claim_edit", args=[claim.slug]))
+        context = with_names(request, {"form": form}, "actors", "tags")
+        return render_form(request, "claims/desk/claim_edit.html", "claim-form", context, 422)
+    context = with_names(request, {"form": form}, "actors", "tags")
+    return render(request, "claims/desk/claim_edit.html", context)
+
+
+@vary_on_headers("HX-Request")
+@require_http_methods(["GET", "POST"])
+@editor_required
+def claim_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    claim = get_object_or_404(Claim, slug=slug)
+    context = with_names(request, claim_page_context(claim), "actors", "tags")
+    template = "claims/desk/claim_edit.html"
+    if request.method == "POST":
+        form = ClaimForm(request.POST, instance=Claim.objects.get(pk=claim.pk))
+        if not form.is_valid():
+            return render_form(request, template, "claim-form", {**context, "form": form}, 422)
+        try:
+            editing.save_edit(
+                claim,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                values=form.values(),
+            )
+        except editing.EditConflict as conflict:
+            context = {
+                **context,
+                **claim_page_context(conflict.current),
+                **conflict_context(form, conflict.current),
+            }
+            return render_form(request, template, "claim-form", context, HTTPStatus.CONFLICT)
+        messages.success(request, "Claim saved.")
+        return done(request, reverse("desk:claim_edit", args=[claim.slug]))
+    return render(request, template, {**context, "form": ClaimForm(instance=claim)})
+
+
+@require_GET
+@editor_required
+def claim_history(request: HttpRequest, slug: str) -> HttpResponse:
+    claim = get_object_or_404(Claim, slug=slug)
+    entries = claim.history.select_related("user", "content_type").order_by("-at", "-pk")
+    rows = [{"entry": entry, "changes": editing.describe(entry)} for entry in entries]
+    return render(request, "claims/desk/claim_history.html", {"claim": claim, "rows": rows})
+
+
+# Carriages and responses
+
+
+def _save_carriage(request: HttpRequest, form: CarriageForm, claim: Claim, carriage=None):
+    with transaction.atomic():
+        report = form.cleaned_data.get("report")
+        new_report = form.new_report_values()
+        if new_report is not None:
+            report = editing.create(Report, by=request.user, values=new_report, history_claim=claim)
+        values = {**form.values(), "report": report}
+        if carriage is None:
+            return editing.create(Carriage, by=request.user, values=values, claim=claim)
+        return editing.save_edit(
+            carriage, by=request.user, version=form.cleaned_data["version"], values=values
+        )
+
+
+@vary_on_headers("HX-Request")
+@require_http_methods(["GET", "POST"])
+@editor_required
+def carriage_create(request: HttpRequest, slug: str) -> HttpResponse:
+    claim = get_object_or_404(Claim.objects.visible(), slug=slug)
+    form = CarriageForm(request.POST or None, claim=claim)
+    template = "claims/desk/carriage_form.html"
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                _save_carriage(request, form, claim)
+            except IntegrityError:
+                # Another editor added a carriage of the same report meanwhile.
+                form.add_error("report", "This report already carries the claim.")
+            else:
+                messages.success(request, "Carriage added.")
+                return done(request, reverse("desk:claim_edit", args=[claim.slug]))
+        context = with_names(request, {"claim": claim, "form": form}, "outlets")
+        return render_form(request, template, "carriage-form", context, 422)
+    return render(request, template, with_names(request, {"claim": claim, "form": form}, "outlets"))
+
+
+@vary_on_headers("HX-Request")
+@require_http_methods(["GET", "POST"])
+@editor_required
+def carriage_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    carriage = get_object_or_404(Carriage.objects.select_related("claim"), pk=pk)
+    claim = carriage.claim
+    template = "claims/desk/carriage_form.html"
+    if request.method == "POST":
+        form = CarriageForm(request.POST, instance=carriage, claim=claim)
+        context = with_names(
+            request, {"claim": claim, "carriage": carriage, "form": form}, "outlets"
+        )
+        if not form.is_valid():
+            return render_form(request, template, "carriage-form", context, 422)
+        try:
+            _save_carriage(request, form, claim, carriage)
+        except editing.EditConflict as conflict:
+            context = {**context, **conflict_context(form, conflict.current, claim=claim)}
+            return render_form(request, template, "carriage-form", context, HTTPStatus.CONFLICT)
+        messages.success(request, "Carriage saved.")
+        return done(request, reverse("desk:claim_edit", args=[claim.slug]))
+    form = CarriageForm(instance=carriage, claim=claim)
+    context = {"claim": claim, "carriage": carriage, "form": form}
+    return render(request, template, with_names(request, context, "outlets"))
+
+
+@vary_on_headers("HX-Request")
+@require_http_methods(["GET", "POST"])
+@editor_required
+def response_create(request: HttpRequest, slug: str) -> HttpResponse:
+    claim = get_object_or_404(Claim.objects.visible(), slug=slug)
+    form = ResponseForm(request.POST or None, claim=claim)
+    template = "claims/desk/response_form.html"
+    if request.method == "POST":
+        if form.is_valid():
+            editing.create(Response, by=request.user, values={**form.values(), "claim": claim})
+            messages.success(request, "Response added.")
+            return done(request, reverse("desk:claim_edit", args=[claim.slug]))
+        context = with_names(request, {"claim": claim, "form": form}, "actors")
+        return render_form(request, template, "response-form", context, 422)
+    return render(request, template, with_names(request, {"claim": claim, "form": form}, "actors"))
+
+
+@vary_on_headers("HX-Request")
+@require_http_methods(["GET", "POST"])
+@editor_required
+def response_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    response = get_object_or_404(Response.objects.select_related("claim"), pk=pk)
+    claim = response.claim
+    template = "claims/desk/response_form.html"
+    if request.method == "POST":
+        form = ResponseForm(request.POST, instance=response, claim=claim)
+        context = with_names(
+            request, {"claim": claim, "response": response, "form": form}, "actors"
+        )
+        if not form.is_valid():
+            return render_form(request, template, "response-form", context, 422)
+        try:
+            editing.save_edit(
+                response,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                values=form.values(),
+            )
+        except editing.EditConflict as conflict:
+            context = {**context, **conflict_context(form, conflict.current, claim=claim)}
+            return render_form(request, template, "response-form", context, HTTPStatus.CONFLICT)
+        messages.success(request, "Response saved.")
+        return done(request, reverse("desk:claim_edit", args=[claim.slug]))
+    form = ResponseForm(instance=response, claim=claim)
+    context = {"claim": claim, "response": response, "form": form}
+    return render(request, template, with_names(request, context, "actors"))
+
+
+@vary_on_headers("HX-Request")
+@require_http_methods(["GET", "POST"])
+@editor_required
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(Report.objects.select_related("outlet"), pk=pk)
+    claims = list(Claim.objects.carried_in(report).order_by("pk"))
+    back = (
+        reverse("desk:claim_edit", args=[claims[0].slug]) if claims else reverse("desk:dashboard")
+    )
+    template = "claims/desk/report_form.html"
+    context = with_names(
+        request, {"report": report, "claims": claims, "back": back}, "outlets", "tags"
+    )
+    if request.method == "POST":
+        form = ReportForm(request.POST, instance=Report.objects.get(pk=report.pk))
+        if not form.is_valid():
+            return render_form(request, template, "report-form", {**context, "form": form}, 422)
+        try:
+            editing.save_edit(
+                report,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                values=form.values(),
+                history_claims=claims,
+            )
+        except editing.EditConflict as conflict:
+            context = {**context, **conflict_context(form, conflict.current)}
+            return render_form(request, template, "report-form", context, HTTPStatus.CONFLICT)
+        messages.success(request, "Report saved.")
+        return done(request, back)
+    return render(request, template, {**context, "form": ReportForm(instance=report)})
+
+
+# Withdrawals: nothing is deleted from the desk.
+
+WITHDRAWABLE = {"claim": Claim, "carriage": Carriage, "response": Response}
+
+
+@vary_on_headers("HX-Request")
+@require_http_methods(["GET", "POST"])
+@editor_required
+def withdraw(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    model = WITHDRAWABLE.get(kind)
+    if model is None:
+        raise PermissionDenied("Only claims, carriages and responses can be withdrawn here.")
+    obj = get_object_or_404(model, pk=pk)
+    claim = obj if isinstance(obj, Claim) else obj.claim
+    back = reverse("desk:claim_edit", args=[claim.slug])
+    template = "claims/desk/withdraw_form.html"
+    context = {"object": obj, "kind": kind, "claim": claim, "back": back}
+    if (
+        isinstance(obj, Claim)
+        and obj.verdicts.published().exists()
+        and not is_reviewer(request.user)
+    ):
+        # Taking a published verdict off the reader site is a reviewer's call, as publishing is.
+        logger.warning("desk: refused claim withdrawal %s to user %s", obj.pk, request.user.pk)
+        raise PermissionDenied("This claim has a published verdict: ask a reviewer.")
+    if obj.withdrawn_at is not None:
+        messages.info(request, f"This {kind} is already withdrawn.")
+        return done(request, back) if request.method == "POST" else redirect(back)
+    if request.method == "POST":
+        form = WithdrawForm(request.POST)
+        if not form.is_valid():
+            return render_form(request, template, "withdraw-form", {**context, "form": form}, 422)
+        try:
+            editing.withdraw(
+                obj,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+            )
+        except editing.EditConflict as conflict:
+            retry = WithdrawForm({**request.POST.dict(), "version": conflict.current.version})
+            context = {**context, "form": retry, "stale": True}
+            return render_form(request, template, "withdraw-form", context, HTTPStatus.CONFLICT)
+        messages.success(request, f"The {kind} is withdrawn; it stays in the history.")
+        return done(request, back)
+    form = WithdrawForm(initial={"version": obj.version})
+    return render(request, template, {**context, "form": form})
+
+
+# Verdicts
+
+
+def verdict_page(
+    request: HttpRequest,
+    verdict: Verdict,
+    *,
+    form=None,
+    errors=(),
+    status: int = HTTPStatus.OK,
+    partial: str = "verdict-form",
+    **extra,
+) -> HttpResponse:
+    user = request.user
+    context = {
+        "verdict": verdict,
+        "claim": verdict.claim,
+        "form": form or VerdictForm(instance=verdict),
+        "return_form": extra.pop("return_form", None) or ReturnForm(),
+        "correction_form": extra.pop("correction_form", None) or CorrectionForm(),
+        "withdraw_form": extra.pop("withdraw_form", None) or VerdictWithdrawForm(),
+        "errors": errors,
+        "is_author": verdict.author_id == user.pk,
+        "is_reviewer": is_reviewer(user),
+        "editable": verdict.state == VerdictState.DRAFT,
+        **extra,
+    }
+    return render_form(request, "claims/desk/verdict_form.html", partial, context, status)
+
+
+@vary_on_headers("HX-Request")
+@require_http_methods(["GET", "POST"])
+@editor_required
+def verdict_create(request: HttpRequest, slug: str) -> HttpResponse:
+    claim = get_object_or_404(Claim.objects.visible(), slug=slug)
+    live = claim.verdicts.live().first()
+    if live is not None:
+        messages.info(request, "This claim already has a verdict; here it is.")
+        return redirect("desk:verdict_edit", pk=live.pk)
+    form = VerdictForm(request.POST or None)
+    template = "claims/desk/verdict_new.html"
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    verdict = editing.create(
+                        Verdict,
+                        by=request.user,
+                        values={**form.values(), "claim": claim, "author": request.user},
+                    )
+            except IntegrityError:
+                messages.error(request, "Someone else started a verdict on this claim meanwhile.")
+                return done(request, reverse("desk:claim_edit", args=[claim.slug]))
+            messages.success(request, "Verdict drafted. Submit it for review when it is ready.")
+            return done(request, reverse("desk:verdict_edit", args=[verdict.pk]))
+        return render_form(request, template, "verdict-form", {"claim": claim, "form": form}, 422)
+    return render(request, template, {"claim": claim, "form": form})
+
+
+@vary_on_headers("HX-Request")
+@require_http_methods(["GET", "POST"])
+@editor_required
+def verdict_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    verdict = get_object_or_404(
+        Verdict.objects.select_related("claim", "author", "reviewer"), pk=pk
+    )
+    if request.method == "GET":
+        return verdict_page(request, verdict)
+    if verdict.state != VerdictState.DRAFT:
+        return verdict_page(
+            request,
+            verdict,
+            form_errors=["Only a draft can be edited; a reviewer can return it to draft."],
+            status=HTTPStatus.CONFLICT,
+        )
+    form = VerdictForm(request.POST, instance=Verdict.objects.get(pk=verdict.pk))
+    if not form.is_valid():
+        return verdict_page(request, verdict, form=form, status=HTTPStatus.UNPROCESSABLE_ENTITY)
+    try:
+        editing.save_edit(
+            verdict, by=request.user, version=form.cleaned_data["version"], values=form.values()
+        )
+    except editing.EditConflict as conflict:
+        extra = conflict_context(form, conflict.current)
+        return verdict_page(request, conflict.current, status=HTTPStatus.CONFLICT, **extra)
+    messages.success(request, "Verdict saved.")
+    return done(request, reverse("desk:verdict_edit", args=[verdict.pk]))
+
+
+def _workflow(
+    request: HttpRequest, verdict: Verdict, action: Callable[[], object], success: str
+) -> HttpResponse:
+    """Run a workflow action; a rule it breaks is shown to the editor, never a 500."""
+    try:
+        action()
+    except WorkflowError as error:
+        return verdict_page(
+            request,
+            Verdict.objects.get(pk=verdict.pk),
+            errors=error.messages,
+            status=HTTPStatus.CONFLICT,
+            partial="verdict-actions",
+        )
+    except IntegrityError:
+        # The database's two-person rule, should a path around the model ever reach it.
+        return verdict_page(
+            request,
+            Verdict.objects.get(pk=verdict.pk),
+            errors=[
+                "The database refused this change: the author cannot review their own verdict."
+            ],
+            status=HTTPStatus.CONFLICT,
+            partial="verdict-actions",
+        )
+    messages.success(request, success)
+    return done(request, reverse("desk:verdict_edit", args=[verdict.pk]))
+
+
+def _verdict(pk: int) -> Verdict:
+    return get_object_or_404(Verdict.objects.select_related("claim", "author", "reviewer"), pk=pk)
+
+
+@require_POST
+@editor_required
+def verdict_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    verdict = _verdict(pk)
+    return _workflow(
+        request, verdict, lambda: verdict.submit(by=request.user), "Submitted for review."
+    )
+
+
+@require_POST
+@reviewer_required
+def verdict_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    verdict = _verdict(pk)
+    return _workflow(
+        request, verdict, lambda: verdict.publish(by=request.user), "Published: readers see it now."
+    )
+
+
+@require_POST
+@reviewer_required
+def verdict_return(request: HttpRequest, pk: int) -> HttpResponse:
+    verdict = _verdict(pk)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        return verdict_page(
+            request, verdict, return_form=form, status=422, partial="verdict-actions"
+        )
+    note = form.cleaned_data["note"]
+    return _workflow(
+        request,
+        verdict,
+        lambda: verdict.return_to_draft(by=request.user, note=note),
+        "Returned to the author with your note.",
+    )
+
+
+@require_POST
+@editor_required
+def verdict_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    verdict = _verdict(pk)
+    form = CorrectionForm(request.POST)
+    if not form.is_valid():
+        return verdict_page(
+            request, verdict, correction_form=form, status=422, partial="verdict-actions"
+        )
+    text = form.cleaned_data["text"]
+    return _workflow(
+        request,
+        verdict,
+        lambda: verdict.correct(by=request.user, text=text),
+        "Correction published.",
+    )
+
+
+@require_POST
+@reviewer_required
+def verdict_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    verdict = _verdict(pk)
+    form = VerdictWithdrawForm(request.POST)
+    if not form.is_valid():
+        return verdict_page(
+            request, verdict, withdraw_form=form, status=422, partial="verdict-actions"
+        )
+    reason = form.cleaned_data["reason"]
+    return _workflow(
+        request,
+        verdict,
+        lambda: verdict.withdraw(by=request.user, reason=reason),
+        "Verdict withdrawn.",
+    )
+
+
+# Names: autocomplete and inline creation
+
+NAME_KINDS = {
+    "actors": (Actor, NewActorForm),
+    "outlets": (Outlet, NewOutletForm),
+    "tags": (Tag, NewTagForm),
+}
+AUTOCOMPLETE_SIZE = 15
+
+
+@vary_on_headers("HX-Request")
+@require_GET
+@editor_required
+def autocomplete(request: HttpRequest, kind: str) -> HttpResponse:
+    """`<option>`s for a `<datalist>`: names containing what the editor has typed so far.
+
+    For a comma-separated field each option repeats what is already typed before the last
+    comma, so the browser's datalist still matches it."""
+    if kind not in NAME_KINDS:
+        raise PermissionDenied("Unknown kind of name.")
+    model = NAME_KINDS[kind][0]
+    field = request.GET.get("field", "q")
+    typed = request.GET.get(field, request.GET.get("q", ""))
+    prefix, _, term = (
+        typed.rpartition(",") if request.GET.get("multiple") == "1" else ("", "", typed)
+    )
+    prefix = f"{prefix.strip()}, " if prefix.strip() else ""
+    term = term.strip()
+    rows = model.objects.order_by("name")
+    if term:
+        rows = rows.filter(name__icontains=term)
+    options = [
+        {"value": prefix + row.name, "label": getattr(row, "role", "") or ""}
+        for row in rows[:AUTOCOMPLETE_SIZE]
+    ]
+    return render(request, "claims/desk/name_options.html", {"options": options})
+
+
+@require_POST
+@editor_required
+def name_create(request: HttpRequest, kind: str) -> HttpResponse:
+    """Add an actor, outlet or tag without leaving the form being filled in."""
+    if kind not in NAME_KINDS:
+        raise PermissionDenied("Unknown kind of name.")
+    model, form_class = NAME_KINDS[kind]
+    form = form_class(request.POST, prefix=f"new-{kind}")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("desk:dashboard")
+    context = {"kind": kind, "form": form, "next": back}
+    if not form.is_valid():
+        if request.htmx:
+            return render(request, "claims/desk/_new_name.html#new-name", context, status=422)
+        return render(request, "claims/desk/name_new.html", context, status=422)
+    try:
+        created = editing.create(model, by=request.user, values=form.values())
+    except IntegrityError:
+        # The same name added by another editor between validation and saving.
+        form.add_error("name", f"There is already {form.article} called that.")
+        template = (
+            "claims/desk/_new_name.html#new-name" if request.htmx else "claims/desk/name_new.html"
+        )
+        return render(request, template, context, status=422)
+    if request.htmx:
+        fresh = form_class(prefix=f"new-{kind}")
+        return render(
+            request,
+            "claims/desk/_new_name.html#new-name",
+            {**context, "form": fresh, "created": created},
+        )
+    messages.success(request, f"Added {created.name}; you can type it now.")
+    return HttpResponseRedirect(back)

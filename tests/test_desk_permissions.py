@@ -1,0 +1,332 @@
+"""
+Every desk URL and method, for every kind of visitor.
+
+Anonymous visitors are sent to the login page and logged-in users without a desk role get 403;
+neither sees a draft or changes anything. Editors may do everything but review; reviewers and
+superusers may do everything.
+"""
+
+from dataclasses import dataclass, field
+from http import HTTPStatus
+
+import pytest
+from django.urls import get_resolver, reverse
+from django.utils import timezone
+
+from claims.models import (
+    Actor,
+    Carriage,
+    Claim,
+    HistoryEntry,
+    Outlet,
+    Rating,
+    Report,
+    Response,
+    Tag,
+    Verdict,
+)
+
+from .factories import (
+    create_actor,
+    create_carriage,
+    create_claim,
+    create_editor,
+    create_report,
+    create_response,
+    create_reviewer,
+    create_user,
+    create_verdict,
+)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Five kinds of visitor times every URL: skip the deliberate slowness of real hashing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+SECRET = "DRAFT-SUMMARY-NOBODY-OUTSIDE-THE-DESK-MAY-READ"
+
+
+@dataclass
+class World:
+    claim: Claim
+    carriage: Carriage
+    response: Response
+    draft: Verdict
+    reviewing: Verdict
+    published: Verdict
+    spare_claim: Claim
+    spare_report: Report
+    actor: Actor
+    names: dict = field(default_factory=dict)
+
+
+@pytest.fixture
+def world() -> World:
+    author = create_editor(username="author")
+    claim = create_claim(text="Umerov refused to return to Ukraine")
+    carriage = create_carriage(claim=claim, role="origin")
+    response = create_response(claim=claim)
+    draft = create_verdict(claim=claim, author=author, summary=SECRET)
+    reviewing = create_verdict(author=author, rating=Rating.UNPROVEN, summary=SECRET)
+    create_carriage(claim=reviewing.claim)
+    reviewing.submit(by=author)
+    published = create_verdict(
+        author=author, state="published", published_at=timezone.now(), rating=Rating.FALSE
+    )
+    return World(
+        claim=claim,
+        carriage=carriage,
+        response=response,
+        draft=draft,
+        reviewing=reviewing,
+        published=published,
+        spare_claim=create_claim(text="A claim with no verdict"),
+        spare_report=create_report(title="Another report"),
+        actor=create_actor(name="President's Office"),
+    )
+
+
+def claim_form(w: World, version=None) -> dict:
+    data = {"text": "Edited text", "first_seen_at": "2025-11-17T17:55", "language": "en"}
+    if version is not None:
+        data["version"] = version
+    return data
+
+
+def response_form(w: World, version=None) -> dict:
+    data = {
+        "responder": w.actor.name,
+        "stance": "denies",
+        "attribution": "anonymous_source",
+        "quote": "It's fake",
+        "responded_at": "2025-11-17T17:55",
+    }
+    if version is not None:
+        data["version"] = version
+    return data
+
+
+EDITOR, REVIEWER = "editor", "reviewer"
+
+# (url name, method, args from the world, form data from the world, role needed)
+CASES = [
+    ("dashboard", "get", lambda w: [], None, EDITOR),
+    ("claim_create", "get", lambda w: [], None, EDITOR),
+    ("claim_create", "post", lambda w: [], lambda w: claim_form(w), EDITOR),
+    ("claim_edit", "get", lambda w: [w.claim.slug], None, EDITOR),
+    ("claim_edit", "post", lambda w: [w.claim.slug], lambda w: claim_form(w, 1), EDITOR),
+    ("claim_history", "get", lambda w: [w.claim.slug], None, EDITOR),
+    ("carriage_create", "get", lambda w: [w.claim.slug], None, EDITOR),
+    (
+        "carriage_create",
+        "post",
+        lambda w: [w.claim.slug],
+        lambda w: {"report": w.spare_report.pk, "role": "repeat"},
+        EDITOR,
+    ),
+    ("response_create", "get", lambda w: [w.claim.slug], None, EDITOR),
+    ("response_create", "post", lambda w: [w.claim.slug], response_form, EDITOR),
+    ("verdict_create", "get", lambda w: [w.spare_claim.slug], None, EDITOR),
+    (
+        "verdict_create",
+        "post",
+        lambda w: [w.spare_claim.slug],
+        lambda w: {"rating": "unproven", "summary": "s"},
+        EDITOR,
+    ),
+    ("carriage_edit", "get", lambda w: [w.carriage.pk], None, EDITOR),
+    (
+        "carriage_edit",
+        "post",
+        lambda w: [w.carriage.pk],
+        lambda w: {"report": w.carriage.report_id, "role": "origin", "wording": "w", "version": 1},
+        EDITOR,
+    ),
+    ("response_edit", "get", lambda w: [w.response.pk], None, EDITOR),
+    ("response_edit", "post", lambda w: [w.response.pk], lambda w: response_form(w, 1), EDITOR),
+    ("report_edit", "get", lambda w: [w.carriage.report_id], None, EDITOR),
+    (
+        "report_edit",
+        "post",
+        lambda w: [w.carriage.report_id],
+        lambda w: {
+            "outlet": w.carriage.report.outlet.name,
+            "title": "Edited title",
+            "version": 1,
+        },
+        EDITOR,
+    ),
+    ("withdraw", "get", lambda w: ["claim", w.claim.pk], None, EDITOR),
+    ("withdraw", "get", lambda w: ["carriage", w.carriage.pk], None, EDITOR),
+    ("withdraw", "get", lambda w: ["response", w.response.pk], None, EDITOR),
+    (
+        "withdraw",
+        "post",
+        lambda w: ["claim", w.claim.pk],
+        lambda w: {"reason": "Dup", "version": 1},
+        EDITOR,
+    ),
+    (
+        "withdraw",
+        "post",
+        lambda w: ["carriage", w.carriage.pk],
+        lambda w: {"reason": "Wrong", "version": 1},
+        EDITOR,
+    ),
+    (
+        "withdraw",
+        "post",
+        lambda w: ["response", w.response.pk],
+        lambda w: {"reason": "Wrong", "version": 1},
+        EDITOR,
+    ),
+    ("verdict_edit", "get", lambda w: [w.draft.pk], None, EDITOR),
+    ("verdict_edit", "get", lambda w: [w.reviewing.pk], None, EDITOR),
+    (
+        "verdict_edit",
+        "post",
+        lambda w: [w.draft.pk],
+        lambda w: {"rating": "false", "summary": "s", "version": w.draft.version},
+        EDITOR,
+    ),
+    ("verdict_submit", "post", lambda w: [w.draft.pk], lambda w: {}, EDITOR),
+    ("verdict_publish", "post", lambda w: [w.reviewing.pk], lambda w: {}, REVIEWER),
+    ("verdict_return", "post", lambda w: [w.reviewing.pk], lambda w: {"note": "Why?"}, REVIEWER),
+    ("verdict_correct", "post", lambda w: [w.published.pk], lambda w: {"text": "Fix"}, EDITOR),
+    (
+        "verdict_withdraw",
+        "post",
+        lambda w: [w.published.pk],
+        lambda w: {"reason": "Wrong"},
+        REVIEWER,
+    ),
+    ("autocomplete", "get", lambda w: ["actors"], None, EDITOR),
+    ("autocomplete", "get", lambda w: ["outlets"], None, EDITOR),
+    ("autocomplete", "get", lambda w: ["tags"], None, EDITOR),
+    (
+        "name_create",
+        "post",
+        lambda w: ["actors"],
+        lambda w: {"new-actors-name": "NSDC", "new-actors-kind": "organisation"},
+        EDITOR,
+    ),
+    (
+        "name_create",
+        "post",
+        lambda w: ["outlets"],
+        lambda w: {"new-outlets-name": "Clash Report", "new-outlets-kind": "social"},
+        EDITOR,
+    ),
+    ("name_create", "post", lambda w: ["tags"], lambda w: {"new-tags-name": "umerov"}, EDITOR),
+]
+
+VISITORS = ["anonymous", "no_role", "editor", "reviewer", "superuser"]
+
+
+def log_in(client, visitor: str):
+    users = {
+        "anonymous": lambda: None,
+        "no_role": lambda: create_user(username="reader"),
+        "editor": lambda: create_editor(username="ed"),
+        "reviewer": lambda: create_reviewer(username="rev"),
+        "superuser": lambda: create_user(username="root", is_superuser=True, is_staff=True),
+    }
+    user = users[visitor]()
+    if user is not None:
+        client.force_login(user)
+    return user
+
+
+def snapshot() -> tuple:
+    """Everything a desk write could change."""
+    models = (Claim, Carriage, Response, Verdict, Report, Actor, Outlet, Tag)
+    rows = tuple(
+        tuple(model.objects.order_by("pk").values_list("pk", "version"))
+        if hasattr(model, "version")
+        else model.objects.count()
+        for model in models
+    )
+    states = tuple(Verdict.objects.order_by("pk").values_list("state", flat=True))
+    return rows, states, HistoryEntry.objects.count()
+
+
+def allowed(visitor: str, role: str) -> bool:
+    if visitor in {"reviewer", "superuser"}:
+        return True
+    return visitor == "editor" and role == EDITOR
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+@pytest.mark.parametrize(
+    ("name", "method", "args", "data", "role"),
+    CASES,
+    ids=[f"{c[0]}-{c[1]}-{i}" for i, c in enumerate(CASES)],
+)
+def test_desk_permissions(client, world, visitor, name, method, args, data, role):
+    log_in(client, visitor)
+    url = reverse(f"desk:{name}", args=args(world))
+    before = snapshot()
+    response = client.get(url) if method == "get" else client.post(url, data(world))
+    html = response.content.decode()
+    if allowed(visitor, role):
+        assert response.status_code in {HTTPStatus.OK, HTTPStatus.FOUND}, html[:2000]
+        if response.status_code == HTTPStatus.FOUND:
+            assert not response["Location"].startswith(reverse("login"))
+        if method == "post":
+            assert snapshot() != before, "an allowed write changed nothing"
+        return
+    if visitor == "anonymous":
+        assert response.status_code == HTTPStatus.FOUND
+        assert response["Location"].startswith(reverse("login") + "?next=")
+    else:
+        assert response.status_code == HTTPStatus.FORBIDDEN
+    assert SECRET not in html
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("visitor", ["anonymous", "no_role"])
+def test_htmx_requests_get_no_fragment_either(client, world, visitor):
+    log_in(client, visitor)
+    response = client.get(
+        reverse("desk:verdict_edit", args=[world.draft.pk]), headers={"HX-Request": "true"}
+    )
+    assert SECRET not in response.content.decode()
+    if visitor == "anonymous":
+        assert response["HX-Redirect"].startswith(reverse("login"))
+    else:
+        assert response.status_code == HTTPStatus.FORBIDDEN
+
+
+def test_the_matrix_covers_every_desk_url():
+    desk_names = {
+        pattern.name
+        for pattern in get_resolver().url_patterns
+        if getattr(pattern, "namespace", None) == "desk"
+        for pattern in pattern.url_patterns
+    }
+    assert desk_names == {case[0] for case in CASES}
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("verdict_submit", lambda w: [w.draft.pk]),
+        ("verdict_publish", lambda w: [w.reviewing.pk]),
+        ("name_create", lambda w: ["tags"]),
+    ],
+)
+def test_actions_refuse_get(client, world, name, args):
+    client.force_login(create_reviewer())
+    assert client.get(reverse(f"desk:{name}", args=args(world))).status_code == 405
+
+
+def test_csrf_is_required(world):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(create_editor())
+    response = client.post(reverse("desk:claim_create"), claim_form(world))
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert not Claim.objects.filter(text="Edited text").exists()
