@@ -154,7 +154,9 @@ class Lead(models.Model):
         ordering = ["-score", "-created_at", "-pk"]
         indexes = [models.Index(fields=["state", "-score"], name="lead_state_score_idx")]
         constraints = [
-            models.CheckConstraint(condition=Q(state__in=LeadState.values), name="lead_state_valid"),
+            models.CheckConstraint(
+                condition=Q(state__in=LeadState.values), name="lead_state_valid"
+            ),
             models.CheckConstraint(condition=Q(score__lte=100), name="lead_score_max"),
         ]
 
