@@ -189,9 +189,8 @@ def main() -> int:
                 if args.show and value < 1 and name == "ours":
                     want = expected.get({"outlet": "site_name"}.get(field, field))
                     got = result.get(field if field in result else "body", "")
-                    print(
-                        f"  {path.parent.name} {field}: got {str(got)[:90]!r} want {str(want)[:90]!r}"
-                    )
+                    got, want = str(got)[:90], str(want)[:90]
+                    print(f"  {path.parent.name} {field}: got {got!r} want {want!r}")
     print(f"{len(cases)} pages from {args.corpus}\n")
     print(f"{'field':<15} {'pages':>5} {'ours':>7} {'trafilatura':>12}")
     for field in FIELDS:

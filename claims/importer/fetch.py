@@ -102,8 +102,11 @@ def literal_address(host: str):
     return None
 
 
-def check_url(url: str) -> str:
-    """Refuse a URL we must not fetch; return it unchanged when it may be fetched."""
+def check_url(url: str, *, resolve: bool = True) -> str:
+    """
+    Refuse a URL we must not fetch; return it unchanged when it may be fetched. With
+    `resolve=False` only what the URL itself says is checked (no DNS look-up), for forms.
+    """
     try:
         parts = urlsplit(url.strip())
         port = parts.port
@@ -127,6 +130,8 @@ def check_url(url: str) -> str:
     if address is not None:
         if not is_public(address):
             raise FetchRefused(f"{address} is not a public address; it is not fetched.")
+        return url
+    if not resolve:
         return url
     try:
         answers = socket.getaddrinfo(host, port or 443, type=socket.SOCK_STREAM)
