@@ -210,4 +210,5 @@ IMPORTER_MAX_BYTES = 5 * 1024 * 1024
 IMPORTER_MAX_REDIRECTS = 5
 IMPORTER_TIMEOUT = 10  # seconds for the whole fetch
 IMPORTER_ALLOW_LOOPBACK = False
+IMPORTER_ALLOWED_PORTS = (80, 443)  # tests add their local server's port
 IMPORTER_LEAD_THRESHOLD = 50  # feed items scoring this much (0-100) become inbox leads

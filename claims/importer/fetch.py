@@ -118,7 +118,7 @@ def check_url(url: str, *, resolve: bool = True) -> str:
         raise FetchRefused(f"Only http and https addresses can be fetched (this one has {shown}).")
     if parts.username is not None or parts.password is not None:
         raise FetchRefused("Addresses with a user name or password are not fetched.")
-    if port is not None and port not in ALLOWED_PORTS:
+    if port is not None and port not in limit("IMPORTER_ALLOWED_PORTS", ALLOWED_PORTS):
         raise FetchRefused(f"Only ports 80 and 443 are allowed (this address uses port {port}).")
     host = (parts.hostname or "").rstrip(".").lower()
     if not host:
