@@ -377,6 +377,13 @@ def find_title(ld: dict, meta: dict, soup: BeautifulSoup, site: str, h1: Tag | N
     candidates = [strip_site_suffix(c, site) for c in candidates if c]
     if not candidates:
         return ""
+    # "Headline - Section" counts as "Headline" when another source gives the bare headline.
+    for index, candidate in enumerate(candidates):
+        for other in candidates:
+            rest = candidate[len(other) :] if candidate.startswith(other) else ""
+            if other and rest and re.fullmatch(r"\s+[|–—·•:-]\s+[^|–—·•:-]{1,25}", rest):
+                candidates[index] = other
+                break
     keys = [title_key(c) for c in candidates]
     votes = []
     for index, key in enumerate(keys):
