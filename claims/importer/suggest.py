@@ -267,17 +267,25 @@ def is_capitalised(word: str) -> bool:
 
 
 def is_genitive(word: str) -> bool:
-    return bool(CYRILLIC_GENITIVE.match(word)) and not CYRILLIC_VERB.search(word)
+    """A lower-case Cyrillic word that can continue a name: not a verb form, not an adverb."""
+    if not re.fullmatch(r"[а-яіїєґё’'ʼ-]{3,}", word) or CYRILLIC_VERB.search(word):
+        return False
+    return bool(CYRILLIC_GENITIVE.match(word)) or not word.endswith(("о", "е"))
 
 
 def leading_name(text: str) -> str:
     """The name a phrase starts with: "President's Office told X" → "President's Office"."""
     words: list[str] = []
+    lower_run = 0
     for word in (text or "").split():
         word_clean = word.strip(",.;:()")
         continues = word_clean.lower() in CONNECTORS or is_genitive(word_clean)
-        if is_capitalised(word_clean) or (words and continues):
+        if is_capitalised(word_clean) and not (lower_run and is_genitive(words[-1])):
+            # After "Министерства обороны" a capitalised word starts a new name.
             words.append(word_clean)
+        elif words and continues and lower_run < 3:
+            words.append(word_clean)
+            lower_run += word_clean.lower() not in CONNECTORS
         else:
             break
         if word != word_clean:
@@ -363,6 +371,7 @@ def name_before(text: str) -> str:
 
 def tidy(name: str) -> str:
     name = LEADING_ADVERBS.sub("", name or "")
+    name = re.sub(r"^(?:В|У|Во|In|At)\s+", "", name)
     name = re.sub(r"\s+", " ", name.replace("’", "'").replace("ʼ", "'")).strip(" ,.;:-")
     return re.sub(r"^(?:the|The)\s+", "", name)
 
