@@ -17,6 +17,7 @@ class ImportForm(forms.Form):
     html = forms.CharField(
         label="…or paste the page's HTML",
         required=False,
+        strip=False,  # archived exactly as pasted
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
     )
     file = forms.FileField(label="…or upload a saved page", required=False)

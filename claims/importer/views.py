@@ -37,7 +37,10 @@ def editor_required(view):
 @require_http_methods(["GET", "POST"])
 @editor_required
 def import_start(request: HttpRequest) -> HttpResponse:
-    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+    else:
+        form = ImportForm()
     if request.method == "POST" and form.is_valid():
         source = form.source_bytes()
         with transaction.atomic():
