@@ -35,7 +35,7 @@ class Suggestion:
 DENIAL_CUES = [
     # English
     r"\b(?:den(?:y|ies|ied|ying)|refut(?:e|es|ed|ing)|rebut(?:s|ted)?|debunk(?:s|ed)?)\b",
-    r"\b(?:is|was|are|were)\s+(?:completely\s+|absolutely\s+|totally\s+)?"
+    r"\b(?:is|was|are|were)\s+[\"“«']?(?:completely\s+|absolutely\s+|totally\s+|simply\s+)?"
     r"(?:untrue|not true|false|fake|baseless|groundless|fabricated|a fabrication|a lie|"
     r"disinformation|misinformation|nonsense)\b",
     r"\b(?:it'?s|it’s|this is|that is)\s+(?:a\s+)?(?:fake|false|lie|untrue|not true|nonsense)\b",

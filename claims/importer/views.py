@@ -37,10 +37,7 @@ def editor_required(view):
 @require_http_methods(["GET", "POST"])
 @editor_required
 def import_start(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        form = ImportForm(request.POST, request.FILES)
-    else:
-        form = ImportForm()
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     if request.method == "POST" and form.is_valid():
         source = form.source_bytes()
         with transaction.atomic():
