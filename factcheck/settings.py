@@ -212,3 +212,5 @@ IMPORTER_TIMEOUT = 10  # seconds for the whole fetch
 IMPORTER_ALLOW_LOOPBACK = False
 IMPORTER_ALLOWED_PORTS = (80, 443)  # tests add their local server's port
 IMPORTER_LEAD_THRESHOLD = 50  # feed items scoring this much (0-100) become inbox leads
+IMPORTER_RATE_LIMIT = 30  # new imports per editor per IMPORTER_RATE_WINDOW seconds
+IMPORTER_RATE_WINDOW = 600

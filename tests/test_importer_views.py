@@ -4,6 +4,7 @@ from http import HTTPStatus
 from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -28,6 +29,7 @@ SEED_URL = "https://en.interfax.com.ua/news/general/1125431.html"
 def fast_passwords(settings):
     """Test users need no 1.5-million-round password hashes."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()  # the import rate limit counts per user id, which tests reuse
 
 
 @pytest.fixture
@@ -315,3 +317,23 @@ def test_a_reimport_shows_what_changed_and_changes_only_what_the_editor_takes(
     assert "evening" not in report.body and report.version == 2
     assert HistoryEntry.objects.filter(action=HistoryAction.CHANGED).count() == 1
     assert Snapshot.objects.filter(report=report).count() == 2  # each page version archived
+
+
+def test_other_desk_urls_are_for_editors_only(client, django_capture_on_commit_callbacks):
+    job = ImportJob.objects.create(url="https://example.com/a")
+    client.force_login(create_user())
+    assert client.get(job.get_absolute_url()).status_code == HTTPStatus.FORBIDDEN
+    response = client.post(reverse("importer:job_confirm", args=[job.pk]), {"title": "x"})
+    assert response.status_code == HTTPStatus.FORBIDDEN
+
+
+def test_imports_are_rate_limited_per_editor(editor_client, settings):
+    settings.IMPORTER_RATE_LIMIT = 2
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    url = reverse("importer:import_start")
+    statuses = [
+        editor_client.post(url, {"url": f"https://news.example.com/{n}"}).status_code
+        for n in range(3)
+    ]
+    assert statuses == [HTTPStatus.FOUND, HTTPStatus.FOUND, HTTPStatus.TOO_MANY_REQUESTS]
+    assert ImportJob.objects.count() == 2

@@ -5,6 +5,7 @@ from http import HTTPStatus
 from io import StringIO
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -20,6 +21,7 @@ TYPES = {".xml": "application/rss+xml", ".json": "application/feed+json"}
 @pytest.fixture(autouse=True)
 def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()  # the import rate limit counts per user id, which tests reuse
 
 
 @pytest.fixture

@@ -1,10 +1,13 @@
 """Desk pages of the importer: /desk/import/ (start, follow, confirm) and /desk/inbox/ (leads)."""
 
+import time
 from functools import wraps
 from http import HTTPStatus
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +21,31 @@ from .forms import ConfirmForm, ImportForm, initial_from_result
 from .pipeline import confirm
 from .similar import similar_claims
 from .tasks import enqueue_import
+
+
+def over_import_limit(request: HttpRequest) -> bool:
+    """
+    A per-editor cap on new imports (each one makes the server fetch a page): at most
+    IMPORTER_RATE_LIMIT imports in any IMPORTER_RATE_WINDOW seconds, counted in the cache.
+    """
+    limit = getattr(settings, "IMPORTER_RATE_LIMIT", 30)
+    window = getattr(settings, "IMPORTER_RATE_WINDOW", 600)
+    key = f"importer-rate:{request.user.pk}:{int(time.time() // window)}"
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count > limit
+
+
+def too_many_imports() -> HttpResponse:
+    return HttpResponse(
+        "Too many imports in a short time; wait a few minutes and try again.",
+        status=HTTPStatus.TOO_MANY_REQUESTS,
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 def editor_required(view):
@@ -39,6 +67,8 @@ def editor_required(view):
 def import_start(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     if request.method == "POST" and form.is_valid():
+        if over_import_limit(request):
+            return too_many_imports()
         source = form.source_bytes()
         with transaction.atomic():
             job = ImportJob.objects.create(
@@ -144,6 +174,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @editor_required
 def lead_import(request: HttpRequest, pk: int) -> HttpResponse:
     lead = get_object_or_404(Lead.objects.select_related("item__feed__outlet"), pk=pk)
+    if over_import_limit(request):
+        return too_many_imports()
     with transaction.atomic():
         job = ImportJob.objects.create(
             url=lead.item.url,

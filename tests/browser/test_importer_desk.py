@@ -4,6 +4,7 @@ and without JavaScript the refresh link does the same."""
 from io import StringIO
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from playwright.sync_api import Browser, Page, expect
@@ -18,6 +19,7 @@ SEED_HTML = (FIXTURES / "interfax_umerov.html").read_text()
 @pytest.fixture
 def editor_cookie(transactional_db, settings, live_server):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()  # the import rate limit counts per user id, which tests reuse
     client = Client()
     client.force_login(create_editor())
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
