@@ -337,3 +337,16 @@ def test_imports_are_rate_limited_per_editor(editor_client, settings):
     ]
     assert statuses == [HTTPStatus.FOUND, HTTPStatus.FOUND, HTTPStatus.TOO_MANY_REQUESTS]
     assert ImportJob.objects.count() == 2
+
+
+def test_a_job_is_confirmed_only_once(
+    editor_client, immediate_tasks, django_capture_on_commit_callbacks
+):
+    job = start_import(
+        editor_client, django_capture_on_commit_callbacks, html=SEED.read_text(), page_url=SEED_URL
+    )
+    url = reverse("importer:job_confirm", args=[job.pk])
+    editor_client.post(url, confirm_data(job))
+    response = editor_client.post(url, confirm_data(job), follow=True)
+    assert "not ready to confirm" in response.content.decode()
+    assert Claim.objects.count() == Response.objects.count() == 1

@@ -683,10 +683,12 @@ def find_related(soup: BeautifulSoup, url: str, canonical: str, tz: ZoneInfo) ->
 
 def body_text(html: str, url: str) -> str:
     """
-    The article's main text. trafilatura wins here: its boilerplate removal (tried on the
-    corpus in bench/extraction.py) beats anything a page of our own heuristics would do, and
-    its fallbacks (readability, jusText) cover layouts a single rule set misses. We only run
-    its text extraction, not its metadata: that is read above from explicit markup.
+    The article's main text, from trafilatura. On the shared corpus (45 real pages) it finds
+    the right opening on 0.82 of the pages with ground truth and satisfies 0.94 of the
+    must/must-not segments, against 0.73 and 0.88 for our own <article>/<p> rule
+    (`fallback_body`); its boilerplate removal and readability/jusText fallbacks cover layouts
+    one rule set misses. We run only its text extraction, not its metadata: that is read
+    above from explicit markup, where our rules do better (see bench/extraction.py).
     """
     try:
         text = trafilatura.extract(

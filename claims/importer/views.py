@@ -126,21 +126,25 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @editor_required
 def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_object_or_404(ImportJob, pk=pk)
-    if job.status != ImportJobStatus.READY:
-        messages.error(request, "This import is not ready to confirm (or was confirmed already).")
-        return redirect(job)
-    context = review_context(job)
-    form = ConfirmForm(request.POST, similar=context["similar"])
-    if not form.is_valid():
-        context["form"] = form
-        return render(
-            request,
-            "claims/importer/job_detail.html",
-            context,
-            status=HTTPStatus.UNPROCESSABLE_ENTITY,
-        )
-    created = confirm(form.confirmation(), by=request.user, job=job)
+    with transaction.atomic():
+        # Locked, so two editors confirming the same import cannot both create a chain.
+        job = get_object_or_404(ImportJob.objects.select_for_update(), pk=pk)
+        if job.status != ImportJobStatus.READY:
+            messages.error(
+                request, "This import is not ready to confirm (or was confirmed already)."
+            )
+            return redirect(job)
+        context = review_context(job)
+        form = ConfirmForm(request.POST, similar=context["similar"])
+        if not form.is_valid():
+            context["form"] = form
+            return render(
+                request,
+                "claims/importer/job_detail.html",
+                context,
+                status=HTTPStatus.UNPROCESSABLE_ENTITY,
+            )
+        created = confirm(form.confirmation(), by=request.user, job=job)
     parts = ["Report created" if created.report_created else "Report on file kept"]
     if created.updated_fields:
         parts.append("updated: " + ", ".join(created.updated_fields))
