@@ -253,3 +253,27 @@ def test_mutated_real_pages_never_crash(data):
             break
     with contextlib.suppress(ExtractError):
         extract(bytes(content))
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [
+        ("17 листопада 2025, 17:55", "2025-11-17T17:55:00+02:00"),
+        ("17 ноября 2025 г. 17:55", "2025-11-17T17:55:00+02:00"),
+        ("November 17, 2025 5:55 pm", "2025-11-17T17:55:00+02:00"),
+        ("3 травня 2024", "2024-05-03T00:00:00+03:00"),
+    ],
+)
+def test_dates_with_month_names(printed, expected):
+    html = page("<title>Named date page</title>", f"<h1>Named date page</h1><p>{printed}</p>")
+    assert extract(html).published.isoformat() == expected
+
+
+def test_htmldate_is_the_last_resort_for_the_date():
+    html = page(
+        "<title>Undated page title</title>",
+        "<h1>Undated page title</h1><p>Text.</p><footer>Copyright</footer>",
+    ).replace(b"<head>", b"<head><meta name='dc.modified' content='2021-06-02'>")
+    article = extract(html, url="https://example.com/2021/06/02/story.html")
+    assert article.published.date().isoformat() == "2021-06-02"
+    assert article.published_precision == "day"

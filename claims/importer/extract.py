@@ -21,6 +21,7 @@ import trafilatura
 from bs4 import BeautifulSoup, Tag
 from django.conf import settings
 from django.utils.dateparse import parse_datetime
+from htmldate import find_date
 
 DEFAULT_TIME_ZONE = "Europe/Kyiv"
 ARTICLE_TYPES = {
@@ -196,6 +197,54 @@ VISIBLE_TIMES = [
     # 2025-11-17 17:55
     (re.compile(r"\b(\d{4})-(\d\d)-(\d\d)[ T](\d{1,2}):(\d\d)\b"), "ymdHM"),
 ]
+
+
+MONTHS = {
+    # English, Ukrainian (genitive and nominative), Russian (genitive and nominative)
+    **{m: i for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
+    )},
+    **{m: i for i, m in enumerate(
+        ["січ", "лют", "бер", "квіт", "трав", "черв", "лип", "серп", "вер", "жовт", "лист",
+         "груд"], 1
+    )},
+    **{m: i for i, m in enumerate(
+        ["янв", "фев", "мар", "апр", "ма", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"], 1
+    )},
+}  # fmt: skip
+NAMED_DATE = re.compile(
+    r"\b(?:(?P<d1>\d{1,2})\s+(?P<m1>[a-zа-яіїєґё]{3,12})\.?,?\s+(?P<y1>\d{4})|"
+    r"(?P<m2>[a-z]{3,9})\.?\s+(?P<d2>\d{1,2}),?\s+(?P<y2>\d{4}))"
+    r"(?:\s*(?:р\.|г\.|года|року)?\s*(?:,|at|о|в|\|)?\s*(?P<H>\d{1,2}):(?P<M>\d\d)\s*(?P<ampm>[ap]\.?m\.?)?)?",
+    re.I,
+)
+
+
+def month_number(word: str) -> int | None:
+    word = word.lower()
+    for prefix in sorted(MONTHS, key=len, reverse=True):
+        if word.startswith(prefix):
+            return MONTHS[prefix]
+    return None
+
+
+def named_time(text: str, tz: ZoneInfo) -> tuple[datetime | None, str]:
+    """ "17 листопада 2025, 17:55", "November 17, 2025 5:55 pm", "17 ноября 2025 г."."""
+    for match in NAMED_DATE.finditer(text):
+        day = match.group("d1") or match.group("d2")
+        month = month_number(match.group("m1") or match.group("m2"))
+        year = match.group("y1") or match.group("y2")
+        if month is None:
+            continue
+        hour, minute = int(match.group("H") or 0), int(match.group("M") or 0)
+        if match.group("ampm") and match.group("ampm").lower().startswith("p") and hour < 12:
+            hour += 12
+        try:
+            moment = datetime(int(year), month, int(day), hour, minute, tzinfo=tz)
+        except ValueError:
+            continue
+        return moment, "time" if match.group("H") else "day"
+    return None, ""
 
 
 def visible_time(text: str, tz: ZoneInfo) -> datetime | None:
@@ -408,7 +457,8 @@ def article_scope(soup: BeautifulSoup, h1: Tag | None) -> Tag:
             node = node.parent
             if node.name in {"article", "main"}:
                 return node
-        return node
+        # A headline straight inside <body> has no container of its own.
+        return node if node is not h1 else (soup.body or soup)
     return soup.find("article") or soup.find("main") or soup.body or soup
 
 
@@ -447,11 +497,28 @@ def find_published(ld, meta, soup, scope, tz) -> tuple[datetime | None, str]:
         moment = visible_time(holder.get_text(" ")[:20000], tz)
         if moment:
             return moment, "time"
+    for holder in (scope, soup.body or soup):
+        moment, precision = named_time(holder.get_text(" ")[:5000], tz)
+        if moment:
+            return moment, precision
     return None, ""
 
 
+def htmldate_fallback(html: str, url: str, tz: ZoneInfo) -> tuple[datetime | None, str]:
+    """The last resort for pages with no date we can read: htmldate's heuristics, day only."""
+    try:
+        found = find_date(html, url=url or None, original_date=True, extensive_search=True)
+    except (ValueError, TypeError, RecursionError):
+        return None, ""
+    return parse_time(found, tz) if found else (None, "")
+
+
 BYLINE_CLASS = re.compile(r"byline|author|writer|reporter", re.I)
-BY_PREFIX = re.compile(r"^(by|von|par|від|автор|авторка|автори|от|por|di)\s*[:\s]\s*", re.I)
+BY_PREFIX = re.compile(
+    r"^(?:(?:written|posted|reported)\s+by|by|von|par|від|автор(?:ка|и|ы)?|от|por|di|author)"
+    r"\s*[:\s]\s*",
+    re.I,
+)
 
 
 def looks_like_name(text: str) -> bool:
@@ -754,6 +821,8 @@ def extract_text(text: str, *, url: str, tz: ZoneInfo) -> Article:
         raise ExtractError("The page has no title, so it does not look like an article.")
     canonical = find_canonical(soup, meta, url)
     published, precision = find_published(ld, meta, soup, scope, tz)
+    if published is None:
+        published, precision = htmldate_fallback(text, url, tz)
     body = body_text(text, canonical or url) or fallback_body(scope)
     return Article(
         url=url or canonical,
