@@ -2,6 +2,7 @@
 
 import contextlib
 import json
+import os
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -225,7 +226,11 @@ HTML_PIECES = st.sampled_from(
 )  # fmt: skip
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", 60)),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(st.lists(st.one_of(HTML_PIECES, st.text(max_size=30)), max_size=60))
 def test_random_html_never_crashes(pieces):
     try:
@@ -235,7 +240,7 @@ def test_random_html_never_crashes(pieces):
     assert article.title
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", 40)), deadline=None)
 @given(st.data())
 def test_mutated_real_pages_never_crash(data):
     original = (FIXTURES / "interfax_umerov.html").read_bytes()

@@ -154,6 +154,23 @@ def check_text(text: str) -> None:
 # Small helpers
 
 
+def join_url(base: str, href: str) -> str:
+    """`href` made absolute against `base`; "" for a link too malformed to read."""
+    try:
+        joined = urljoin(base, href.strip())
+        urlsplit(joined).hostname  # noqa: B018 - raises ValueError on a broken host
+    except ValueError:
+        return ""
+    return joined
+
+
+def host_of(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
 def clean(text: str | None) -> str:
     return re.sub(r"\s+", " ", text or "").strip()
 
@@ -590,7 +607,7 @@ def find_outlet(ld, meta, objects, url, title_tag) -> str:
         if len(parts) > 1 and len(parts[-1]) < 40:
             name = parts[-1]
     if not name and url:
-        name = urlsplit(url).hostname or ""
+        name = host_of(url)
         name = name.removeprefix("www.")
     return clean(name)[:200]
 
@@ -600,7 +617,9 @@ def find_canonical(soup: BeautifulSoup, meta, url: str) -> str:
         rels = link.get("rel") or []
         rels = rels if isinstance(rels, list) else rels.split()
         if "canonical" in [rel.lower() for rel in rels] and link["href"].strip():
-            return urljoin(url, link["href"].strip())
+            joined = join_url(url, link["href"])
+            if joined:
+                return joined
     og_url = first(meta, "og:url")
     if og_url.startswith(("http://", "https://")):
         return og_url
@@ -728,14 +747,14 @@ def find_related(soup: BeautifulSoup, url: str, canonical: str, tz: ZoneInfo) ->
         containers.append(node)
     seen = {url, canonical}
     links: list[RelatedLink] = []
-    host = urlsplit(canonical or url).hostname or ""
+    host = host_of(canonical or url)
     for container in containers:
         for link in container.find_all("a", href=True):
-            href = urljoin(canonical or url, link["href"])
+            href = join_url(canonical or url, link["href"])
             title = clean(link.get_text(" "))
             if href in seen or len(title) < 20 or not href.startswith(("http://", "https://")):
                 continue
-            if host and (urlsplit(href).hostname or "") != host:
+            if host and host_of(href) != host:
                 continue
             seen.add(href)
             links.append(RelatedLink(title=title[:500], url=href, published=related_date(link, tz)))
@@ -825,8 +844,10 @@ def extract_text(text: str, *, url: str, tz: ZoneInfo) -> Article:
         published, precision = htmldate_fallback(text, url, tz)
     body = body_text(text, canonical or url) or fallback_body(scope)
     return Article(
-        url=url or canonical,
-        canonical_url=canonical if canonical.startswith(("http://", "https://")) else "",
+        url=(url or canonical) if len(url or canonical) <= 1000 else "",
+        canonical_url=canonical
+        if canonical.startswith(("http://", "https://")) and len(canonical) <= 1000
+        else "",
         title=title[:500],
         published=published,
         published_precision=precision,

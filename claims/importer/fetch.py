@@ -204,7 +204,10 @@ def fetch(
                     if len(redirects) >= max_redirects:
                         raise FetchRefused(f"More than {max_redirects} redirects; gave up.")
                     redirects.append(current)
-                    current = urljoin(current, response.headers["location"])
+                    try:
+                        current = urljoin(current, response.headers["location"])
+                    except ValueError:
+                        raise FetchRefused("The site redirected to a malformed address.") from None
                     continue
                 return read(response, current, accept, max_bytes, deadline, redirects)
 

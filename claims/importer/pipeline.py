@@ -32,7 +32,7 @@ from claims.models import (
 from claims.models.history import diff, field_values, record
 from claims.models.sources import unique_slug
 
-from .extract import DEFAULT_TIME_ZONE, Article, ExtractError, extract
+from .extract import DEFAULT_TIME_ZONE, Article, ExtractError, extract, host_of
 from .fetch import FetchError, fetch
 from .suggest import suggest
 
@@ -48,10 +48,10 @@ class ImportFailed(Exception):
 
 def find_outlet(article: Article) -> Outlet | None:
     """The outlet on file for this article: by homepage host, else by name."""
-    host = (urlsplit(article.canonical_url or article.url).hostname or "").removeprefix("www.")
+    host = host_of(article.canonical_url or article.url).removeprefix("www.")
     if host:
         for outlet in Outlet.objects.exclude(homepage=""):
-            if (urlsplit(outlet.homepage).hostname or "").removeprefix("www.") == host:
+            if host_of(outlet.homepage).removeprefix("www.") == host:
                 return outlet
     if article.outlet:
         return Outlet.objects.filter(name__iexact=article.outlet).first()

@@ -88,7 +88,10 @@ def denial_score(title: str, summary: str = "") -> tuple[int, list[str]]:
 
 def unwrap(link: str) -> str:
     """The real article behind a redirect wrapper such as google.com/url?url=…"""
-    parts = urlsplit(link)
+    try:
+        parts = urlsplit(link)
+    except ValueError:
+        return ""
     if parts.path in {"/url", "/link", "/redirect"} and parts.query:
         query = parse_qs(parts.query)
         for key in ("url", "q", "u"):
