@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from claims.importer.extract import ExtractError, decode, extract
-from tests.importer_helpers import FIXTURES
+from tests.importer_helpers import CORPUS, FIXTURES
 
 pytestmark = pytest.mark.django_db(databases=[])
 
@@ -240,10 +240,18 @@ def test_random_html_never_crashes(pieces):
     assert article.title
 
 
+MUTATION_SOURCES = [
+    FIXTURES / "interfax_umerov.html",
+    CORPUS / "articles" / "fun-my-malaymail-fahmi-clarifies" / "source.html",
+    CORPUS / "articles" / "ua-unn-moldova-parliament-2020" / "source.html",
+    CORPUS / "articles" / "rdb-nbcnews-south-korea-impeachment" / "source.html",
+]
+
+
 @settings(max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", 40)), deadline=None)
 @given(st.data())
 def test_mutated_real_pages_never_crash(data):
-    original = (FIXTURES / "interfax_umerov.html").read_bytes()
+    original = data.draw(st.sampled_from(MUTATION_SOURCES)).read_bytes()
     content = bytearray(original)
     for _ in range(data.draw(st.integers(1, 20))):
         position = data.draw(st.integers(0, len(content) - 1))

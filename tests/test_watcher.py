@@ -1,15 +1,19 @@
 """The feed watcher on the real feeds of ../shared/corpus/feeds, served from a local server."""
 
 import json
+import os
 from http import HTTPStatus
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from claims.importer.watch import denial_score, poll_all
+from claims.importer.watch import denial_score, parse_feed, poll_all
 from claims.models import FeedItem, ImportJob, Lead, OutletFeed
 from tests.factories import create_editor, create_outlet
 from tests.importer_helpers import CORPUS, Page, serve
@@ -272,3 +276,21 @@ def test_the_inbox_lists_leads_and_editors_import_or_dismiss_them(
     assert first.state == "imported"
     new = client.get(reverse("importer:inbox")).content.decode()
     assert "Office of the President denies reports" not in new
+
+
+@settings(max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", 40)), deadline=None)
+@given(st.data())
+def test_mutated_feeds_never_crash_the_parser(data):
+    name = data.draw(st.sampled_from(FEED_NAMES))
+    content = bytearray((FEEDS / name).read_bytes())
+    for _ in range(data.draw(st.integers(1, 15))):
+        position = data.draw(st.integers(0, max(0, len(content) - 1)))
+        if data.draw(st.booleans()):
+            content[position : position + 1] = bytes([data.draw(st.integers(0, 255))])
+        else:
+            del content[position : position + data.draw(st.integers(1, 500))]
+    try:
+        entries = parse_feed(bytes(content), content_type=TYPES[Path(name).suffix])
+    except ValueError:
+        return
+    assert all(isinstance(entry.title, str) for entry in entries)

@@ -134,7 +134,12 @@ def parse_feed(content: bytes, *, content_type: str = "", charset: str = "") -> 
     if charset:
         headers["content-type"] += f"; charset={charset}"
     # A blank line before the XML declaration is common and harmless; strict parsers balk.
-    parsed = feedparser.parse(stripped, response_headers=headers)
+    try:
+        parsed = feedparser.parse(stripped, response_headers=headers)
+    except Exception as error:  # feedparser's loose parser can trip over broken markup
+        raise ValueError(
+            f"This feed is too malformed to read ({error.__class__.__name__})."
+        ) from None
     if not parsed.entries:
         problem = parsed.get("bozo_exception") or "no entries"
         raise ValueError(f"This is not a feed we can read ({problem}).")
