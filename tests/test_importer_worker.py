@@ -47,3 +47,12 @@ def test_the_feed_poll_task_schedules_its_next_run():
     results = DBTaskResult.objects.order_by("enqueued_at")
     assert [r.status for r in results] == ["SUCCESSFUL", "READY"]
     assert results[1].run_after is not None and results[1].run_after > results[0].enqueued_at
+
+
+@pytest.mark.django_db(transaction=True)
+def test_watch_feeds_every_queues_one_periodic_poll():
+    out = StringIO()
+    call_command("watch_feeds", "--every", "10", stdout=out)
+    call_command("watch_feeds", "--every", "10", stdout=out)
+    assert "already queued" in out.getvalue()
+    assert DBTaskResult.objects.filter(status="READY").count() == 1

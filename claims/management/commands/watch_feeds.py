@@ -8,6 +8,8 @@ Poll outlets' feeds for new items and denial leads.
 """
 
 from django.core.management.base import BaseCommand, CommandError
+from django.tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from claims.importer.fetch import FetchRefused, check_url
 from claims.importer.tasks import poll_feeds
@@ -39,6 +41,12 @@ class Command(BaseCommand):
         if every:
             if every < 1:
                 raise CommandError("--every needs a number of minutes of at least 1.")
+            pending = DBTaskResult.objects.filter(
+                task_path=poll_feeds.module_path, status=TaskResultStatus.READY
+            )
+            if pending.exists():
+                self.stdout.write("A feed poll is already queued; not queueing another.")
+                return
             poll_feeds.enqueue(every)
             self.stdout.write(
                 f"Queued a feed poll every {every} minutes (run manage.py db_worker)."
