@@ -141,11 +141,6 @@ INSTITUTION_WORDS = re.compile(
     r"Госдум|Штаб|Командуван|Командован|СБУ|ГУР|НАБУ|СНБО|РНБО)",
 )
 NAME = r"[A-ZА-ЯІЇЄҐЁ][\w’'ʼ.-]+(?:\s+(?:of\s+(?:the\s+)?|for\s+)?[A-ZА-ЯІЇЄҐЁ][\w’'ʼ.-]+){0,5}"
-SUBJECT_BEFORE_VERB = re.compile(
-    rf"(?:^|[,;:]\s+|\bthe\s+|\band\s+)(?P<who>{NAME})(?:\s+(?:has|have|had|also|on \w+|"
-    r"officially|firmly|strongly|categorically|flatly|publicly|quickly|вже|також|офіційно|"
-    r"категорично|официально|также))*\s*(?:,\s*[^,]{2,80},\s*)?$"
-)
 # "Earlier, Clash Report said that …", "Раніше X повідомив, що …", "Ранее X сообщил, что …"
 CLAIMANT_SAID = re.compile(
     rf"(?:^|[.;]\s+|(?:Earlier|Previously|Before that|Раніше|Ранее|Перед тим|Накануне|Напередодні)"
@@ -513,9 +508,8 @@ def pick_quote(all_sentences: list[str], index: int) -> str:
 def suggest(*, title: str, body: str, outlet: str = "") -> Suggestion | None:
     """Draft the chain from an article; None when the text holds no response."""
     body_sentences = sentences(body)
-    candidates = [(i, s) for i, s in enumerate(body_sentences)]
     responses = []
-    for index, sentence in candidates:
+    for index, sentence in enumerate(body_sentences):
         found = stance_of(sentence)
         if found:
             responses.append((index, sentence, found))
