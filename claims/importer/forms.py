@@ -28,6 +28,10 @@ class ImportForm(forms.Form):
         assume_scheme="https",
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        widen(self)
+
     def clean_url(self) -> str:
         url = self.cleaned_data["url"]
         if url:
@@ -57,6 +61,16 @@ class ImportForm(forms.Form):
         if self.cleaned_data.get("file"):
             return self.cleaned_data["file"].read()
         return (self.cleaned_data.get("html") or "").encode("utf-8")
+
+
+def widen(form: forms.Form) -> None:
+    """Room to read long titles and URLs without CSS: size and cols on the widgets."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.Textarea):
+            widget.attrs["cols"] = 80
+        elif isinstance(widget, (forms.TextInput, forms.URLInput)):
+            widget.attrs.setdefault("size", 80)
 
 
 def blank(choices) -> list:
@@ -114,6 +128,7 @@ class ConfirmForm(forms.Form):
         ids = [claim.pk for claim in similar]
         field = self.fields["existing_claim"]
         field.queryset = Claim.objects.filter(pk__in=ids) if ids else Claim.objects.none()
+        widen(self)
 
     def clean_published_at(self):
         value = (self.cleaned_data["published_at"] or "").strip()
