@@ -8,7 +8,11 @@ from .models import (
     Carriage,
     Claim,
     Correction,
+    FeedItem,
+    ImportJob,
+    Lead,
     Outlet,
+    OutletFeed,
     Report,
     Response,
     Snapshot,
@@ -196,3 +200,34 @@ class VerdictAdmin(admin.ModelAdmin):
 
     def has_review_permission(self, request) -> bool:
         return request.user.has_perm("claims.review_verdict")
+
+
+# The importer's records (claims/importer).
+@admin.register(OutletFeed)
+class OutletFeedAdmin(admin.ModelAdmin):
+    list_display = ["url", "outlet", "active", "last_polled_at", "last_success_at", "last_error"]
+    list_filter = ["active"]
+    search_fields = ["url", "outlet__name"]
+    readonly_fields = ["etag", "last_modified", "last_polled_at", "last_success_at", "last_error"]
+
+
+@admin.register(FeedItem)
+class FeedItemAdmin(admin.ModelAdmin):
+    list_display = ["title", "feed", "score", "published_at", "seen_at"]
+    search_fields = ["title", "url"]
+    list_select_related = ["feed__outlet"]
+
+
+@admin.register(Lead)
+class LeadAdmin(admin.ModelAdmin):
+    list_display = ["item", "score", "state", "decided_by", "decided_at"]
+    list_filter = ["state"]
+    list_select_related = ["item", "decided_by"]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = ["pk", "url", "status", "progress", "created_by", "created_at"]
+    list_filter = ["status"]
+    exclude = ["source"]
+    readonly_fields = ["result", "error", "report", "lead"]

@@ -270,3 +270,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Importer and feed watcher (claims/importer). Fetches go only to public http(s) addresses on
+# ports 80/443; IMPORTER_ALLOW_LOOPBACK is for tests that serve pages from 127.0.0.1 and must
+# stay off everywhere else.
+IMPORTER_MAX_BYTES = 5 * 1024 * 1024
+IMPORTER_MAX_REDIRECTS = 5
+IMPORTER_TIMEOUT = 10  # seconds for the whole fetch
+IMPORTER_ALLOW_LOOPBACK = False
+IMPORTER_ALLOWED_PORTS = (80, 443)  # tests add their local server's port
+IMPORTER_LEAD_THRESHOLD = 50  # feed items scoring this much (0-100) become inbox leads
+IMPORTER_RATE_LIMIT = 30  # new imports per editor per IMPORTER_RATE_WINDOW seconds
+IMPORTER_RATE_WINDOW = 600

@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", desk_views.login, name="login"),
     path("accounts/logout/", desk_views.logout, name="logout"),
+    path("desk/", include("claims.importer.urls")),
     path("desk/", include("claims.desk.urls")),
     path("", include("claims.urls")),
 ]

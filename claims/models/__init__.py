@@ -7,6 +7,7 @@ Outlets publish Reports; a Claim is carried by Reports (Carriage); Actors respon
 
 from .claims import Carriage, CarriageRole, Claim, ClaimQuerySet, OfficialPosition
 from .history import HistoryAction, HistoryEntry
+from .importing import FeedItem, ImportJob, ImportJobStatus, Lead, LeadState, OutletFeed
 from .responses import Attribution, Response, ResponseQuerySet, Stance
 from .sources import Actor, ActorKind, Outlet, OutletKind, Report, Snapshot, Tag
 from .verdicts import Correction, Rating, Verdict, VerdictQuerySet, VerdictState
@@ -20,10 +21,16 @@ __all__ = [
     "Claim",
     "ClaimQuerySet",
     "Correction",
+    "FeedItem",
     "HistoryAction",
     "HistoryEntry",
+    "ImportJob",
+    "ImportJobStatus",
+    "Lead",
+    "LeadState",
     "OfficialPosition",
     "Outlet",
+    "OutletFeed",
     "OutletKind",
     "Rating",
     "Report",

@@ -1,0 +1,253 @@
+"""
+Fetch a public web page without letting a URL reach inside our network (SSRF).
+
+requests-hardened pins the connection to an address it has checked at connect time (every
+hop, so a redirect or a DNS answer that changes between our check and the connection cannot
+reach a private address). On top of that we refuse non-http schemes, ports other than 80/443,
+credentials in URLs, odd IP spellings (decimal, octal, hex, IPv4-mapped IPv6) and any host
+with a non-public DNS answer; we follow at most five redirects ourselves, re-checking each
+hop; we stream with a size cap and a total deadline; and we accept only the content types the
+caller asks for.
+"""
+
+import ipaddress
+import logging
+import re
+import socket
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import urljoin, urlsplit
+
+import requests
+from django.conf import settings
+from django.utils import timezone
+from requests_hardened import Config, HTTPSession
+from requests_hardened.ip_filter import EXTRA_BLOCKED_NET_RANGES, InvalidIPAddress
+
+logger = logging.getLogger(__name__)
+
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+FEED_TYPES = frozenset(
+    {
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/rdf+xml",
+        "application/xml",
+        "text/xml",
+        "application/feed+json",
+        "application/json",
+    }
+)
+ALLOWED_PORTS = frozenset({80, 443})
+REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
+
+
+def limit(name: str, default):
+    return getattr(settings, name, default)
+
+
+class FetchError(Exception):
+    """A fetch that did not give us a page; the message is meant for the editor."""
+
+
+class FetchRefused(FetchError):
+    """A URL or response we refuse on principle (scheme, address, size, type…)."""
+
+
+@dataclass
+class Fetched:
+    url: str  # the final URL after redirects
+    status_code: int
+    content_type: str  # the media type, lower-case, without parameters
+    charset: str  # the charset parameter of Content-Type, if any
+    content: bytes
+    fetched_at: datetime
+    headers: dict = field(default_factory=dict)
+    redirects: list[str] = field(default_factory=list)
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status_code == 304
+
+
+# Host spellings that resolvers read as IPv4 numbers: 2130706433, 0177.0.0.1, 0x7f.1 …
+LEGACY_IPV4 = re.compile(r"^(?:0x[0-9a-f]+|[0-9]+)(?:\.(?:0x[0-9a-f]*|[0-9]+)){0,3}$", re.I)
+
+
+def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """True for globally routable unicast addresses (loopback too when tests allow it)."""
+    if address.version == 6 and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    if limit("IMPORTER_ALLOW_LOOPBACK", False) and address.is_loopback:
+        return True
+    if address.is_multicast or address.is_unspecified or address.is_reserved:
+        return False
+    if any(address in net for net in EXTRA_BLOCKED_NET_RANGES):
+        return False
+    return address.is_global
+
+
+def literal_address(host: str):
+    """The IP address a host name spells, in any form a resolver accepts, else None."""
+    try:
+        return ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        pass
+    if LEGACY_IPV4.match(host):
+        try:
+            return ipaddress.ip_address(socket.inet_aton(host))
+        except OSError:
+            raise FetchRefused(f"“{host}” is not a valid address.") from None
+    return None
+
+
+def check_url(url: str, *, resolve: bool = True) -> str:
+    """
+    Refuse a URL we must not fetch; return it unchanged when it may be fetched. With
+    `resolve=False` only what the URL itself says is checked (no DNS look-up), for forms.
+    """
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as error:
+        raise FetchRefused(f"This URL is malformed ({error}).") from None
+    scheme = parts.scheme.lower()
+    if scheme not in {"http", "https"}:
+        shown = f"{scheme}:" if scheme else "no scheme"
+        raise FetchRefused(f"Only http and https addresses can be fetched (this one has {shown}).")
+    if parts.username is not None or parts.password is not None:
+        raise FetchRefused("Addresses with a user name or password are not fetched.")
+    if port is not None and port not in limit("IMPORTER_ALLOWED_PORTS", ALLOWED_PORTS):
+        raise FetchRefused(f"Only ports 80 and 443 are allowed (this address uses port {port}).")
+    host = (parts.hostname or "").rstrip(".").lower()
+    if not host:
+        raise FetchRefused("This URL names no host.")
+    loopback_ok = limit("IMPORTER_ALLOW_LOOPBACK", False)
+    if (host == "localhost" or host.endswith(".localhost")) and not loopback_ok:
+        raise FetchRefused("Addresses on this machine (localhost) are not fetched.")
+    address = literal_address(host)
+    if address is not None:
+        if not is_public(address):
+            raise FetchRefused(f"{address} is not a public address; it is not fetched.")
+        return url
+    if not resolve:
+        return url
+    try:
+        answers = socket.getaddrinfo(host, port or 443, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as error:
+        raise FetchError(f"The host “{host}” could not be found ({error}).") from None
+    for *_, sockaddr in answers:
+        resolved = ipaddress.ip_address(sockaddr[0].split("%")[0])
+        if not is_public(resolved):
+            raise FetchRefused(
+                f"“{host}” resolves to {resolved}, which is not a public address; "
+                "it is not fetched."
+            )
+    return url
+
+
+def session() -> HTTPSession:
+    config = Config(
+        ip_filter_enable=True,
+        ip_filter_allow_loopback_ips=limit("IMPORTER_ALLOW_LOOPBACK", False),
+        never_redirect=True,  # we follow redirects ourselves, checking each hop
+        default_timeout=(5, 10),
+        user_agent_override=limit(
+            "IMPORTER_USER_AGENT", f"factcheck-importer/1.0 (+{settings.SITE_URL})"
+        ),
+    )
+    http = HTTPSession(config)
+    # Environment proxies would connect on our behalf, out of reach of the address check.
+    http.trust_env = False
+    return http
+
+
+def fetch(
+    url: str,
+    *,
+    accept: frozenset[str] = HTML_TYPES,
+    etag: str = "",
+    last_modified: str = "",
+) -> Fetched:
+    """GET a public URL within the importer's limits; raise FetchError saying why not."""
+    max_bytes = limit("IMPORTER_MAX_BYTES", 5 * 1024 * 1024)
+    max_redirects = limit("IMPORTER_MAX_REDIRECTS", 5)
+    deadline = time.monotonic() + limit("IMPORTER_TIMEOUT", 10)
+    headers = {"Accept": ", ".join(sorted(accept)) + ", */*;q=0.1"}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    redirects: list[str] = []
+    current = url
+    with session() as http:
+        while True:
+            check_url(current)
+            logger.info("importer fetch %s", current)
+            try:
+                response = http.get(
+                    current,
+                    headers=headers,
+                    stream=True,
+                    allow_redirects=False,
+                    timeout=(5, max(0.5, deadline - time.monotonic())),
+                )
+            except InvalidIPAddress as error:
+                raise FetchRefused(f"{error} is not a public address; it is not fetched.") from None
+            except requests.Timeout:
+                raise FetchError("The site took longer than 10 seconds to answer.") from None
+            except requests.RequestException as error:
+                raise FetchError(f"The page could not be fetched ({error}).") from None
+            with response:
+                if response.status_code in REDIRECT_CODES and "location" in response.headers:
+                    if len(redirects) >= max_redirects:
+                        raise FetchRefused(f"More than {max_redirects} redirects; gave up.")
+                    redirects.append(current)
+                    try:
+                        current = urljoin(current, response.headers["location"])
+                    except ValueError:
+                        raise FetchRefused("The site redirected to a malformed address.") from None
+                    continue
+                return read(response, current, accept, max_bytes, deadline, redirects)
+
+
+def read(response, url, accept, max_bytes, deadline, redirects) -> Fetched:
+    media_type, _, params = response.headers.get("content-type", "").partition(";")
+    media_type = media_type.strip().lower()
+    charset = ""
+    match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", params, re.I)
+    if match:
+        charset = match.group(1)
+    fetched_at = timezone.now()
+    if response.status_code == 304:
+        return Fetched(url, 304, media_type, charset, b"", fetched_at, dict(response.headers))
+    if response.status_code >= 400:
+        raise FetchError(f"The site answered {response.status_code} {response.reason or ''}.")
+    if media_type not in accept:
+        shown = media_type or "no content type"
+        raise FetchRefused(f"This address serves {shown}, not a web page or feed we can read.")
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise FetchRefused(f"The page is larger than {max_bytes // (1024 * 1024)} MB.")
+    chunks, size = [], 0
+    try:
+        for chunk in response.iter_content(64 * 1024):
+            size += len(chunk)
+            if size > max_bytes:
+                raise FetchRefused(f"The page is larger than {max_bytes // (1024 * 1024)} MB.")
+            if time.monotonic() > deadline:
+                raise FetchError("The site took longer than 10 seconds to send the page.")
+            chunks.append(chunk)
+    except requests.RequestException as error:
+        raise FetchError(f"The page could not be read to the end ({error}).") from None
+    return Fetched(
+        url,
+        response.status_code,
+        media_type,
+        charset,
+        b"".join(chunks),
+        fetched_at,
+        dict(response.headers),
+        redirects,
+    )

@@ -1,0 +1,374 @@
+"""
+The import flow across models: run a job (fetch → extract → suggest), compare with a report
+already on file, and confirm: create the report, snapshot, claim, carriage and response in one
+transaction, each with a history entry.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from claims.models import (
+    Actor,
+    ActorKind,
+    Carriage,
+    CarriageRole,
+    Claim,
+    HistoryAction,
+    ImportJob,
+    ImportJobStatus,
+    LeadState,
+    Outlet,
+    Report,
+    Response,
+    Snapshot,
+    Tag,
+)
+from claims.models.history import diff, field_values, record
+from claims.models.sources import unique_slug
+
+from .extract import DEFAULT_TIME_ZONE, Article, ExtractError, extract, host_of
+from .fetch import FetchError, fetch
+from .suggest import suggest
+
+logger = logging.getLogger(__name__)
+
+# The report fields a re-import compares, in the order the desk shows them.
+REPORT_FIELDS = ["title", "published_at", "byline", "language", "body", "url", "tags"]
+
+
+class ImportFailed(Exception):
+    """An import that cannot go on; the message is meant for the editor."""
+
+
+def find_outlet(article: Article) -> Outlet | None:
+    """The outlet on file for this article: by homepage host, else by name."""
+    host = host_of(article.canonical_url or article.url).removeprefix("www.")
+    if host:
+        for outlet in Outlet.objects.exclude(homepage=""):
+            if host_of(outlet.homepage).removeprefix("www.") == host:
+                return outlet
+    if article.outlet:
+        return Outlet.objects.filter(name__iexact=article.outlet).first()
+    return None
+
+
+def time_zone_for(url: str, outlet: Outlet | None) -> str:
+    if outlet is not None:
+        return outlet.time_zone
+    if url:
+        found = find_outlet(Article(url=url))
+        if found is not None:
+            return found.time_zone
+    return DEFAULT_TIME_ZONE
+
+
+def read_article(content: bytes, *, url: str = "", charset: str = "", outlet=None) -> Article:
+    article = extract(content, url=url, charset=charset, time_zone=time_zone_for(url, outlet))
+    return article
+
+
+def report_values(report: Report) -> dict:
+    return {
+        "title": report.title,
+        "published_at": report.published_at.isoformat() if report.published_at else None,
+        "byline": report.byline,
+        "language": report.language,
+        "body": report.body,
+        "url": report.url,
+        "tags": sorted(report.tags.values_list("name", flat=True)),
+    }
+
+
+def article_values(article: Article) -> dict:
+    return {
+        "title": article.title,
+        "published_at": article.published.isoformat() if article.published else None,
+        "byline": article.byline,
+        "language": article.language,
+        "body": article.body,
+        "url": article.url,
+        "tags": sorted(article.tags),
+    }
+
+
+def same_time(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return a == b
+    left, right = parse_datetime(a), parse_datetime(b)
+    return left == right if left and right else a == b
+
+
+def report_diff(report: Report, article: Article) -> dict:
+    """{"field": [on file, in the page now]} for each field the page changed."""
+    before, after = report_values(report), article_values(article)
+    changes = {}
+    for name in REPORT_FIELDS:
+        if name == "published_at":
+            if not same_time(before[name], after[name]):
+                changes[name] = [before[name], after[name]]
+        elif name == "tags":
+            if {t.casefold() for t in before[name]} != {t.casefold() for t in after[name]}:
+                changes[name] = [before[name], after[name]]
+        elif (before[name] or "").strip() != (after[name] or "").strip():
+            changes[name] = [before[name], after[name]]
+    return changes
+
+
+def existing_report(article: Article) -> Report | None:
+    keys = {k for k in (article.canonical_url, article.url) if k}
+    if not keys:
+        return None
+    return Report.objects.filter(canonical_url__in=keys).first()
+
+
+def build_result(article: Article) -> dict:
+    suggestion = suggest(title=article.title, body=article.body, outlet=article.outlet)
+    report = existing_report(article)
+    return {
+        "article": article.as_json(),
+        "suggestion": suggestion.as_json() if suggestion else None,
+        "existing_report": report.pk if report else None,
+        "diff": report_diff(report, article) if report else {},
+    }
+
+
+def run_import(job: ImportJob) -> ImportJob:
+    """Fetch (unless the HTML came with the job), extract and suggest; never raises."""
+    try:
+        content, charset = bytes(job.source or b""), ""
+        if not content:
+            job.advance(ImportJobStatus.FETCHING, 10)
+            fetched = fetch(job.url)
+            content, charset = fetched.content, fetched.charset
+            job.source = content
+            job.fetched_url, job.status_code = fetched.url, fetched.status_code
+            job.content_type, job.fetched_at = fetched.content_type, fetched.fetched_at
+            job.save(
+                update_fields=[
+                    "source",
+                    "fetched_url",
+                    "status_code",
+                    "content_type",
+                    "fetched_at",
+                    "updated_at",
+                ]
+            )
+        job.advance(ImportJobStatus.EXTRACTING, 60)
+        article = read_article(
+            content, url=job.fetched_url or job.url, charset=charset, outlet=job.outlet
+        )
+        job.result = build_result(article)
+        job.status, job.progress, job.error = ImportJobStatus.READY, 100, ""
+        job.save(update_fields=["result", "status", "progress", "error", "updated_at"])
+    except (FetchError, ExtractError) as error:
+        logger.info("import %s failed: %s", job.pk, error)
+        job.fail(str(error))
+    except Exception:
+        logger.exception("import %s crashed", job.pk)
+        job.fail("The import failed unexpectedly; the error has been logged.")
+    return job
+
+
+# ---------------------------------------------------------------------------------------------
+# Confirmation
+
+
+@dataclass
+class Confirmation:
+    """What the editor confirmed on the desk (see forms.ConfirmForm)."""
+
+    outlet_name: str
+    title: str
+    url: str = ""
+    canonical_url: str = ""
+    published_at: datetime | None = None
+    byline: str = ""
+    language: str = ""
+    body: str = ""
+    tags: list[str] = field(default_factory=list)
+    # Report fields to take from the page when the report is already on file.
+    update_fields: list[str] = field(default_factory=list)
+    claim_text: str = ""
+    existing_claim: Claim | None = None
+    claimant: str = ""
+    carriage_role: str = CarriageRole.MENTION
+    wording: str = ""
+    responder: str = ""
+    stance: str = ""
+    attribution: str = ""
+    speaker_name: str = ""
+    quote: str = ""
+
+
+@dataclass
+class Created:
+    report: Report
+    report_created: bool
+    snapshot: Snapshot | None = None
+    claim: Claim | None = None
+    carriage: Carriage | None = None
+    response: Response | None = None
+    updated_fields: list[str] = field(default_factory=list)
+
+
+def get_or_create_actor(name: str, *, by, kind: str = ActorKind.ORGANISATION) -> Actor:
+    name = name.strip()
+    actor = Actor.objects.filter(name__iexact=name).first()
+    if actor is None:
+        actor = Actor.objects.create(name=name, slug=unique_slug(Actor, name), kind=kind)
+        record(actor, by=by, action=HistoryAction.IMPORTED, changes=field_values(actor))
+    return actor
+
+
+def get_or_create_outlet(name: str, *, homepage: str = "", by) -> Outlet:
+    name = name.strip()
+    outlet = Outlet.objects.filter(name__iexact=name).first()
+    if outlet is None:
+        outlet = Outlet.objects.create(
+            name=name, slug=unique_slug(Outlet, name, max_length=100), homepage=homepage
+        )
+        record(outlet, by=by, action=HistoryAction.IMPORTED, changes=field_values(outlet))
+    return outlet
+
+
+def get_tags(names: list[str]) -> list[Tag]:
+    tags = []
+    for name in names:
+        name = name.strip()[:100]
+        if not name:
+            continue
+        tag = Tag.objects.filter(name__iexact=name).first()
+        if tag is None:
+            tag = Tag.objects.create(name=name, slug=unique_slug(Tag, name, max_length=100))
+        tags.append(tag)
+    return tags
+
+
+def save_report(data: Confirmation, *, by) -> tuple[Report, bool, list[str]]:
+    """Create the report, or update the fields the editor chose on the one on file."""
+    report = None
+    if data.canonical_url:
+        report = Report.objects.select_for_update().filter(canonical_url=data.canonical_url).first()
+    values = {
+        "title": data.title,
+        "published_at": data.published_at,
+        "byline": data.byline[:300],
+        "language": data.language[:10],
+        "body": data.body,
+        "url": data.url,
+    }
+    if report is None:
+        homepage = ""
+        if data.canonical_url or data.url:
+            parts = urlsplit(data.canonical_url or data.url)
+            homepage = f"{parts.scheme}://{parts.netloc}/"
+        outlet = get_or_create_outlet(data.outlet_name, homepage=homepage, by=by)
+        report = Report.objects.create(
+            outlet=outlet, canonical_url=data.canonical_url or None, **values
+        )
+        report.tags.set(get_tags(data.tags))
+        record(report, by=by, action=HistoryAction.IMPORTED, changes=field_values(report))
+        return report, True, []
+    before = field_values(report)
+    updated = [name for name in data.update_fields if name in values or name == "tags"]
+    for name in updated:
+        if name in values:
+            setattr(report, name, values[name])
+    if updated:
+        report.version += 1
+        report.save()
+        if "tags" in updated:
+            report.tags.set(get_tags(data.tags))
+        record(
+            report,
+            by=by,
+            action=HistoryAction.CHANGED,
+            changes=diff(before, field_values(report)),
+            note="Re-imported; the editor took these fields from the page.",
+        )
+    return report, False, updated
+
+
+@transaction.atomic
+def confirm(data: Confirmation, *, by, job: ImportJob | None = None) -> Created:
+    """Create (or update as chosen) everything the editor confirmed, all or nothing."""
+    report, report_created, updated = save_report(data, by=by)
+    created = Created(report=report, report_created=report_created, updated_fields=updated)
+    if job is not None and job.source:
+        created.snapshot = Snapshot.of(
+            report,
+            url=job.fetched_url or job.url or data.canonical_url or data.url or "about:blank",
+            content=bytes(job.source),
+            fetched_at=job.fetched_at or job.created_at,
+            status_code=job.status_code,
+            content_type=job.content_type or "text/html",
+        )
+    claim = data.existing_claim
+    if claim is None and data.claim_text.strip():
+        claimant = get_or_create_actor(data.claimant, by=by) if data.claimant.strip() else None
+        text = data.claim_text.strip()[:500]
+        claim = Claim.objects.create(
+            text=text,
+            slug=unique_slug(Claim, text),
+            claimant=claimant,
+            first_seen_at=data.published_at or timezone.now(),
+            language=data.language[:10],
+            created_by=by if getattr(by, "is_authenticated", False) else None,
+        )
+        claim.tags.set(get_tags(data.tags))
+        record(claim, by=by, action=HistoryAction.CREATED, changes=field_values(claim))
+    created.claim = claim
+    if claim is not None:
+        carriage, new = Carriage.objects.get_or_create(
+            claim=claim,
+            report=report,
+            defaults={
+                "wording": data.wording,
+                "role": data.carriage_role,
+                "created_by": by if getattr(by, "is_authenticated", False) else None,
+            },
+        )
+        if new:
+            record(carriage, by=by, action=HistoryAction.CREATED, changes=field_values(carriage))
+        created.carriage = carriage
+        if data.responder.strip() and data.stance and data.attribution:
+            response = Response.objects.create(
+                claim=claim,
+                responder=get_or_create_actor(data.responder, by=by),
+                stance=data.stance,
+                attribution=data.attribution,
+                speaker_name=data.speaker_name[:200],
+                quote=data.quote,
+                report=report,
+                responded_at=data.published_at or timezone.now(),
+                created_by=by if getattr(by, "is_authenticated", False) else None,
+            )
+            record(response, by=by, action=HistoryAction.CREATED, changes=field_values(response))
+            created.response = response
+    if job is not None and job.pk:
+        job.status, job.report = ImportJobStatus.CONFIRMED, report
+        job.save(update_fields=["status", "report", "updated_at"])
+        if job.lead_id:
+            job.lead.decide(LeadState.IMPORTED, by=by)
+    return created
+
+
+def confirmation_from_article(article: Article, *, outlet_name: str = "") -> Confirmation:
+    """A report-only confirmation straight from the page (the CLI's save)."""
+    return Confirmation(
+        outlet_name=outlet_name or article.outlet or "Unknown outlet",
+        title=article.title,
+        url=article.url,
+        canonical_url=article.canonical_url,
+        published_at=article.published,
+        byline=article.byline,
+        language=article.language,
+        body=article.body,
+        tags=article.tags,
+    )

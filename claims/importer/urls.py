@@ -1,0 +1,16 @@
+"""Desk URLs of the importer, included under /desk/ (see factcheck/urls.py)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "importer"
+
+urlpatterns = [
+    path("import/", views.import_start, name="import_start"),
+    path("import/<int:pk>/", views.job_detail, name="job_detail"),
+    path("import/<int:pk>/confirm/", views.job_confirm, name="job_confirm"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/<int:pk>/import/", views.lead_import, name="lead_import"),
+    path("inbox/<int:pk>/dismiss/", views.lead_dismiss, name="lead_dismiss"),
+]

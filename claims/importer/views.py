@@ -1,0 +1,202 @@
+"""Desk pages of the importer: /desk/import/ (start, follow, confirm) and /desk/inbox/ (leads)."""
+
+import time
+from functools import wraps
+from http import HTTPStatus
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from claims.models import ImportJob, ImportJobStatus, Lead, LeadState, Report
+from claims.roles import is_editor
+
+from .forms import ConfirmForm, ImportForm, initial_from_result
+from .pipeline import confirm
+from .similar import similar_claims
+from .tasks import enqueue_import
+
+
+def over_import_limit(request: HttpRequest) -> bool:
+    """
+    A per-editor cap on new imports (each one makes the server fetch a page): at most
+    IMPORTER_RATE_LIMIT imports in any IMPORTER_RATE_WINDOW seconds, counted in the cache.
+    """
+    limit = getattr(settings, "IMPORTER_RATE_LIMIT", 30)
+    window = getattr(settings, "IMPORTER_RATE_WINDOW", 600)
+    key = f"importer-rate:{request.user.pk}:{int(time.time() // window)}"
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count > limit
+
+
+def too_many_imports() -> HttpResponse:
+    return HttpResponse(
+        "Too many imports in a short time; wait a few minutes and try again.",
+        status=HTTPStatus.TOO_MANY_REQUESTS,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+def editor_required(view):
+    """Anonymous users go to the login page; signed-in non-editors get 403."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_editor(request.user):
+            raise PermissionDenied("Only editors may import articles.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@require_http_methods(["GET", "POST"])
+@editor_required
+def import_start(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+    if request.method == "POST" and form.is_valid():
+        if over_import_limit(request):
+            return too_many_imports()
+        source = form.source_bytes()
+        with transaction.atomic():
+            job = ImportJob.objects.create(
+                url=form.cleaned_data.get("url") or form.cleaned_data.get("page_url") or "",
+                source=source,
+                fetched_at=None,
+                content_type="text/html" if source else "",
+                created_by=request.user,
+            )
+            enqueue_import(job)
+        return redirect(job)
+    recent = ImportJob.objects.filter(created_by=request.user)[:10]
+    status = HTTPStatus.UNPROCESSABLE_ENTITY if form.errors else HTTPStatus.OK
+    return render(
+        request,
+        "claims/importer/import_start.html",
+        {"form": form, "recent": recent},
+        status=status,
+    )
+
+
+def review_context(job: ImportJob, form: ConfirmForm | None = None) -> dict:
+    result = job.result or {}
+    suggestion = result.get("suggestion") or {}
+    similar = similar_claims(suggestion.get("claim") or "") if job.status == "ready" else []
+    report = None
+    if result.get("existing_report"):
+        report = Report.objects.filter(pk=result["existing_report"]).first()
+    if form is None and job.status == ImportJobStatus.READY:
+        initial = initial_from_result(result, job.outlet.name if job.outlet else "")
+        if report is not None:
+            initial["outlet_name"] = report.outlet.name
+        form = ConfirmForm(initial=initial, similar=similar)
+    return {
+        "job": job,
+        "form": form,
+        "similar": similar,
+        "existing_report": report,
+        "diff": result.get("diff") or {},
+        "article": result.get("article") or {},
+        "suggestion": suggestion,
+    }
+
+
+@require_GET
+@editor_required
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(ImportJob, pk=pk)
+    template = "claims/importer/job_detail.html"
+    if request.htmx:
+        template += "#job-status"
+    return render(request, template, review_context(job))
+
+
+@require_POST
+@editor_required
+def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    with transaction.atomic():
+        # Locked, so two editors confirming the same import cannot both create a chain.
+        job = get_object_or_404(ImportJob.objects.select_for_update(), pk=pk)
+        if job.status != ImportJobStatus.READY:
+            messages.error(
+                request, "This import is not ready to confirm (or was confirmed already)."
+            )
+            return redirect(job)
+        context = review_context(job)
+        form = ConfirmForm(request.POST, similar=context["similar"])
+        if not form.is_valid():
+            context["form"] = form
+            return render(
+                request,
+                "claims/importer/job_detail.html",
+                context,
+                status=HTTPStatus.UNPROCESSABLE_ENTITY,
+            )
+        created = confirm(form.confirmation(), by=request.user, job=job)
+    parts = ["Report created" if created.report_created else "Report on file kept"]
+    if created.updated_fields:
+        parts.append("updated: " + ", ".join(created.updated_fields))
+    if created.claim:
+        parts.append(f"claim “{created.claim.text}”")
+    if created.response:
+        parts.append(f"response: {created.response.responder.name} {created.response.stance}")
+    messages.success(request, "; ".join(parts) + ".")
+    return redirect(job)
+
+
+@require_GET
+@editor_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("state", LeadState.NEW)
+    if state not in LeadState.values:
+        state = LeadState.NEW
+    leads = (
+        Lead.objects.filter(state=state)
+        .select_related("item__feed__outlet")
+        .order_by("-score", "-item__published_at", "-pk")[:200]
+    )
+    return render(
+        request,
+        "claims/importer/inbox.html",
+        {"leads": leads, "state": state, "states": LeadState.choices},
+    )
+
+
+@require_POST
+@editor_required
+def lead_import(request: HttpRequest, pk: int) -> HttpResponse:
+    lead = get_object_or_404(Lead.objects.select_related("item__feed__outlet"), pk=pk)
+    if over_import_limit(request):
+        return too_many_imports()
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            url=lead.item.url,
+            outlet=lead.item.feed.outlet,
+            lead=lead,
+            created_by=request.user,
+        )
+        enqueue_import(job)
+    return redirect(job)
+
+
+@require_POST
+@editor_required
+def lead_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    lead = get_object_or_404(Lead, pk=pk, state=LeadState.NEW)
+    lead.decide(LeadState.DISMISSED, by=request.user)
+    if request.htmx:
+        return HttpResponse("")  # the row disappears from the inbox
+    messages.success(request, f"Dismissed “{lead.item.title}”.")
+    return redirect("importer:inbox")

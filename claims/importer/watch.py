@@ -1,0 +1,242 @@
+"""
+The feed watcher: poll outlets' RSS, Atom and JSON feeds, store each new item once per URL,
+score how likely it reports a denial, and turn likely ones into leads for the desk inbox.
+
+Feeds are fetched through the same safe fetcher as articles (feed content types allowed),
+with conditional GET so an unchanged feed costs one 304. A broken feed records its error on
+its OutletFeed and the others are still polled.
+"""
+
+import calendar
+import json
+import logging
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import parse_qs, urlsplit
+
+import feedparser
+from bs4 import BeautifulSoup
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from claims.models import FeedItem, Lead, OutletFeed
+
+from .fetch import FEED_TYPES, FetchError, fetch
+from .suggest import stance_of
+
+logger = logging.getLogger(__name__)
+
+# Words that often mark a response to a report, beyond the stance cues in suggest.py.
+RESPONSE_HINTS = re.compile(
+    r"\b(?:spokes(?:person|man|woman)|press secretary|ministry|office|official|statement|"
+    r"source|claims?|reports?|rumou?rs?|allegations?)\b|"
+    r"речни\w*|прес-секретар\w*|пресс-секретар\w*|міністерств\w*|министерств\w*|офіс\w*|"
+    r"офис\w*|заяв\w*|джерел\w*|источник\w*|повідомлен\w*|сообщени\w*|чутк\w*|слух\w*",
+    re.I,
+)
+
+# A headline about a denial ("casts doubt on denial of …") is worth a look too.
+DENIAL_NOUNS = re.compile(
+    r"\bdenials?\b|\brebuttal\b|спростуванн\w*|запереченн\w*|опровержени\w*|"
+    r"отрицани\w*",
+    re.I,
+)
+
+
+@dataclass
+class Entry:
+    url: str
+    guid: str
+    title: str
+    summary: str
+    published_at: datetime | None
+
+
+def text_of(html: str) -> str:
+    if "<" not in (html or ""):
+        return re.sub(r"\s+", " ", html or "").strip()
+    return re.sub(r"\s+", " ", BeautifulSoup(html, "lxml").get_text(" ")).strip()
+
+
+def denial_score(title: str, summary: str = "") -> tuple[int, list[str]]:
+    """0–100: how likely an item reports a denial, with the reasons for the score."""
+    score, reasons = 0, []
+    headline = stance_of(title or "")
+    if headline and headline[0] in {"denies", "retracts"}:
+        score += 70
+        reasons.append(f"headline: “{headline[1].group(0)}”")
+    elif headline:
+        score += 25
+        reasons.append(f"headline {headline[0]}: “{headline[1].group(0)}”")
+    elif DENIAL_NOUNS.search(title or ""):
+        score += 50
+        reasons.append(f"headline: “{DENIAL_NOUNS.search(title).group(0)}”")
+    for sentence in re.split(r"(?<=[.!?])\s+", summary or "")[:6]:
+        found = stance_of(sentence)
+        if found and found[0] in {"denies", "retracts"}:
+            score += 25
+            reasons.append(f"summary: “{found[1].group(0)}”")
+            break
+    if score and RESPONSE_HINTS.search(f"{title} {summary}"):
+        score += 10
+        reasons.append("names an official source or a report")
+    return min(score, 100), reasons
+
+
+def unwrap(link: str) -> str:
+    """The real article behind a redirect wrapper such as google.com/url?url=…"""
+    try:
+        parts = urlsplit(link)
+    except ValueError:
+        return ""
+    if parts.path in {"/url", "/link", "/redirect"} and parts.query:
+        query = parse_qs(parts.query)
+        for key in ("url", "q", "u"):
+            target = (query.get(key) or [""])[0]
+            if target.startswith(("http://", "https://")):
+                return target
+    return link
+
+
+def parse_json_feed(content: bytes) -> list[Entry]:
+    data = json.loads(content.decode("utf-8-sig"))
+    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+        raise ValueError("not a JSON Feed (no items list)")
+    entries = []
+    for item in data["items"]:
+        if not isinstance(item, dict):
+            continue
+        published = parse_datetime(str(item.get("date_published") or "")) or None
+        entries.append(
+            Entry(
+                url=str(item.get("url") or item.get("external_url") or ""),
+                guid=str(item.get("id") or ""),
+                title=text_of(str(item.get("title") or "")),
+                summary=text_of(str(item.get("summary") or item.get("content_text") or "")),
+                published_at=published,
+            )
+        )
+    return entries
+
+
+def parse_feed(content: bytes, *, content_type: str = "", charset: str = "") -> list[Entry]:
+    """Entries of an RSS, Atom or JSON feed; ValueError when the bytes are no feed."""
+    stripped = content.lstrip()
+    if "json" in content_type or stripped.startswith(b"{"):
+        try:
+            return parse_json_feed(stripped)
+        except (ValueError, UnicodeDecodeError) as error:
+            raise ValueError(f"The JSON feed could not be read ({error}).") from None
+    headers = {"content-type": f"{content_type or 'application/xml'}"}
+    if charset:
+        headers["content-type"] += f"; charset={charset}"
+    # A blank line before the XML declaration is common and harmless; strict parsers balk.
+    try:
+        parsed = feedparser.parse(stripped, response_headers=headers)
+    except Exception as error:  # feedparser's loose parser can trip over broken markup
+        raise ValueError(
+            f"This feed is too malformed to read ({error.__class__.__name__})."
+        ) from None
+    if not parsed.entries:
+        problem = parsed.get("bozo_exception") or "no entries"
+        raise ValueError(f"This is not a feed we can read ({problem}).")
+    entries = []
+    for item in parsed.entries:
+        stamp = item.get("published_parsed") or item.get("updated_parsed")
+        published = datetime.fromtimestamp(calendar.timegm(stamp), tz=UTC) if stamp else None
+        entries.append(
+            Entry(
+                url=unwrap(str(item.get("link") or "")),
+                guid=str(item.get("id") or ""),
+                title=text_of(item.get("title") or ""),
+                summary=text_of(item.get("summary") or "")[:5000],
+                published_at=published,
+            )
+        )
+    return entries
+
+
+def store(feed: OutletFeed, entry: Entry) -> tuple[FeedItem | None, Lead | None]:
+    """Store a new item (once per URL) and its lead; (None, None) for seen or unusable items."""
+    url = entry.url.strip()
+    if not url and entry.guid.startswith(("http://", "https://")):
+        url = entry.guid
+    if not url.startswith(("http://", "https://")) or len(url) > 1000:
+        return None, None
+    if FeedItem.objects.filter(url=url).exists():
+        return None, None
+    score, reasons = denial_score(entry.title, entry.summary)
+    try:
+        with transaction.atomic():
+            item = FeedItem.objects.create(
+                feed=feed,
+                url=url,
+                guid=entry.guid[:1000],
+                title=entry.title[:1000],
+                summary=entry.summary,
+                published_at=entry.published_at,
+                score=score,
+            )
+            lead = None
+            if score >= getattr(settings, "IMPORTER_LEAD_THRESHOLD", 50):
+                lead = Lead.objects.create(item=item, score=score, reasons=reasons)
+    except IntegrityError:  # another poller stored it first
+        return None, None
+    return item, lead
+
+
+def poll_feed(feed: OutletFeed) -> dict:
+    """Poll one feed; record success or the error on the feed. Never raises."""
+    now = timezone.now()
+    result = {"feed": feed.pk, "new_items": 0, "leads": 0, "not_modified": False, "error": ""}
+    try:
+        fetched = fetch(
+            feed.url,
+            accept=FEED_TYPES | {"text/plain", "text/html"},
+            etag=feed.etag,
+            last_modified=feed.last_modified,
+        )
+        if fetched.not_modified:
+            result["not_modified"] = True
+        else:
+            for entry in parse_feed(
+                fetched.content, content_type=fetched.content_type, charset=fetched.charset
+            ):
+                item, lead = store(feed, entry)
+                result["new_items"] += item is not None
+                result["leads"] += lead is not None
+            feed.etag = fetched.headers.get("ETag", fetched.headers.get("etag", ""))[:500]
+            feed.last_modified = fetched.headers.get(
+                "Last-Modified", fetched.headers.get("last-modified", "")
+            )[:100]
+        feed.last_success_at, feed.last_error = now, ""
+    except (FetchError, ValueError) as error:
+        result["error"] = str(error)
+    except Exception as error:
+        logger.exception("feed %s crashed", feed.pk)
+        result["error"] = f"Unexpected error: {error.__class__.__name__}: {error}"
+    if result["error"]:
+        feed.last_error = result["error"]
+        logger.warning("feed %s (%s) failed: %s", feed.pk, feed.url, result["error"])
+    feed.last_polled_at = now
+    feed.save(
+        update_fields=["etag", "last_modified", "last_polled_at", "last_success_at", "last_error"]
+    )
+    return result
+
+
+def poll_all(feeds=None) -> dict:
+    """Poll every active feed (or the given ones); one broken feed does not stop the rest."""
+    feeds = feeds if feeds is not None else OutletFeed.objects.filter(active=True)
+    summary = {"feeds": 0, "new_items": 0, "leads": 0, "errors": {}}
+    for feed in feeds.select_related("outlet"):
+        result = poll_feed(feed)
+        summary["feeds"] += 1
+        summary["new_items"] += result["new_items"]
+        summary["leads"] += result["leads"]
+        if result["error"]:
+            summary["errors"][feed.url] = result["error"]
+    return summary

@@ -1,0 +1,168 @@
+"""The importer's own records: background import jobs, outlets' feeds, feed items and leads."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from .sources import Outlet, Report
+
+
+class ImportJobStatus(models.TextChoices):
+    QUEUED = "queued", "queued"
+    FETCHING = "fetching", "fetching"
+    EXTRACTING = "extracting", "extracting"
+    READY = "ready", "ready to review"
+    FAILED = "failed", "failed"
+    CONFIRMED = "confirmed", "confirmed"
+
+
+class ImportJob(models.Model):
+    """One article import: fetched and extracted in the background, confirmed by an editor."""
+
+    url = models.URLField(max_length=1000, blank=True)
+    # Pasted or uploaded HTML; a job with source bytes needs no fetch.
+    source = models.BinaryField(blank=True, default=b"")
+    status = models.CharField(
+        max_length=20, choices=ImportJobStatus, default=ImportJobStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done.")
+    error = models.TextField(blank=True)
+    # The extracted article and suggested chain, as JSON (see claims.importer.pipeline).
+    result = models.JSONField(default=dict, blank=True)
+    # Fetch facts kept for the snapshot created on confirmation.
+    fetched_url = models.URLField(max_length=1000, blank=True)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    content_type = models.CharField(max_length=200, blank=True)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    outlet = models.ForeignKey(
+        Outlet, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lead = models.ForeignKey(
+        "Lead", null=True, blank=True, on_delete=models.SET_NULL, related_name="import_jobs"
+    )
+    report = models.ForeignKey(
+        Report, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_jobs"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ImportJobStatus.values), name="importjob_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="importjob_progress_max"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Import {self.pk} ({self.status}): {self.url or 'pasted HTML'}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("importer:job_detail", args=[self.pk])
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in {
+            ImportJobStatus.QUEUED,
+            ImportJobStatus.FETCHING,
+            ImportJobStatus.EXTRACTING,
+        }
+
+    def advance(self, status: str, progress: int) -> None:
+        self.status, self.progress = status, progress
+        self.save(update_fields=["status", "progress", "updated_at"])
+
+    def fail(self, error: str) -> None:
+        self.status, self.error = ImportJobStatus.FAILED, error
+        self.save(update_fields=["status", "error", "updated_at"])
+
+
+class OutletFeed(models.Model):
+    """An RSS, Atom or JSON feed an outlet publishes; the watcher polls it."""
+
+    outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="feeds")
+    url = models.URLField(max_length=1000, unique=True)
+    active = models.BooleanField(default=True)
+    # Conditional GET validators from the last successful poll.
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["outlet__name", "url"]
+
+    def __str__(self) -> str:
+        return f"{self.outlet.name}: {self.url}"
+
+
+class FeedItem(models.Model):
+    """One entry seen in a feed, stored once per URL however many feeds carry it."""
+
+    feed = models.ForeignKey(OutletFeed, on_delete=models.CASCADE, related_name="items")
+    url = models.URLField(max_length=1000, unique=True)
+    guid = models.CharField(max_length=1000, blank=True)
+    title = models.CharField(max_length=1000, blank=True)
+    summary = models.TextField(blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    # How likely the item reports a denial, 0 to 100 (claims.importer.watch.denial_score).
+    score = models.PositiveSmallIntegerField(default=0)
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-seen_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+
+class LeadState(models.TextChoices):
+    NEW = "new", "new"
+    IMPORTED = "imported", "imported"
+    DISMISSED = "dismissed", "dismissed"
+
+
+class LeadQuerySet(models.QuerySet):
+    def open(self) -> "LeadQuerySet":
+        return self.filter(state=LeadState.NEW)
+
+
+class Lead(models.Model):
+    """A feed item that reads like a denial, waiting in the desk inbox."""
+
+    item = models.OneToOneField(FeedItem, on_delete=models.CASCADE, related_name="lead")
+    score = models.PositiveSmallIntegerField(default=0)
+    reasons = models.JSONField(default=list, blank=True)
+    state = models.CharField(max_length=10, choices=LeadState, default=LeadState.NEW)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = LeadQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-score", "-created_at", "-pk"]
+        indexes = [models.Index(fields=["state", "-score"], name="lead_state_score_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=LeadState.values), name="lead_state_valid"
+            ),
+            models.CheckConstraint(condition=Q(score__lte=100), name="lead_score_max"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Lead {self.score}: {self.item}"
+
+    def decide(self, state: str, *, by) -> None:
+        self.state, self.decided_by, self.decided_at = state, by, timezone.now()
+        self.save(update_fields=["state", "decided_by", "decided_at"])

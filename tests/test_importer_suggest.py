@@ -1,0 +1,154 @@
+"""Drafting the chain from text: the seed page, denials in three languages, confirmations, traps."""
+
+import pytest
+
+from claims.importer.extract import extract
+from claims.importer.suggest import suggest
+from claims.models import Attribution, Stance
+from tests.importer_helpers import FIXTURES
+
+pytestmark = pytest.mark.django_db(databases=[])
+
+
+def test_the_seed_page_gives_the_seed_chain():
+    article = extract((FIXTURES / "interfax_umerov.html").read_bytes())
+    draft = suggest(title=article.title, body=article.body, outlet=article.outlet)
+    assert draft.stance == Stance.DENIES == "denies"
+    assert draft.attribution == Attribution.ANONYMOUS_SOURCE == "anonymous_source"
+    assert draft.responder == "President's Office"
+    assert draft.claimant == "Clash Report"
+    assert draft.claim == "Umerov refused to return to Ukraine"
+    assert draft.quote == "It's fake"
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "expected"),
+    [
+        (
+            "Ministry denies report",
+            'The Ministry of Defence denied reports that troops had left Kherson. "This is a '
+            'lie," the ministry said in a statement.',
+            {
+                "stance": "denies",
+                "responder": "Ministry of Defence",
+                "attribution": "official_statement",
+                "quote": "This is a lie",
+                "claim": "Troops had left Kherson",
+            },
+        ),
+        (
+            "Flydubai bird strike disputed",
+            '"There is no proof or basis for this," Jagannath Niroula, a CAAN spokesperson, said.',
+            {"stance": "denies", "attribution": "spokesperson", "responder": "CAAN"},
+        ),
+        (
+            "Офіс президента спростував інформацію про відставку",
+            "Джерело в Офісі президента повідомило агентству, що інформація про відставку "
+            "Умєрова не відповідає дійсності. «Це фейк», — сказав співрозмовник. Раніше Clash "
+            "Report повідомив, що Умєров нібито відмовився повертатися в Україну.",
+            {
+                "stance": "denies",
+                "attribution": "anonymous_source",
+                "responder": "Офісі президента",
+                "claimant": "Clash Report",
+                "quote": "Це фейк",
+                "claim": "Умєров відмовився повертатися в Україну",
+            },
+        ),
+        (
+            "В Минобороны опровергли сообщения об отступлении",
+            "Пресс-секретарь Министерства обороны Иван Петров опроверг сообщения о том, что "
+            "армия отступила. «Это неправда», — заявил он. Ранее телеграм-канал Рыбарь "
+            "сообщил, что армия отступила из города.",
+            {
+                "stance": "denies",
+                "attribution": "spokesperson",
+                "responder": "Министерства обороны",
+                "claimant": "Рыбарь",
+                "quote": "Это неправда",
+                "claim": "Армия отступила из города",
+            },
+        ),
+        (
+            "Zelensky denies he plans to resign",
+            'President Volodymyr Zelensky denied reports that he plans to resign. "I am not '
+            'going anywhere," he told reporters.',
+            {
+                "stance": "denies",
+                "attribution": "named_official",
+                "responder": "President Volodymyr Zelensky",
+                "quote": "I am not going anywhere",
+            },
+        ),
+    ],
+)
+def test_denials_in_three_languages(title, body, expected):
+    draft = suggest(title=title, body=body)
+    assert draft is not None
+    for key, value in expected.items():
+        assert getattr(draft, key) == value, key
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "responder"),
+    [
+        (
+            "Police confirm arrest",
+            "Police confirmed that a 34-year-old man had been arrested.",
+            "Police",
+        ),
+        (
+            "Мінцифри підтвердило витік",
+            "Міністерство цифрової трансформації підтвердило, що витік даних стався.",
+            "Міністерство цифрової трансформації",
+        ),
+        (
+            "В МИД подтвердили визит",
+            "Министерство иностранных дел подтвердило, что визит состоится в пятницу.",
+            "Министерство иностранных дел",
+        ),
+    ],
+)
+def test_confirmations(title, body, responder):
+    draft = suggest(title=title, body=body)
+    assert draft.stance == "confirms"
+    assert draft.responder == responder
+
+
+def test_other_stances():
+    declined = suggest(
+        title="Kremlin silent on talks",
+        body="Kremlin spokesman Dmitry Peskov declined to comment on the reports.",
+    )
+    assert (declined.stance, declined.attribution, declined.responder, declined.speaker_name) == (
+        "declines_comment",
+        "spokesperson",
+        "Kremlin",
+        "Dmitry Peskov",
+    )
+    partial = suggest(
+        title="Ministry partially confirms the figures",
+        body="The Ministry of Health partially confirmed the figures.",
+    )
+    assert partial.stance == "partially_confirms"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "It can't be denied that Facebook collects data about people who never signed up.",
+        "It can’t be denied, though, that these tools are harder to use.",
+        "Under the law no child will be denied an education.",
+        "The Government does not deny that the legislation is flawed.",
+        "There is no denying the scale of the problem.",
+        "She did not deny sending some of the messages.",
+        "Officials sought to deny him the right to accept the tickets.",
+        "Уряд не заперечує, що закон має вади.",
+        "Правительство не отрицает, что закон несовершенен.",
+        "The president visited a school and spoke to students about exams.",
+        "Privately, both camps acknowledge that victory is no sure thing.",
+        "",
+    ],
+)
+def test_no_suggestion_without_a_response(body):
+    assert suggest(title="A day in politics", body=body) is None
