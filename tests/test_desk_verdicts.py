@@ -279,7 +279,7 @@ class TestReaderPagesShowNoDrafts:
         for verdict in (draft, reviewing):
             html = client.get(verdict.claim.get_absolute_url()).content.decode()
             assert "SECRET" not in html
-            assert "No published verdict yet" in html
+            assert "Not rated yet." in html
         home = client.get(reverse("claims:home")).content.decode()
         assert "SECRET" not in home and "Rated:" not in home
 

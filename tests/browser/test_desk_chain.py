@@ -153,7 +153,7 @@ def test_editor_logs_the_seed_chain_and_a_reviewer_publishes_it(
 
     # Not public yet.
     page.goto(base + reverse("claims:claim_detail", args=[Claim.objects.get().slug]))
-    expect(page.get_by_text("No published verdict yet.")).to_be_visible()
+    expect(page.get_by_text("Not rated yet.")).to_be_visible()
 
     # A reviewer publishes it.
     page.get_by_role("button", name="Log out olena").click()
@@ -166,9 +166,15 @@ def test_editor_logs_the_seed_chain_and_a_reviewer_publishes_it(
     claim = Claim.objects.get()
     page.goto(base + reverse("claims:claim_detail", args=[claim.slug]))
     expect(page.get_by_role("heading", level=1)).to_have_text(CLAIM)
-    expect(page.get_by_text("Official position: Denied")).to_be_visible()
+    position = page.locator("section", has=page.get_by_role("heading", name="Official position"))
+    expect(position.locator(".position")).to_have_text("Denied")
     expect(page.get_by_text("Unproven", exact=True)).to_be_visible()
     expect(page.get_by_text("“It's fake”")).to_be_visible()
+
+    # And the denial is in the subscribers' feed.
+    feed = page.request.get(base + reverse("claims:denied_rss"))
+    assert feed.ok
+    assert "President's Office denies: Umerov refused to return to Ukraine" in feed.text()
 
     # Everything went through the desk, and the history says who did what.
     verdict = Verdict.objects.get()
