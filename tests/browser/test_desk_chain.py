@@ -188,3 +188,32 @@ def test_editor_logs_the_seed_chain_and_a_reviewer_publishes_it(
     assert response.report == mention.report
     users = set(HistoryEntry.objects.filter(claim=claim).values_list("user__username", flat=True))
     assert users == {"olena", "maria"}
+
+
+def test_the_desk_works_without_javascript(browser, live_server, desk_users):
+    """With JavaScript off, htmx never runs: every form is a plain POST and a redirect."""
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        log_in(page, live_server.url, "olena")
+        page.get_by_role("link", name="Log a new claim").click()
+        # Inline creation falls back to a POST that comes back to this page.
+        form = page.locator("#new-actors")
+        form.get_by_label("Name").fill("Clash Report")
+        form.get_by_label("Kind").select_option(label="Organisation")
+        form.get_by_role("button").click()
+        expect(page.get_by_text("Added Clash Report; you can type it now.")).to_be_visible()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Log a claim")
+        # An error comes back as the whole page, status 422, with the input kept.
+        page.get_by_label("Text", exact=True).fill(CLAIM)
+        page.get_by_label("Claimant").fill("Nobody")
+        with page.expect_response(lambda r: r.request.method == "POST") as answer:
+            page.get_by_role("button", name="Log claim").click()
+        assert answer.value.status == 422
+        expect(page.get_by_text("No actor called “Nobody” yet")).to_be_visible()
+        page.get_by_label("Claimant").fill("Clash Report")
+        page.get_by_role("button", name="Log claim").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(CLAIM)
+        assert Claim.objects.get().claimant.name == "Clash Report"
+    finally:
+        context.close()
