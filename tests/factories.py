@@ -235,20 +235,3 @@ def create_denied_chain() -> dict:
         "agency_report": agency_report,
         "origin_report": origin_report,
     }
-
-
-def ensure_roles() -> None:
-    """Re-create the desk role groups of migration 0002_roles.
-
-    A transactional test (live_server, transactional_db) ends with a flush that empties every
-    table; post_migrate brings the permissions back but not the groups a data migration made.
-    """
-    from django.contrib.auth.models import Group, Permission
-
-    from claims.roles import EDITOR_PERMISSIONS, REVIEWER_PERMISSIONS
-
-    for name, codenames in ((EDITOR, EDITOR_PERMISSIONS), (REVIEWER, REVIEWER_PERMISSIONS)):
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(
-            Permission.objects.filter(content_type__app_label="claims", codename__in=codenames)
-        )

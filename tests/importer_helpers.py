@@ -7,7 +7,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from django.conf import settings as django_settings
-from django.db.models.signals import post_migrate
 
 
 @dataclass
@@ -93,28 +92,3 @@ def serve(settings, *, loopback: bool):
 
 CORPUS = Path(django_settings.BASE_DIR).parent / "shared" / "corpus"
 FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def restore_roles(sender, **kwargs) -> None:
-    """
-    Transactional tests (the worker, the browser) end with a flush, which empties the role
-    groups migration 0002 created; flush then sends post_migrate, and this puts them back so
-    later tests that grant roles still find them.
-    """
-    if getattr(sender, "label", "") != "claims":
-        return
-    from django.contrib.auth.models import Group, Permission
-
-    from claims.roles import EDITOR, EDITOR_PERMISSIONS, REVIEWER, REVIEWER_PERMISSIONS
-
-    using = kwargs.get("using", "default")
-    for name, codenames in ((EDITOR, EDITOR_PERMISSIONS), (REVIEWER, REVIEWER_PERMISSIONS)):
-        group, _ = Group.objects.using(using).get_or_create(name=name)
-        group.permissions.set(
-            Permission.objects.using(using).filter(
-                content_type__app_label="claims", codename__in=codenames
-            )
-        )
-
-
-post_migrate.connect(restore_roles, dispatch_uid="importer-tests-restore-roles")

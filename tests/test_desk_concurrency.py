@@ -11,7 +11,7 @@ from django.urls import reverse
 from claims.desk import editing
 from claims.models import Claim, HistoryAction, HistoryEntry
 
-from .factories import create_claim, create_editor, ensure_roles
+from .factories import create_claim, create_editor
 
 SAVERS = 20
 
@@ -23,17 +23,9 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _roles_after_flush(django_db_blocker):
-    """Leave the role groups in place for the transactional tests that run after these."""
-    yield
-    with django_db_blocker.unblock():
-        ensure_roles()
-
-
 @pytest.fixture
 def desk_db(transactional_db):
-    ensure_roles()  # an earlier transactional test may have flushed them
+    """Threads need committed rows, so these tests use real transactions."""
 
 
 def run_at_once(work) -> list:

@@ -122,7 +122,7 @@ def test_errors_are_clear(source, message):
 def test_errors_exit_non_zero_without_a_traceback(tmp_path):
     binary = tmp_path / "image.png"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 200)
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "manage.py", "import_article", str(binary), "--dry-run"],
         cwd=settings.BASE_DIR,
         capture_output=True,

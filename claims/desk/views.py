@@ -35,6 +35,7 @@ from claims.models import (
     Actor,
     Carriage,
     Claim,
+    Lead,
     Outlet,
     Report,
     Response,
@@ -199,6 +200,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "mine_in_review": waiting.by_author(user),
         "to_review": waiting.by_others_than(user) if is_reviewer(user) else verdicts.none(),
         "published": verdicts.newest_published()[:10],
+        "open_leads": Lead.objects.open()
+        .select_related("item__feed__outlet")
+        .order_by("-score", "-pk")[:8],
         "query": query,
         "claims_found": found,
         "is_reviewer": is_reviewer(user),

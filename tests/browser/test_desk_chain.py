@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from claims.models import Actor, Carriage, Claim, HistoryEntry, Response, Verdict
 
-from ..factories import create_editor, create_reviewer, ensure_roles
+from ..factories import create_editor, create_reviewer
 
 PASSWORD = "a-long-test-password"
 CLAIM = "Umerov refused to return to Ukraine"
@@ -18,17 +18,8 @@ INTERFAX_TITLE = (
 )
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _roles_after_flush(django_db_blocker):
-    """live_server flushes the tables at the end; leave the role groups for later tests."""
-    yield
-    with django_db_blocker.unblock():
-        ensure_roles()
-
-
 @pytest.fixture
 def desk_users(transactional_db):
-    ensure_roles()
     return create_editor(username="olena"), create_reviewer(username="maria")
 
 

@@ -6,22 +6,13 @@ from playwright.sync_api import Browser, Page, expect
 
 from claims.models import Claim, HistoryEntry
 
-from ..factories import create_claim, create_editor, ensure_roles
+from ..factories import create_claim, create_editor
 
 PASSWORD = "a-long-test-password"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _roles_after_flush(django_db_blocker):
-    """live_server flushes the tables at the end; leave the role groups for later tests."""
-    yield
-    with django_db_blocker.unblock():
-        ensure_roles()
-
-
 @pytest.fixture
 def claim(transactional_db) -> Claim:
-    ensure_roles()
     create_editor(username="olena")
     create_editor(username="taras")
     return create_claim(text="Umerov refused to return", language="en")

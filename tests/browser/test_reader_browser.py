@@ -15,31 +15,9 @@ DENIED = "Umerov refused to return to Ukraine"
 CONFIRMED = "A drone factory opened in Lviv"
 
 
-def ensure_roles() -> None:
-    """Recreate the roles migration 0002 made; `seed` needs them."""
-    from django.contrib.auth.models import Group, Permission
-
-    from claims.roles import EDITOR, EDITOR_PERMISSIONS, REVIEWER, REVIEWER_PERMISSIONS
-
-    for name, codenames in ((EDITOR, EDITOR_PERMISSIONS), (REVIEWER, REVIEWER_PERMISSIONS)):
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(
-            Permission.objects.filter(content_type__app_label="claims", codename__in=codenames)
-        )
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _roles_after_module(django_db_blocker):
-    """transactional_db's flush drops the roles; once this module is done, put them back so
-    later test modules see the database as migrations left it."""
-    yield
-    with django_db_blocker.unblock():
-        ensure_roles()
-
-
 @pytest.fixture
 def roles(transactional_db):
-    ensure_roles()
+    """Live-server tests run in real transactions (the role groups come from post_migrate)."""
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ class Command(BaseCommand):
             grant_role(user, role)
         self.stdout.write(
             "\nfactcheck is starting on http://127.0.0.1:8000/\n"
-            f"  Log in at http://127.0.0.1:8000/admin/ as\n"
+            f"  Log in at http://127.0.0.1:8000/accounts/login/ (the desk is /desk/) as\n"
             f"    editor   / {DEMO_ACCOUNTS[EDITOR]}\n"
             f"    reviewer / {DEMO_ACCOUNTS[REVIEWER]}\n"
         )
