@@ -31,7 +31,58 @@ def writer(seconds: float) -> None:
         time.sleep(0.01)
 
 
+def confirm_then_hang() -> None:
+    """Confirm an import, but stop for good half-way: after the report, snapshot, claim and
+    carriage are written and before the response, inside the one transaction."""
+    from claims.importer import pipeline
+    from claims.models import ImportJob
+
+    job = ImportJob.objects.get()
+    real_create = pipeline.Response.objects.create
+
+    def hang(**fields):
+        print("inside the transaction", flush=True)
+        time.sleep(600)  # the parent kills us here
+        return real_create(**fields)
+
+    pipeline.Response.objects.create = hang
+    pipeline.confirm(
+        pipeline.Confirmation(
+            outlet_name="Interfax-Ukraine",
+            title="President's Office denies reports that Umerov refuses to return",
+            canonical_url="https://interfax.example/news/1",
+            claim_text="Umerov refused to return to Ukraine",
+            claimant="Clash Report",
+            responder="President's Office",
+            stance="denies",
+            attribution="anonymous_source",
+            quote="It's fake",
+        ),
+        by=None,
+        job=job,
+    )
+
+
+def extract_then_hang() -> None:
+    """Run an import job in the worker's code path, hanging while it extracts."""
+    from claims.importer import pipeline
+    from claims.models import ImportJob
+
+    def hang(*args, **kwargs):
+        print("extracting", flush=True)
+        time.sleep(600)
+
+    pipeline.read_article = hang
+    pipeline.run_import(ImportJob.objects.get())
+
+
 if __name__ == "__main__":
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
     django.setup()
-    writer(float(sys.argv[2]))
+    role = sys.argv[1]
+    if role == "writer":
+        writer(float(sys.argv[2]))
+    elif role == "confirm":
+        confirm_then_hang()
+    elif role == "extract":
+        extract_then_hang()
