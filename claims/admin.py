@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
+from .caching import content_changed
 from .models import (
     Actor,
     Carriage,
@@ -22,15 +23,31 @@ from .models import (
 )
 
 
+class ReaderContentAdmin(admin.ModelAdmin):
+    """Admin for what readers see: any change drops the cached reader pages."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        content_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        content_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        content_changed()
+
+
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(ReaderContentAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Outlet)
-class OutletAdmin(admin.ModelAdmin):
+class OutletAdmin(ReaderContentAdmin):
     list_display = ["name", "kind", "country", "language", "homepage"]
     list_filter = ["kind", "country", "language"]
     search_fields = ["name", "homepage"]
@@ -39,7 +56,7 @@ class OutletAdmin(admin.ModelAdmin):
 
 
 @admin.register(Actor)
-class ActorAdmin(admin.ModelAdmin):
+class ActorAdmin(ReaderContentAdmin):
     list_display = ["name", "kind", "role", "parent"]
     list_filter = ["kind"]
     search_fields = ["name", "role"]
@@ -56,7 +73,7 @@ class SnapshotInline(admin.TabularInline):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(ReaderContentAdmin):
     list_display = ["title", "outlet", "published_at", "language"]
     list_filter = ["outlet", "language", "tags"]
     list_select_related = ["outlet"]
@@ -92,7 +109,7 @@ class ResponseInline(admin.StackedInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(ReaderContentAdmin):
     list_display = ["text", "claimant", "first_seen_at", "position"]
     list_filter = ["language", "tags", "responses__stance"]
     list_select_related = ["claimant"]
@@ -116,7 +133,7 @@ class ClaimAdmin(admin.ModelAdmin):
 
 
 @admin.register(Carriage)
-class CarriageAdmin(admin.ModelAdmin):
+class CarriageAdmin(ReaderContentAdmin):
     list_display = ["claim", "report", "role"]
     list_filter = ["role"]
     list_select_related = ["claim", "report__outlet"]
@@ -125,7 +142,7 @@ class CarriageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Response)
-class ResponseAdmin(admin.ModelAdmin):
+class ResponseAdmin(ReaderContentAdmin):
     list_display = ["responder", "stance", "attribution", "claim", "responded_at"]
     list_filter = ["stance", "attribution"]
     list_select_related = ["responder", "claim"]
@@ -146,7 +163,7 @@ class CorrectionInline(admin.TabularInline):
 
 
 @admin.register(Verdict)
-class VerdictAdmin(admin.ModelAdmin):
+class VerdictAdmin(ReaderContentAdmin):
     """Workflow fields are read-only here: state changes go through the model's actions,
     which enforce the two-person rule."""
 

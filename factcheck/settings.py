@@ -150,6 +150,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files straight after security, before anything that touches the database.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag and Last-Modified answers with 304 for pages and feeds (conditional GET).
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

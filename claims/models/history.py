@@ -5,6 +5,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from claims.caching import content_changed
+
 
 class HistoryAction(models.TextChoices):
     CREATED = "created", "created"
@@ -78,7 +80,11 @@ def diff(before: dict, after: dict) -> dict:
 def record(
     obj: models.Model, *, by, action: str, changes: dict | None = None, note: str = "", claim=None
 ) -> HistoryEntry:
-    """Write one history entry; call it inside the transaction that made the change."""
+    """Write one history entry; call it inside the transaction that made the change.
+
+    Every change readers can see goes through here, so it also drops the cached reader pages
+    once the transaction commits."""
+    content_changed()
     if claim is None:
         claim = obj if obj._meta.model_name == "claim" else getattr(obj, "claim", None)
     return HistoryEntry.objects.create(

@@ -1,0 +1,68 @@
+"""
+Page and feed caching for anonymous readers, invalidated whenever published content changes.
+
+Readers without a session share one cached copy per URL (and per htmx fragment). Anything an
+editor does that readers can see (publishing, correcting or withdrawing a verdict, saving a
+claim, carriage, response or report, confirming an import) calls `content_changed()` once the
+transaction commits: it moves the cache's content generation on, so every page cached before
+is ignored from then on. Editors (who always have a session cookie) are never served from or
+written to the cache.
+"""
+
+import hashlib
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+
+GENERATION_KEY = "reader-pages:generation"
+DEFAULT_TIMEOUT = 300
+
+
+def generation() -> int:
+    return cache.get_or_set(GENERATION_KEY, 1, timeout=None)
+
+
+def content_changed() -> None:
+    """Drop every cached reader page, after the current transaction commits."""
+
+    def bump() -> None:
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:  # evicted or never set: any new value invalidates
+            cache.set(GENERATION_KEY, generation() + 1, timeout=None)
+
+    transaction.on_commit(bump)
+
+
+def is_anonymous_read(request: HttpRequest) -> bool:
+    return request.method in {"GET", "HEAD"} and settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+def cache_for_readers(timeout: int = DEFAULT_TIMEOUT) -> Callable:
+    """Cache a view's successful responses for anonymous readers (see the module docstring)."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not is_anonymous_read(request):
+                return view(request, *args, **kwargs)
+            fragment = request.headers.get("HX-Request", "") + request.headers.get("HX-Target", "")
+            path = hashlib.sha256(f"{request.get_full_path()}|{fragment}".encode()).hexdigest()
+            key = f"reader-pages:{generation()}:{path}"
+            response = cache.get(key)
+            if response is not None:
+                return response
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response.render()
+            if response.status_code == 200 and not response.streaming and not response.cookies:
+                cache.set(key, response, timeout)
+            return response
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,104 @@
+"""Reader-page caching: anonymous readers share cached pages; editors' changes invalidate them."""
+
+from http import HTTPStatus
+
+import pytest
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from claims.caching import cache_for_readers, generation
+from claims.models import Rating
+
+from .factories import create_carriage, create_reviewer, create_verdict
+
+calls = []
+
+
+@cache_for_readers(timeout=60)
+def page(request):
+    calls.append(request.get_full_path())
+    response = HttpResponse(f"render {len(calls)}")
+    if request.GET.get("fail"):
+        response.status_code = HTTPStatus.NOT_FOUND
+    return response
+
+
+@pytest.fixture(autouse=True)
+def _fresh():
+    cache.clear()
+    calls.clear()
+
+
+def get(path: str, **cookies):
+    request = RequestFactory().get(path)
+    request.COOKIES.update(cookies)
+    return page(request)
+
+
+def test_anonymous_readers_share_one_rendering_per_url():
+    assert get("/claims/").content == b"render 1"
+    assert get("/claims/").content == b"render 1"
+    assert get("/claims/?page=2").content == b"render 2"
+    assert len(calls) == 2
+
+
+def test_htmx_fragments_are_cached_apart_from_whole_pages():
+    get("/claims/")
+    request = RequestFactory().get("/claims/", headers={"HX-Request": "true"})
+    assert page(request).content == b"render 2"
+
+
+def test_editors_are_never_served_from_the_cache():
+    get("/claims/")
+    assert get("/claims/", sessionid="editor-session").content == b"render 2"
+    assert get("/claims/", sessionid="editor-session").content == b"render 3"
+
+
+def test_errors_are_not_cached():
+    get("/claims/?fail=1")
+    get("/claims/?fail=1")
+    assert len(calls) == 2
+
+
+def test_publishing_a_verdict_invalidates_cached_pages(django_capture_on_commit_callbacks):
+    get("/claims/")
+    before = generation()
+    verdict = create_verdict(rating=Rating.FALSE)
+    create_carriage(claim=verdict.claim)
+    with django_capture_on_commit_callbacks(execute=True):
+        verdict.submit(by=verdict.author)
+        verdict.publish(by=create_reviewer())
+    assert generation() > before
+    assert get("/claims/").content == b"render 2"
+
+
+def test_corrections_and_withdrawals_invalidate_too(django_capture_on_commit_callbacks):
+    verdict = create_verdict(rating=Rating.FALSE)
+    create_carriage(claim=verdict.claim)
+    verdict.submit(by=verdict.author)
+    verdict.publish(by=create_reviewer())
+    for action in (
+        lambda: verdict.correct(by=verdict.reviewer, text="A date was wrong."),
+        lambda: verdict.withdraw(by=verdict.reviewer, reason="New evidence."),
+    ):
+        before = generation()
+        with django_capture_on_commit_callbacks(execute=True):
+            action()
+        assert generation() > before
+
+
+def test_feeds_answer_conditional_get_with_304(client):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("seed", stdout=StringIO())
+    first = client.get("/feeds/denied.rss")
+    assert first.status_code == HTTPStatus.OK
+    assert first["ETag"]
+    assert first["Last-Modified"]
+    by_etag = client.get("/feeds/denied.rss", headers={"If-None-Match": first["ETag"]})
+    assert by_etag.status_code == HTTPStatus.NOT_MODIFIED
+    by_date = client.get("/feeds/denied.rss", headers={"If-Modified-Since": first["Last-Modified"]})
+    assert by_date.status_code == HTTPStatus.NOT_MODIFIED
