@@ -350,3 +350,33 @@ def test_a_job_is_confirmed_only_once(
     response = editor_client.post(url, confirm_data(job), follow=True)
     assert "not ready to confirm" in response.content.decode()
     assert Claim.objects.count() == Response.objects.count() == 1
+
+
+def test_a_stalled_import_can_be_retried(
+    editor_client, immediate_tasks, django_capture_on_commit_callbacks
+):
+    """A worker killed mid-import leaves the job running forever; the desk offers a retry."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    job = ImportJob.objects.create(source=SEED.read_bytes(), status="extracting", progress=60)
+    assert "Try again" not in editor_client.get(job.get_absolute_url()).content.decode()
+    ImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - timedelta(minutes=5))
+    html = editor_client.get(job.get_absolute_url()).content.decode()
+    assert "the background worker stopped" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(reverse("importer:job_retry", args=[job.pk]))
+    assert response.status_code == HTTPStatus.FOUND
+    job.refresh_from_db()
+    assert job.status == "ready"
+    assert Report.objects.count() == 0
+
+
+def test_a_running_import_is_not_retried_twice(editor_client, django_capture_on_commit_callbacks):
+    job = ImportJob.objects.create(source=b"<html></html>", status="fetching")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        editor_client.post(reverse("importer:job_retry", args=[job.pk]))
+    assert callbacks == []
+    job.refresh_from_db()
+    assert job.status == "fetching"

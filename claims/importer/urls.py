@@ -10,6 +10,7 @@ urlpatterns = [
     path("import/", views.import_start, name="import_start"),
     path("import/<int:pk>/", views.job_detail, name="job_detail"),
     path("import/<int:pk>/confirm/", views.job_confirm, name="job_confirm"),
+    path("import/<int:pk>/retry/", views.job_retry, name="job_retry"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<int:pk>/import/", views.lead_import, name="lead_import"),
     path("inbox/<int:pk>/dismiss/", views.lead_dismiss, name="lead_dismiss"),

@@ -125,6 +125,21 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @editor_required
+def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue a stalled or failed import again (its worker died, or the site was down)."""
+    with transaction.atomic():
+        job = get_object_or_404(ImportJob.objects.select_for_update(), pk=pk)
+        if job.is_stalled or job.status == ImportJobStatus.FAILED:
+            job.retry()
+            enqueue_import(job)
+            messages.info(request, "The import is queued again.")
+        else:
+            messages.error(request, "This import is not stalled or failed; nothing to retry.")
+    return redirect(job)
+
+
+@require_POST
+@editor_required
 def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     with transaction.atomic():
         # Locked, so two editors confirming the same import cannot both create a chain.

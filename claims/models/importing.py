@@ -1,5 +1,7 @@
 """The importer's own records: background import jobs, outlets' feeds, feed items and leads."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -16,6 +18,10 @@ class ImportJobStatus(models.TextChoices):
     READY = "ready", "ready to review"
     FAILED = "failed", "failed"
     CONFIRMED = "confirmed", "confirmed"
+
+
+# Every step saves the job, so a running job this old has lost its worker.
+STALLED_AFTER = timedelta(minutes=2)
 
 
 class ImportJob(models.Model):
@@ -73,6 +79,16 @@ class ImportJob(models.Model):
             ImportJobStatus.FETCHING,
             ImportJobStatus.EXTRACTING,
         }
+
+    @property
+    def is_stalled(self) -> bool:
+        """Running, but not moved on for a while: the worker stopped (crashed or killed)."""
+        return self.is_running and self.updated_at < timezone.now() - STALLED_AFTER
+
+    def retry(self) -> None:
+        """Send a stalled or failed import back to the queue (the caller enqueues it)."""
+        self.status, self.progress, self.error = ImportJobStatus.QUEUED, 0, ""
+        self.save(update_fields=["status", "progress", "error", "updated_at"])
 
     def advance(self, status: str, progress: int) -> None:
         self.status, self.progress = status, progress
