@@ -134,7 +134,8 @@ class TagDeniedFeed(DeniedFeed):
         return get_object_or_404(Tag, slug=slug)
 
     def responses(self, tag):
-        return super().responses(tag).filter(claim__in=Claim.objects.tagged(tag).values("pk"))
+        tagged = Claim.tags.through.objects.filter(tag=tag).values("claim_id")
+        return super().responses(tag).filter(claim__in=tagged)
 
 
 class TagDeniedAtomFeed(TagDeniedFeed):
