@@ -347,6 +347,12 @@ def test_search_uses_the_full_text_index_on_postgresql_and_like_on_sqlite(client
             "report_title_fts_idx",
         }
         assert all("USING gin (to_tsvector('simple'::regconfig" in d for d in indexes.values())
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE indexname = ANY(%s)",
+                [["claim_visible_newest_idx", "carriage_current_report_claim_idx"]],
+            )
+            assert len(cursor.fetchall()) == 2
     else:
         assert "LIKE" in sql and "to_tsvector" not in sql
 

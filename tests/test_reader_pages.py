@@ -332,3 +332,12 @@ class TestArchivedCopy:
     def test_unknown_snapshot_is_404(self, client):
         response = client.get(reverse("claims:snapshot_detail", args=[999999]))
         assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_htmx_fragment_announces_the_new_count_out_of_band(client, chain):
+    page = client.get(reverse("claims:claim_list")).content.decode()
+    assert '<p id="result-status" class="visually-hidden" aria-live="polite"></p>' in page
+    fragment = client.get(
+        reverse("claims:claim_list"), {"position": "denied"}, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert '<p id="result-status" hx-swap-oob="innerHTML">1 claim found</p>' in fragment

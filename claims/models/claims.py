@@ -117,9 +117,8 @@ class ClaimQuerySet(models.QuerySet):
 
     def rated(self, rating: str) -> "ClaimQuerySet":
         """Claims whose published verdict has this rating."""
-        return self.filter(
-            Exists(Verdict.objects.published().filter(claim=OuterRef("pk"), rating=rating))
-        )
+        rated = Verdict.objects.published().filter(rating=rating).values("claim_id")
+        return self.filter(pk__in=rated)
 
     def positioned(self, position: str) -> "ClaimQuerySet":
         """The same claims as with_position(), written as semi- and anti-joins so the
@@ -130,7 +129,13 @@ class ClaimQuerySet(models.QuerySet):
         conditions = {
             OfficialPosition.DENIED: denied & ~confirmed,
             OfficialPosition.CONFIRMED: confirmed & ~denied,
-            OfficialPosition.MIXED: denied & confirmed,
+            # Mixed is rare: start from the (fewer) confirmations as an id list.
+            OfficialPosition.MIXED: Q(
+                pk__in=Response.objects.current()
+                .filter(stance__in=CONFIRMING_STANCES)
+                .values("claim_id")
+            )
+            & denied,
             OfficialPosition.NO_RESPONSE: ~denied & ~confirmed,
         }
         if position not in conditions:
