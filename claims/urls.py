@@ -3,8 +3,11 @@
 from django.urls import path
 
 from . import feeds, views
+from .caching import cache_for_readers
 
 app_name = "claims"
+# Feed readers poll often: serve them from the reader cache (dropped on every change).
+reader_feed = cache_for_readers()
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,24 +20,38 @@ urlpatterns = [
     path("tags/<slug:slug>/", views.tag_detail, name="tag_detail"),
     path("methodology/", views.methodology, name="methodology"),
     path("archive/<int:pk>/", views.snapshot_detail, name="snapshot_detail"),
-    path("feeds/denied.rss", feeds.DeniedFeed(), name="denied_rss"),
-    path("feeds/denied.atom", feeds.DeniedAtomFeed(), name="denied_atom"),
-    path("feeds/verdicts.rss", feeds.VerdictFeed(), name="verdicts_rss"),
-    path("feeds/verdicts.atom", feeds.VerdictAtomFeed(), name="verdicts_atom"),
-    path("feeds/actors/<slug:slug>/denied.rss", feeds.ActorDeniedFeed(), name="actor_denied_rss"),
+    path("feeds/denied.rss", reader_feed(feeds.DeniedFeed()), name="denied_rss"),
+    path("feeds/denied.atom", reader_feed(feeds.DeniedAtomFeed()), name="denied_atom"),
+    path("feeds/verdicts.rss", reader_feed(feeds.VerdictFeed()), name="verdicts_rss"),
+    path("feeds/verdicts.atom", reader_feed(feeds.VerdictAtomFeed()), name="verdicts_atom"),
+    path(
+        "feeds/actors/<slug:slug>/denied.rss",
+        reader_feed(feeds.ActorDeniedFeed()),
+        name="actor_denied_rss",
+    ),
     path(
         "feeds/actors/<slug:slug>/denied.atom",
-        feeds.ActorDeniedAtomFeed(),
+        reader_feed(feeds.ActorDeniedAtomFeed()),
         name="actor_denied_atom",
     ),
     path(
-        "feeds/outlets/<slug:slug>/denied.rss", feeds.OutletDeniedFeed(), name="outlet_denied_rss"
+        "feeds/outlets/<slug:slug>/denied.rss",
+        reader_feed(feeds.OutletDeniedFeed()),
+        name="outlet_denied_rss",
     ),
     path(
         "feeds/outlets/<slug:slug>/denied.atom",
-        feeds.OutletDeniedAtomFeed(),
+        reader_feed(feeds.OutletDeniedAtomFeed()),
         name="outlet_denied_atom",
     ),
-    path("feeds/tags/<slug:slug>/denied.rss", feeds.TagDeniedFeed(), name="tag_denied_rss"),
-    path("feeds/tags/<slug:slug>/denied.atom", feeds.TagDeniedAtomFeed(), name="tag_denied_atom"),
+    path(
+        "feeds/tags/<slug:slug>/denied.rss",
+        reader_feed(feeds.TagDeniedFeed()),
+        name="tag_denied_rss",
+    ),
+    path(
+        "feeds/tags/<slug:slug>/denied.atom",
+        reader_feed(feeds.TagDeniedAtomFeed()),
+        name="tag_denied_atom",
+    ),
 ]

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from . import archive, exports
+from .caching import cache_for_readers
 from .filters import SORTS, ClaimFilterForm, choice_lists, filter_claims, with_selected
 from .jsonld import claim_review, ld_json_script
 from .models import (
@@ -159,6 +160,7 @@ def list_page(request, template: str, claims: QuerySet, context: dict, *, feeds=
 
 
 @require_GET
+@cache_for_readers()
 def home(request: HttpRequest) -> HttpResponse:
     denials = list(Response.objects.for_feed().denials()[:10])
     verdicts = list(
@@ -177,6 +179,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cache_for_readers()
 @vary_on_headers("HX-Request")
 def claim_list(request: HttpRequest) -> HttpResponse:
     return list_page(request, "claims/claim_list.html", Claim.objects.all(), {})
@@ -224,6 +227,7 @@ def _published_order(carriage: Carriage) -> tuple:
 
 
 @require_GET
+@cache_for_readers()
 def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
     claim = get_object_or_404(
         Claim.objects.visible()
@@ -275,6 +279,7 @@ def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@cache_for_readers()
 @vary_on_headers("HX-Request")
 def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
     actor = get_object_or_404(Actor.objects.select_related("parent"), slug=slug)
@@ -291,6 +296,7 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@cache_for_readers()
 @vary_on_headers("HX-Request")
 def outlet_detail(request: HttpRequest, slug: str) -> HttpResponse:
     outlet = get_object_or_404(Outlet, slug=slug)
@@ -305,6 +311,7 @@ def outlet_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@cache_for_readers()
 @vary_on_headers("HX-Request")
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
@@ -318,6 +325,7 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@cache_for_readers()
 def methodology(request: HttpRequest) -> HttpResponse:
     return render_page(
         request,

@@ -102,3 +102,42 @@ def test_feeds_answer_conditional_get_with_304(client):
     assert by_etag.status_code == HTTPStatus.NOT_MODIFIED
     by_date = client.get("/feeds/denied.rss", headers={"If-Modified-Since": first["Last-Modified"]})
     assert by_date.status_code == HTTPStatus.NOT_MODIFIED
+
+
+def test_reader_pages_are_served_from_cache_until_content_changes(
+    client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from claims.models import Claim, HistoryAction
+    from claims.models.history import record
+
+    call_command("seed", stdout=StringIO())
+    claim = Claim.objects.get(slug="umerov-refused-to-return-to-ukraine")
+    for url in ("/", "/claims/", claim.get_absolute_url(), "/feeds/denied.rss"):
+        assert client.get(url).status_code == HTTPStatus.OK
+        with django_assert_num_queries(0):
+            assert client.get(url).status_code == HTTPStatus.OK
+
+    # An editor's change (every desk save records history) drops the cached copies.
+    with django_capture_on_commit_callbacks(execute=True):
+        Claim.objects.filter(pk=claim.pk).update(text="Umerov refused to come back to Ukraine")
+        record(claim, by=None, action=HistoryAction.CHANGED, changes={"text": ["a", "b"]})
+    assert "Umerov refused to come back to Ukraine" in client.get("/claims/").content.decode()
+
+
+def test_signed_in_editors_always_see_fresh_pages(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .factories import create_editor
+
+    client.force_login(create_editor())
+    client.get("/claims/")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/claims/")
+    assert response.status_code == HTTPStatus.OK
+    assert len(queries) > 0, "an editor's page is rendered, not taken from the cache"
+    assert 'hx-headers=\'{"x-csrftoken"' in response.content.decode()
