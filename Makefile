@@ -11,7 +11,8 @@ FIND_PYTHON := for p in python3.13 python3.12 python3 $$HOME/.pyenv/versions/3.1
 	  $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$c; break; }; \
 	done
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/factcheck
-PYTEST_ARGS ?=
+# Two workers (pytest-xdist): the machine has two cores.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: help setup run serve seed test test-postgres test-faults lint format lock clean browser-deps
 

@@ -78,3 +78,11 @@ def test_readers_get_a_plain_503_while_the_database_is_down(database_down):
     assert "Temporarily unavailable" in body
     assert "Traceback" not in body
     assert "OperationalError" not in body
+
+
+def test_unknown_pages_get_a_helpful_404(client):
+    response = client.get("/claims/no-such-claim/")
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    html = response.content.decode()
+    assert "Not found" in html
+    assert 'action="/claims/"' in html  # a way on: search the claims
