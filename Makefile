@@ -37,6 +37,9 @@ run: setup
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed
 	$(PY) manage.py demo_accounts
+	@# The task worker (imports, feed polling) runs beside the server and stops with it.
+	$(PY) manage.py db_worker --queue-name '*' & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 # Production serving: gunicorn (threads) + WhiteNoise; settings come from the environment
