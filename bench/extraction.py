@@ -138,14 +138,13 @@ def theirs(content: bytes, url: str) -> dict:
         url=url or None,
         with_metadata=True,
         include_comments=False,
-        as_dict=True,
         date_extraction_params={
             "extensive_search": True,
             "original_date": True,
             "outputformat": "%Y-%m-%dT%H:%M:%S%z",
         },
     )
-    document = document or {}
+    document = document.as_dict() if document is not None else {}
     return {
         "title": document.get("title") or "",
         "published": document.get("date"),
