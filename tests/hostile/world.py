@@ -345,8 +345,20 @@ def packed(payloads: list[str], *, claims: int = 3) -> dict:
         made.append(claim)
     # One claim per payload so each claim text shows in the lists.
     for n, payload in enumerate(payloads):
-        claim = factories.create_claim(text=payload[:500] or f"blank {n}", first_seen_at=now)
+        claim = factories.create_claim(
+            text=payload[:500] or f"blank {n}", first_seen_at=now, claimant=actors[n]
+        )
         factories.create_carriage(claim=claim, report=reports[n], wording=payload)
+        factories.create_response(claim=claim, responder=actors[n], quote=payload)
+        factories.create_verdict(
+            claim=claim,
+            author=editor,
+            reviewer=reviewer,
+            state="published",
+            rating="false",
+            summary=payload[:500],
+            rationale=payload,
+        )
     snapshot = factories.create_snapshot(
         report=reports[0], content=b"".join(archived_page(p) for p in payloads)
     )
