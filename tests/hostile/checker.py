@@ -11,6 +11,7 @@ The app's own htmx attributes are learnt by rendering the same page with harmles
 """
 
 import contextlib
+import json
 import re
 
 import lxml.html
@@ -32,12 +33,34 @@ URL_ATTRIBUTES = {
 }
 FORBIDDEN_ELEMENTS = {"iframe", "frame", "frameset", "object", "embed", "base", "applet", "portal"}
 _SCRIPT_URL = re.compile(r"^(javascript|vbscript|livescript):|^data:\s*text/html", re.I)
+# A start tag as the tokenizer reads it: quoted values may hold ">".
+_RAW_TAG = re.compile(r"""<[a-zA-Z][^\s/>]*(?:[^>"']|"[^"]*"|'[^']*')*>?""")
+_QUOTED = re.compile(r""""[^"]*"|'[^']*'""")
+_HANDLER = re.compile(r"[\s/\"']on[a-z]+\s*=", re.I)
 # Browsers drop ASCII whitespace and control characters anywhere in a URL's scheme.
 _URL_NOISE = re.compile(r"[\x00-\x20\x7f]+")
 
 
 def _is_script_url(value: str) -> bool:
     return bool(_SCRIPT_URL.match(_URL_NOISE.sub("", value)))
+
+
+def _raw_handlers(html: str) -> list[str]:
+    """on* attributes of every tag in the source text, quoted values set aside."""
+    found = []
+    for tag in _RAW_TAG.finditer(html):
+        unquoted = _QUOTED.sub('""', tag.group())
+        if _HANDLER.search(unquoted):
+            found.append(tag.group()[:200])
+    return found
+
+
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _is_htmx(name: str) -> bool:
@@ -79,6 +102,10 @@ def script_hazards(html: str, *, allowed_hx: set | None = None) -> list[str]:
     """Every place in `html` that could run script, as short descriptions (empty: inert)."""
     problems = []
     allowed_hx = allowed_hx or set()
+    # What a parse tree hides: a browser copies a stray <body onload>'s handler onto the body,
+    # and runs markup lxml reads as <style> text inside MathML or SVG. In the raw text, a tag
+    # with an event handler is never the app's (it writes none) and never escaped content.
+    problems += [f"raw markup with an event handler: {m!r}" for m in _raw_handlers(html)]
     for element in _parse(html).iter():
         if not isinstance(element.tag, str):  # comments, processing instructions
             continue
@@ -92,8 +119,10 @@ def script_hazards(html: str, *, allowed_hx: set | None = None) -> list[str]:
                 problems.append(
                     f"{where} script not the app's own: {lxml.html.tostring(element)!r}"
                 )
-            if kind == "application/ld+json" and "</script" in (element.text or "").lower():
-                problems.append(f"{where} JSON-LD contains </script")
+            if kind == "application/ld+json" and not _is_json(element.text or ""):
+                problems.append(f"{where} JSON-LD does not parse (cut short by a </script?)")
+        if tag == "style" and re.search(r"javascript:|expression\(", element.text or "", re.I):
+            problems.append(f"{where} script in a stylesheet")
         if tag in FORBIDDEN_ELEMENTS:
             problems.append(f"{where} element from content")
         if tag == "meta" and (element.get("http-equiv") or "").strip().lower() == "refresh":
