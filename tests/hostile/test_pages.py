@@ -213,6 +213,13 @@ def test_imported_html_renders_inert(editor_client, django_capture_on_commit_cal
                 f"{job.result.get('article', {}).get('title')!r} {label}: {problem}"
                 for problem in script_hazards(html, allowed_hx=allowed)
             ]
+    # The extractor carried the payloads into the fields the editor reviews.
+    carried = sum(
+        all(payload.strip() in str(job.result["article"].get(name)) for name in ("title", "byline"))
+        for job, payload in zip(jobs[1:], PAYLOADS, strict=True)
+        if job.status != "failed"
+    )
+    assert carried >= len(PAYLOADS) * 0.9, f"only {carried} imports carried their payload"
     confirmed = sum(1 for job in jobs if job.report_id)
     assert confirmed >= len(PAYLOADS) * 0.9, f"only {confirmed} imports were confirmed"
     assert not problems, "\n".join(problems[:50])
