@@ -114,7 +114,9 @@ def test_every_desk_input_renders_inert_everywhere(editor_client, reviewer_clien
         allowed |= hx_attributes(fetch(editor_client, url))
     for _, html in harmless.seen:
         allowed |= hx_attributes(html)
-    hostile = through_desk(editor_client, reviewer_client, PAYLOADS, start=1)
+    hostile = through_desk(
+        editor_client, reviewer_client, PAYLOADS, start=1, errors=lambda n: FULL or n % 5 == 1
+    )
     problems, pages = [], 0
 
     def check(label: str, html: str) -> None:

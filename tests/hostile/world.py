@@ -86,8 +86,11 @@ def archived_page(payload: str) -> bytes:
     ).encode()
 
 
-def through_desk(editor_client, reviewer_client, payloads: list[str], *, start=0) -> list[Entry]:
-    """`start` numbers this batch's URLs after an earlier batch's."""
+def through_desk(
+    editor_client, reviewer_client, payloads: list[str], *, start=0, errors=lambda n: True
+) -> list[Entry]:
+    """`start` numbers this batch's URLs after an earlier batch's; `errors(n)` says whether
+    payload n also goes through the desk's 422 and 409 pages."""
     actor_names = names(payloads, limit=200)
     outlet_names = names(payloads, limit=200)
     tag_names = names(payloads, limit=100)
@@ -129,6 +132,19 @@ def through_desk(editor_client, reviewer_client, payloads: list[str], *, start=0
             },
         )
         claim = Claim.objects.latest("pk")
+        if errors(n):
+            # The 422 (an unknown name, echoed in the error) and 409 (a stale edit, showing
+            # both versions) pages carry the payload too.
+            data = {"text": payload, "claimant": f"{payload} (new)", "first_seen_at": WHEN}
+            page = editor_client.post(reverse("desk:claim_create"), data)
+            assert page.status_code == HTTPStatus.UNPROCESSABLE_ENTITY, page.status_code
+            seen.append(("unknown name", page.content.decode()))
+            edit = reverse("desk:claim_edit", args=[claim.slug])
+            data = {"text": payload, "first_seen_at": WHEN, "context": f"{payload}!", "version": 1}
+            _post(editor_client, edit, data)
+            page = editor_client.post(edit, {**data, "context": payload})
+            assert page.status_code == HTTPStatus.CONFLICT, page.status_code
+            seen.append(("edit conflict", page.content.decode()))
         _post(
             editor_client,
             reverse("desk:carriage_create", args=[claim.slug]),
