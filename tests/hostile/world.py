@@ -5,8 +5,9 @@ Put hostile text into the database the way users and pages do.
 every payload becomes an actor (name, role), an outlet, a tag, a claim (text, context), a report
 (title, byline) carrying it (wording), a named official's response (speaker, quote), a withdrawn
 response (reason), a verdict (summary, rationale) returned with a review note, published and
-corrected, and a second claim withdrawn with its carriage (reasons). What the desk cannot type
-(descriptions, archived pages, feed leads) comes from factories.
+corrected (every fifth then withdrawn, with a reason), and a second claim withdrawn with its
+carriage (reasons). What the desk cannot type (descriptions, archived pages, feed leads) comes
+from factories.
 
 `through_importer` pastes payload-laden article HTML into the importer, lets the pipeline
 extract it, renders the review page and confirms what it found.
@@ -205,6 +206,9 @@ def through_desk(
         _post(editor_client, reverse("desk:verdict_submit", args=[verdict.pk]), {})
         _post(reviewer_client, reverse("desk:verdict_publish", args=[verdict.pk]), {})
         _post(editor_client, reverse("desk:verdict_correct", args=[verdict.pk]), {"text": payload})
+        if n % 5 == 2:  # a sample: a withdrawn verdict leaves the reader pages
+            url = reverse("desk:verdict_withdraw", args=[verdict.pk])
+            _post(reviewer_client, url, {"reason": payload})
 
         withdrawn = factories.create_claim(text=f"To be withdrawn {n}")
         carriage = factories.create_carriage(claim=withdrawn, report=report)
