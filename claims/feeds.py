@@ -6,6 +6,7 @@ Each item's guid is a tag: URI built from the row's primary key, so it never cha
 claim's slug or text is edited.
 """
 
+import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -20,6 +21,36 @@ from .models import Actor, Carriage, Claim, Correction, Outlet, Report, Response
 
 ITEMS = 50
 GUID_YEAR = 2025
+
+# Control characters XML 1.0 cannot carry. Typed or imported text may hold them, and Django's
+# feed writer refuses them with an exception (a 500 for every reader of the feed): drop them.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xml_text(value):
+    if isinstance(value, str):
+        return _NOT_XML.sub("", value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(xml_text(v) for v in value)
+    return value
+
+
+class XMLSafe:
+    """A feed generator that strips what XML 1.0 cannot carry from the feed and its items."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*map(xml_text, args), **{k: xml_text(v) for k, v in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*map(xml_text, args), **{k: xml_text(v) for k, v in kwargs.items()})
+
+
+class RssFeed(XMLSafe, Rss201rev2Feed):
+    pass
+
+
+class AtomFeed(XMLSafe, Atom1Feed):
+    pass
 
 
 def guid(kind: str, pk: int) -> str:
@@ -43,7 +74,7 @@ def response_description(response: Response) -> str:
 class DeniedFeed(Feed):
     """Newest denials, one item per Response with stance `denies`."""
 
-    feed_type = Rss201rev2Feed
+    feed_type = RssFeed
     scope = ""
 
     def get_object(self, request, slug=None):
@@ -94,7 +125,7 @@ class DeniedFeed(Feed):
 
 
 class DeniedAtomFeed(DeniedFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
 
 
 class ActorDeniedFeed(DeniedFeed):
@@ -109,7 +140,7 @@ class ActorDeniedFeed(DeniedFeed):
 
 
 class ActorDeniedAtomFeed(ActorDeniedFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
 
 
 class OutletDeniedFeed(DeniedFeed):
@@ -126,7 +157,7 @@ class OutletDeniedFeed(DeniedFeed):
 
 
 class OutletDeniedAtomFeed(OutletDeniedFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
 
 
 class TagDeniedFeed(DeniedFeed):
@@ -139,13 +170,13 @@ class TagDeniedFeed(DeniedFeed):
 
 
 class TagDeniedAtomFeed(TagDeniedFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
 
 
 class VerdictFeed(Feed):
     """Newly published verdicts and corrections to them, newest first."""
 
-    feed_type = Rss201rev2Feed
+    feed_type = RssFeed
     item_guid_is_permalink = False
 
     def title(self) -> str:
@@ -212,4 +243,4 @@ class VerdictFeed(Feed):
 
 
 class VerdictAtomFeed(VerdictFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
