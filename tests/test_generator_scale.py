@@ -1,11 +1,13 @@
 """The generator's bulk path: ids reserved up front, history written, parallel loaders."""
 
+from http import HTTPStatus
 from io import StringIO
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db.models import Count
+from django.urls import reverse
 
 from claims.models import (
     Carriage,
@@ -18,16 +20,17 @@ from claims.models import (
     Verdict,
     VerdictState,
 )
+from tests.factories import create_editor
 
 
-def test_generator_writes_history_for_what_it_creates():
+def test_generator_writes_history_for_what_it_creates(client):
     call_command("generate_claims", claims=200, batch=70, seed=5, stdout=StringIO())
     claim_type = ContentType.objects.get_for_model(Claim)
     created = HistoryEntry.objects.filter(action="created", content_type=claim_type)
     assert created.count() == 200
     entry = created.first()
     assert entry.claim_id == int(entry.object_id)
-    assert entry.changes["text"] == entry.claim.text
+    assert entry.changes["text"] == [None, entry.claim.text]
     assert entry.user_id == entry.claim.created_by_id
     response_type = ContentType.objects.get_for_model(Response)
     assert (
@@ -45,6 +48,13 @@ def test_generator_writes_history_for_what_it_creates():
     assert not Verdict.objects.filter(state="draft", submitted_at__isnull=False).exists()
     assert Snapshot.objects.exists() and Report.objects.count() == Carriage.objects.count()
     assert Correction.objects.count() <= published.count()
+    # The desk's history page reads them.
+    editor = create_editor()
+    client.force_login(editor)
+    claim = Verdict.objects.filter(state=VerdictState.WITHDRAWN).first().claim
+    page = client.get(reverse("desk:claim_history", args=[claim.slug]))
+    assert page.status_code == HTTPStatus.OK
+    assert "Published in error" in page.content.decode()
 
 
 def test_generator_options_leave_out_snapshots_and_history():

@@ -137,6 +137,11 @@ RATING_MIX = [
 ]
 
 
+def created_changes(values: dict) -> dict:
+    """A creation's changes as the desk records them: {"field": [None, value]}, set fields only."""
+    return {name: [None, value] for name, value in values.items() if value not in (None, "", [])}
+
+
 _GENERATOR = None  # the command, for the forked loaders
 
 
@@ -436,6 +441,7 @@ class Command(BaseCommand):
                     "subjects": sorted((a.pk, b.pk)),
                     "tags": sorted(tag.pk for tag in claim_tags),
                 }
+                changes = created_changes(changes)
                 log.append(self.entry(Claim, pk, text, pk, "created", changes, user, seen + hour))
                 if withdrawn:
                     changes = {"withdrawn_at": [None, str(seen + 2 * hour)]}
@@ -570,6 +576,7 @@ class Command(BaseCommand):
                         "withdrawn_at": None,
                         "withdrawn_reason": "",
                     }
+                    changes = created_changes(changes)
                     headline = f"{responder.name} {stance.label}: {text}"
                     log.append(
                         self.entry(
@@ -644,7 +651,7 @@ class Command(BaseCommand):
             if history:
                 label = f"{rating.label} ({{}}): {text}"
                 entry = self.entry
-                created_changes = {
+                new_verdict = {
                     "claim": claim_pk,
                     "rating": rating.value,
                     "summary": "Synthetic verdict summary.",
@@ -653,7 +660,7 @@ class Command(BaseCommand):
                 }
                 log.append(
                     entry(Verdict, verdict_pk, label.format("Draft"), claim_pk, "created",
-                          created_changes, author, created)
+                          created_changes(new_verdict), author, created)
                 )  # fmt: skip
                 if submitted:
                     changes = {
