@@ -13,6 +13,7 @@ import argparse
 import os
 import re
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -130,12 +131,21 @@ def main() -> None:
         if args.only and args.only not in name:
             continue
         cache.clear()
+        started = time.monotonic()
         with CaptureQueriesContext(connection) as captured:
-            response = (desk if as_editor else anonymous).get(url)
-            if getattr(response, "streaming", False):
-                b"".join(response.streaming_content)
+            try:
+                response = (desk if as_editor else anonymous).get(url)
+                if getattr(response, "streaming", False):
+                    b"".join(response.streaming_content)
+            except Exception as error:  # report it, go on to the next page
+                out(f"## {name}: GET {url} failed: {error!r}\n")
+                continue
+        took = (time.monotonic() - started) * 1000
         queries = [q["sql"] for q in captured.captured_queries if not q["sql"].startswith(SKIP)]
-        out(f"## {name}: GET {url} -> {response.status_code}, {len(queries)} queries")
+        out(
+            f"## {name}: GET {url} -> {response.status_code}, {len(queries)} queries, "
+            f"{len(response.content) if not response.streaming else 0} bytes, {took:.0f} ms"
+        )
         total, flagged = 0.0, []
         for n, sql in enumerate(queries, 1):
             plan, ms, scans = explain(sql)
@@ -145,12 +155,12 @@ def main() -> None:
             out(f"  q{n}: {ms:8.2f} ms{flag}  {sql[:150]}")
             if args.plans or scans or ms >= args.slow_ms:
                 out("\n".join(f"      {line}" for line in plan.splitlines()))
-        summary.append((name, len(queries), total, sorted(set(flagged))))
+        summary.append((name, len(queries), took, total, sorted(set(flagged))))
         out()
-    out("| page | queries | total ms (EXPLAIN ANALYZE) | seq scans on big tables |")
-    out("| --- | ---: | ---: | --- |")
-    for name, count, total, scans in summary:
-        out(f"| {name} | {count} | {total:.1f} | {', '.join(scans) or '—'} |")
+    out("| page | queries | page ms | SQL ms (EXPLAIN ANALYZE) | seq scans on big tables |")
+    out("| --- | ---: | ---: | ---: | --- |")
+    for name, count, took, total, scans in summary:
+        out(f"| {name} | {count} | {took:.0f} | {total:.1f} | {', '.join(scans) or '—'} |")
     results = ROOT / "bench" / "results"
     results.mkdir(exist_ok=True)
     (results / "explain.txt").write_text("\n".join(lines) + "\n")

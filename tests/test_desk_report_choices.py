@@ -1,5 +1,6 @@
-"""The desk's report <select>s offer a bounded list: the newest reports, the claim's own and
-the chosen one. Any report is still accepted by id, and an older one is found by its URL."""
+"""The desk at scale: report <select>s offer a bounded list (the newest reports, the claim's own,
+the chosen one) yet accept any report by id, an older one is found by its URL, and the
+dashboard's lists stop at a fixed length."""
 
 from http import HTTPStatus
 
@@ -9,7 +10,13 @@ from django.urls import reverse
 from claims.desk import forms
 from claims.models import Carriage
 
-from .factories import create_carriage, create_claim, create_editor, create_report
+from .factories import (
+    create_carriage,
+    create_claim,
+    create_editor,
+    create_report,
+    create_verdict,
+)
 
 
 @pytest.fixture
@@ -76,3 +83,14 @@ def test_response_form_offers_the_claims_own_reports(client, editor):
         create_report(title=f"Fresh report {n}")
     page = client.get(reverse("desk:response_create", args=[claim.slug]))
     assert f'value="{carried.pk}"' in options(page)
+
+
+def test_dashboard_lists_are_bounded(client, editor, monkeypatch):
+    from claims.desk import views
+
+    monkeypatch.setattr(views, "DESK_LIST_SIZE", 2)
+    drafts = [create_verdict(author=editor) for _ in range(3)]
+    page = client.get(reverse("desk:dashboard")).content.decode()
+    links = [reverse("desk:verdict_edit", args=[draft.pk]) for draft in drafts]
+    assert sum(f'href="{link}"' in page for link in links) == 2
+    assert "…and more: the first 2 are shown." in page
