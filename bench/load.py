@@ -149,9 +149,9 @@ def main() -> None:
             url, varied = (base, path) if isinstance(path, Path) else (base + path, None)
             # Warm caches and pools (with --vary, the cache only ever misses): one request
             # per worker first, so the cold start's 5-minute caches (the filter options) are
-            # not computed by every thread at once, then 2 s of load.
+            # not computed by every thread at once, then 5 s of load.
             wrk(url, connections=1, seconds=1, threads=1, paths=varied)
-            wrk(url, connections=args.connections, seconds=2, paths=varied)
+            wrk(url, connections=args.connections, seconds=5, paths=varied)
             results[name] = wrk(
                 url, connections=args.connections, seconds=args.seconds, paths=varied
             )
