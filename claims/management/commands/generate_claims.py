@@ -21,7 +21,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import connection, models, transaction
+from django.db import connection, connections, models, transaction
 from django.utils import timezone
 
 from claims.models import (
@@ -149,6 +149,18 @@ def _make_batch(spec: tuple[int, int, int]) -> tuple:
     return _GENERATOR.run_batch(spec)
 
 
+_INHERITED = []  # the parent's connection objects, kept so a finaliser never touches them
+
+
+def _own_connections() -> None:
+    """A forked loader opens connections of its own. Whatever it inherited (a test server's
+    thread may have reopened one) stays the parent's: unreferenced, its socket would be
+    closed under the parent, and used, two processes would talk over one socket."""
+    for alias in connections:
+        _INHERITED.append(connections[alias])
+        connections[alias] = connections.create_connection(alias)
+
+
 class Sink:
     """Writes rows (tuples in a fixed column order) of one model at a time: COPY on PostgreSQL,
     bulk_create elsewhere. Columns a row leaves out get the field's default, computed once."""
@@ -262,7 +274,7 @@ class Command(BaseCommand):
             global _GENERATOR
             _GENERATOR = self
             connection.close()  # each forked loader opens its own
-            pool = multiprocessing.get_context("fork").Pool(jobs)
+            pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_own_connections)
             results = pool.imap_unordered(_make_batch, batches)
         else:
             pool, results = None, map(self.run_batch, batches)
