@@ -8,6 +8,11 @@ Run by hand (not in CI), after generating data, e.g. with 1M claims in PostgreSQ
 It reports requests/s and p50/p95/p99 for each page, each as a ratio to the floor (a bare
 Django view rendering 25 rows), the memory of each worker, and a soak of 200 concurrent
 readers. Needs Debian's wrk (apt-get install wrk).
+
+Anonymous pages are cached, so by default a page's repeated requests are cache hits. With
+`--vary` every request goes to a different URL (wrk_vary.lua cycles through many real pages,
+filters, claims, search words and feeds, and adds a `v=` counter), so the cache never answers
+and each request does the page's real work.
 """
 
 import argparse
@@ -24,6 +29,8 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 LUA = BASE_DIR / "bench" / "wrk_report.lua"
+VARY_LUA = BASE_DIR / "bench" / "wrk_vary.lua"
+RESULTS = BASE_DIR / "bench" / "results"
 
 
 def gunicorn(args, env) -> subprocess.Popen:
@@ -58,7 +65,15 @@ def wait_until_up(url: str, timeout: float = 30) -> None:
     raise SystemExit(f"gunicorn did not answer {url} within {timeout} s")
 
 
-def wrk(url: str, *, connections: int, seconds: int, threads: int = 2) -> dict:
+def wrk(
+    url: str, *, connections: int, seconds: int, threads: int = 2, paths: Path | None = None
+) -> dict:
+    """wrk against one URL, or (with `paths`) cycling through the paths in that file."""
+    script, extra = LUA, []
+    if paths:
+        script = RESULTS / "wrk_vary_report.lua"
+        script.write_text(VARY_LUA.read_text() + "\n" + LUA.read_text())
+        extra = ["--", str(paths)]
     result = subprocess.run(
         [
             "wrk",
@@ -68,8 +83,9 @@ def wrk(url: str, *, connections: int, seconds: int, threads: int = 2) -> dict:
             "--timeout",
             "10s",
             "-s",
-            str(LUA),
+            str(script),
             url,
+            *extra,
         ],
         capture_output=True,
         text=True,
@@ -98,6 +114,9 @@ def main() -> None:
     parser.add_argument("--soak-connections", type=int, default=200)
     parser.add_argument("--soak-seconds", type=int, default=60)
     parser.add_argument("--pages", help="JSON list of [name, path] pairs to measure")
+    parser.add_argument(
+        "--vary", action="store_true", help="a different URL for every request: no cache hits"
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
@@ -117,21 +136,34 @@ def main() -> None:
         check=True,
     )
     base = f"http://127.0.0.1:{args.port}"
-    pages = json.loads(args.pages) if args.pages else default_pages(env)
+    RESULTS.mkdir(exist_ok=True)
+    if args.vary:
+        pages = varied_pages(env)
+    else:
+        pages = json.loads(args.pages) if args.pages else default_pages(env)
     server = gunicorn(args, env)
     try:
         wait_until_up(base + "/bench/floor/")
         results = {}
         for name, path in [("floor", "/bench/floor/"), *pages]:
-            wrk(base + path, connections=args.connections, seconds=2)  # warm caches and pools
-            results[name] = wrk(base + path, connections=args.connections, seconds=args.seconds)
+            url, varied = (base, path) if isinstance(path, Path) else (base + path, None)
+            # Warm caches and pools (with --vary, the cache only ever misses): one request
+            # per worker first, so the cold start's 5-minute caches (the filter options) are
+            # not computed by every thread at once, then 5 s of load.
+            wrk(url, connections=1, seconds=1, threads=1, paths=varied)
+            wrk(url, connections=args.connections, seconds=5, paths=varied)
+            results[name] = wrk(
+                url, connections=args.connections, seconds=args.seconds, paths=varied
+            )
         memory = worker_memory_mb(server.pid)
+        soak_path = pages[1][1] if args.vary else "/claims/"
         soak = (
             wrk(
-                base + "/claims/",
+                base if args.vary else base + soak_path,
                 connections=args.soak_connections,
                 seconds=args.soak_seconds,
                 threads=4,
+                paths=soak_path if args.vary else None,
             )
             if args.soak_seconds
             else None
@@ -163,11 +195,72 @@ def default_pages(env) -> list[tuple[str, str]]:
     ]
 
 
+VARIED_PAGES = """
+import random, django
+django.setup()
+from urllib.parse import quote_plus
+from claims.models import Actor, Claim, Outlet, Rating, Tag
+rng = random.Random(6)
+lists = []
+for page in range(1, 41):
+    for sort in ("", "&sort=oldest", "&sort=text"):
+        lists.append(f"/claims/?page={page}{sort}")
+slugs = list(Claim.objects.visible().order_by("?").values_list("slug", flat=True)[:3000])
+actors = list(Actor.objects.order_by("?").values_list("slug", flat=True)[:100])
+outlets = list(Outlet.objects.order_by("?").values_list("slug", flat=True)[:100])
+tags = list(Tag.objects.values_list("slug", flat=True))
+filters = [f"position={p}" for p in ("denied", "confirmed", "mixed", "no_response")]
+filters += [f"rating={r}" for r in Rating.values]
+filters += [f"actor={a}" for a in actors] + [f"outlet={o}" for o in outlets]
+filters += [f"tag={t}" for t in tags] + ["language=uk", "language=en"]
+filters += [f"date_from=2025-{m:02}-01&date_to=2025-{m:02}-28" for m in range(1, 13)]
+filtered = [f"/claims/?{f}&page={p}" for f in filters for p in (1, 2, 3)]
+words = set()
+for text in Claim.objects.order_by("?").values_list("text", flat=True)[:3000]:
+    words.update(w for w in text.replace(",", " ").split() if len(w) > 3)
+words = sorted(words)
+searches = [f"/claims/?q={quote_plus(w)}" for w in words] + [
+    f"/claims/?q={quote_plus(a + ' ' + b)}" for a, b in zip(words, reversed(words))
+]
+feeds = ["/feeds/denied.rss", "/feeds/denied.atom", "/feeds/verdicts.rss", "/feeds/verdicts.atom"]
+for name, paths in [
+    ("home", ["/"]),
+    ("list", lists),
+    ("filtered list", filtered),
+    ("search", searches),
+    ("claim page", [f"/claims/{s}/" for s in slugs]),
+    ("feed", feeds),
+]:
+    rng.shuffle(paths)
+    print(name, "|".join(paths), sep="\t")
+"""
+
+
+def varied_pages(env) -> list[tuple[str, Path]]:
+    """Files of real paths for each page kind, for wrk_vary.lua."""
+    out = subprocess.run(
+        [PYTHON, "-c", VARIED_PAGES],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    pages = []
+    for line in out.splitlines():
+        kind, joined = line.split("\t")
+        path = RESULTS / f"urls-{kind.replace(' ', '-')}.txt"
+        path.write_text(joined.replace("|", "\n") + "\n")
+        pages.append((kind, path))
+    return pages
+
+
 def report(results: dict, memory: list[float], soak: dict | None, args) -> None:
     floor = results["floor"]
     print(
         f"\n{args.workers} gunicorn workers x {args.threads} threads, {args.connections} "
-        f"connections, {args.seconds} s per page, wrk on the same 2-core machine\n"
+        f"connections, {args.seconds} s per page, wrk on the same 2-core machine, "
+        f"{'every URL distinct (cache misses)' if args.vary else 'repeated URLs (cache hits)'}\n"
     )
     print("| page | req/s | ratio to floor | p50 ms | p95 ms | p99 ms | errors |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
@@ -180,13 +273,12 @@ def report(results: dict, memory: list[float], soak: dict | None, args) -> None:
     print(f"\nworker memory (RSS): {', '.join(f'{mb:.0f} MB' for mb in memory)}")
     if soak:
         print(
-            f"soak: {args.soak_connections} connections for {args.soak_seconds} s on /claims/: "
+            f"soak: {args.soak_connections} connections for {args.soak_seconds} s on "
+            f"{'varied list pages' if args.vary else '/claims/'}: "
             f"{soak['requests']} requests, {soak['errors']} errors ({soak['non_2xx']} non-2xx), "
             f"p99 {soak['p99'] / 1000:.0f} ms"
         )
-    out = BASE_DIR / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    (out / "load.json").write_text(
+    (RESULTS / ("load-vary.json" if args.vary else "load.json")).write_text(
         json.dumps({"results": results, "memory_mb": memory, "soak": soak}, indent=2)
     )
 

@@ -6,12 +6,12 @@ Bad input never raises: unknown values are dropped with an error the page shows,
 list falls back to the unfiltered value for that field.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django import forms
 from django.core.cache import cache
-from django.db.models import Count, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, QuerySet
 
 from .models import Actor, Claim, OfficialPosition, Outlet, Rating, Report, Response, Tag
 from .search import MAX_QUERY_LENGTH, clean_query, search_claims
@@ -176,33 +176,30 @@ def choice_lists() -> dict[str, list]:
 
 
 def _compute_choices() -> dict[str, list]:
-    def count(queryset, field):
-        return Subquery(
-            queryset.filter(**{field: OuterRef("pk")})
+    # One grouped count per table (a hash aggregate over an index), not a count subquery per
+    # actor or outlet: at 1M claims the subqueries took 14 s, these take well under one.
+    def counts(activity: Counter, queryset, field: str) -> Counter:
+        """Add the queryset's rows per `field` (an actor or outlet) to `activity`, keyed by
+        (slug, name)."""
+        rows = (
+            queryset.filter(**{f"{field}__isnull": False})
             .order_by()
-            .values(field)
+            .values_list(f"{field}__slug", f"{field}__name")
             .annotate(n=Count("pk"))
-            .values("n")[:1]
         )
+        for slug, name, n in rows:
+            activity[slug, name] += n
+        return activity
 
-    actors = (
-        Actor.objects.annotate(
-            activity=Coalesce(count(Response.objects.all(), "responder"), 0)
-            + Coalesce(count(Claim.objects.all(), "claimant"), 0)
-        )
-        .filter(activity__gt=0)
-        .order_by("-activity", "name")
-        .values_list("slug", "name")[:MAX_CHOICES]
-    )
-    outlets = (
-        Outlet.objects.annotate(activity=Coalesce(count(Report.objects.all(), "outlet"), 0))
-        .filter(activity__gt=0)
-        .order_by("-activity", "name")
-        .values_list("slug", "name")[:MAX_CHOICES]
-    )
+    def most_active(activity: Counter) -> list[tuple[str, str]]:
+        ranked = sorted(activity.items(), key=lambda item: (-item[1], item[0][1], item[0][0]))
+        return sorted((key for key, _n in ranked[:MAX_CHOICES]), key=lambda row: row[1].lower())
+
+    actors = counts(Counter(), Response.objects.all(), "responder")
+    actors = counts(actors, Claim.objects.all(), "claimant")
     return {
-        "actors": sorted(actors, key=lambda row: row[1].lower()),
-        "outlets": sorted(outlets, key=lambda row: row[1].lower()),
+        "actors": most_active(actors),
+        "outlets": most_active(counts(Counter(), Report.objects.all(), "outlet")),
         "tags": list(Tag.objects.order_by("name").values_list("slug", "name")),
         "languages": list(
             Claim.objects.exclude(language="")

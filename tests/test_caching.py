@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import RequestFactory
+from django.urls import reverse
 
 from claims.caching import cache_for_readers, generation
 from claims.models import Rating
@@ -141,3 +142,11 @@ def test_signed_in_editors_always_see_fresh_pages(client):
     assert response.status_code == HTTPStatus.OK
     assert len(queries) > 0, "an editor's page is rendered, not taken from the cache"
     assert 'hx-headers=\'{"x-csrftoken"' in response.content.decode()
+
+
+def test_reader_responses_are_sent_in_one_chunk(client):
+    """A feed is written in many small pieces; sent as such they stall on TCP acknowledgements."""
+    for _ in range(2):  # a miss, then a hit
+        response = client.get(reverse("claims:denied_rss"))
+        assert response.status_code == HTTPStatus.OK
+        assert len(response._container) == 1

@@ -9,6 +9,7 @@ types. A name the desk does not know is an error pointing to the "new name" form
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
+from django.forms.models import ModelChoiceIterator
 from django.urls import reverse_lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
@@ -197,7 +198,38 @@ class ReportForm(VersionedForm):
         widgets = {"published_at": local_datetime_input()}
 
 
+# How many of the most recently added reports a report <select> offers.
+OFFERED_REPORTS = 50
+
+
+class OfferedReports(ModelChoiceIterator):
+    """Iterates the reports a field offers, not every report it accepts."""
+
+    def __init__(self, field: "ReportChoiceField") -> None:
+        super().__init__(field)
+        self.queryset = field.offered
+
+
 class ReportChoiceField(forms.ModelChoiceField):
+    """Accepts any report by id, but offers a bounded list: the reports added most recently,
+    the claim's own, and the one chosen (a <select> of every report cannot work with millions
+    of them). An older report is found by its URL in the new-report fields."""
+
+    iterator = OfferedReports
+
+    def __init__(self, *args, **kwargs) -> None:
+        self.offered = Report.objects.none()
+        super().__init__(*args, **kwargs)
+
+    def offer(self, *, claim: Claim | None = None, also=()) -> None:
+        # Ids first, each from an index: one OR of subqueries would scan every report.
+        ids = {int(pk) for pk in also if pk is not None and str(pk).isdigit()}
+        ids.update(Report.objects.order_by("-pk").values_list("pk", flat=True)[:OFFERED_REPORTS])
+        if claim is not None:
+            ids.update(Carriage.objects.filter(claim=claim).values_list("report_id", flat=True))
+        self.offered = self.queryset.filter(pk__in=ids)
+        self.widget.choices = self.choices
+
     def label_from_instance(self, report: Report) -> str:
         when = f" ({localtime(report.published_at):%d.%m.%Y})" if report.published_at else ""
         return f"{report.outlet.name}: {report.title}{when}"
@@ -253,6 +285,9 @@ class CarriageForm(VersionedForm):
             others = others.exclude(pk=self.instance.pk)
             if not self.is_bound:
                 self.initial["report"] = self.instance.report_id
+        self.chosen = [self.initial.get("report"), self.data.get(self.add_prefix("report"))]
+        # Its own reports already carry the claim: the newest ones and the chosen one suffice.
+        self.fields["report"].offer(also=self.chosen)
         self.fields["cites"].queryset = others
         self.fields["cites"].empty_label = "— cites no other carriage —"
 
@@ -272,6 +307,7 @@ class CarriageForm(VersionedForm):
                 or Report.objects.filter(canonical_url=url).first()
             )
             if existing is not None:
+                self.fields["report"].offer(also=[*self.chosen, existing.pk])
                 self.add_error(
                     "new_report_url", f"This URL is already logged as “{existing}”: pick it above."
                 )
@@ -324,6 +360,8 @@ class ResponseForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.claim = claim
         self.fields["report"].queryset = report_choices()
+        chosen = [self.initial.get("report"), self.data.get(self.add_prefix("report"))]
+        self.fields["report"].offer(claim=claim, also=chosen)
 
     def clean(self) -> dict:
         data = super().clean()

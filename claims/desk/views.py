@@ -19,7 +19,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
@@ -179,6 +179,24 @@ def logout(request: HttpRequest) -> HttpResponse:
 # Dashboard
 
 
+# The dashboard's lists show this many rows at most: a busy desk has thousands of verdicts.
+DESK_LIST_SIZE = 50
+
+
+class DeskList:
+    """The first DESK_LIST_SIZE rows of a queryset, and whether there are more."""
+
+    def __init__(self, queryset: QuerySet | None) -> None:
+        rows = list(queryset[: DESK_LIST_SIZE + 1]) if queryset is not None else []
+        self.rows, self.more = rows[:DESK_LIST_SIZE], len(rows) > DESK_LIST_SIZE
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
 @vary_on_headers("HX-Request")
 @require_GET
 @editor_required
@@ -193,12 +211,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context = {"query": query, "claims_found": found}
         return render(request, "claims/desk/dashboard.html#claim-finder-results", context)
     verdicts = Verdict.objects.select_related("claim", "author", "reviewer")
-    waiting = verdicts.in_review().order_by("submitted_at")
+    waiting = verdicts.in_review().order_by("submitted_at", "pk")
     context = {
-        "my_drafts": verdicts.drafts().by_author(user).not_returned().order_by("-updated_at"),
-        "returned": verdicts.drafts().by_author(user).returned().order_by("-updated_at"),
-        "mine_in_review": waiting.by_author(user),
-        "to_review": waiting.by_others_than(user) if is_reviewer(user) else verdicts.none(),
+        "my_drafts": DeskList(
+            verdicts.drafts().by_author(user).not_returned().order_by("-updated_at", "-pk")
+        ),
+        "returned": DeskList(
+            verdicts.drafts().by_author(user).returned().order_by("-updated_at", "-pk")
+        ),
+        "mine_in_review": DeskList(waiting.by_author(user)),
+        "to_review": DeskList(waiting.by_others_than(user) if is_reviewer(user) else None),
         "published": verdicts.newest_published()[:10],
         "open_leads": Lead.objects.open()
         .select_related("item__feed__outlet")

@@ -261,7 +261,11 @@ class Claim(models.Model):
 
     class Meta:
         ordering = ["-first_seen_at", "-pk"]
-        indexes = [models.Index(fields=["-first_seen_at", "-id"], name="claim_newest_idx")]
+        indexes = [
+            models.Index(fields=["-first_seen_at", "-id"], name="claim_newest_idx"),
+            # The desk's recently edited claims.
+            models.Index(fields=["-updated_at", "-id"], name="claim_updated_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=~Q(text=""), name="claim_text_not_empty"),
             models.CheckConstraint(

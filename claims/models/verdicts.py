@@ -144,6 +144,25 @@ class Verdict(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         permissions = [("review_verdict", "Can approve, return and withdraw verdicts")]
+        indexes = [
+            # Feeds and the desk's "recently published": newest published verdicts first.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(state=VerdictState.PUBLISHED),
+                name="verdict_published_newest_idx",
+            ),
+            # The rating filter: published verdicts of one rating, as claim ids.
+            models.Index(
+                fields=["rating", "claim"],
+                condition=Q(state=VerdictState.PUBLISHED),
+                name="verdict_published_rating_idx",
+            ),
+            # The desk's queues: verdicts in review, oldest first; an author's drafts.
+            models.Index(fields=["state", "submitted_at"], name="verdict_state_submitted_idx"),
+            models.Index(
+                fields=["author", "state", "-updated_at"], name="verdict_author_state_idx"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(state__in=VerdictState.values), name="verdict_state_valid"
@@ -288,6 +307,8 @@ class Correction(models.Model):
 
     class Meta:
         ordering = ["published_at", "pk"]
+        # The verdicts feed's newest corrections.
+        indexes = [models.Index(fields=["-published_at", "-id"], name="correction_newest_idx")]
         constraints = [
             models.CheckConstraint(condition=~Q(text=""), name="correction_text_not_empty"),
         ]
