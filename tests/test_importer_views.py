@@ -206,6 +206,10 @@ def test_confirm_creates_the_whole_chain_in_one_go_with_history(
     assert (str(claim), HistoryAction.CREATED) in actions
     assert (str(report), HistoryAction.IMPORTED) in actions
     assert HistoryEntry.objects.filter(claim=claim).count() >= 3  # claim, carriage, response
+    # The desk's history page reads the importer's entries like its own ([old, new] pairs).
+    history = editor_client.get(reverse("desk:claim_history", args=[claim.slug]))
+    assert history.status_code == HTTPStatus.OK
+    assert "It&#x27;s fake" in history.content.decode()
     job.refresh_from_db()
     assert job.status == "confirmed" and job.report == report
     assert (

@@ -11,7 +11,8 @@ import pytest
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 SERVER = os.environ.get("REPLICA_TEST_SERVER", "postgres://postgres@127.0.0.1:5432")
-PRIMARY, REPLICA = "fc_router_primary", "fc_router_replica"
+# Per-process names, so two suites running at once do not collide.
+PRIMARY, REPLICA = f"fc_router_primary_{os.getpid()}", f"fc_router_replica_{os.getpid()}"
 
 
 def postgres_available() -> bool:

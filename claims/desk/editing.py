@@ -105,13 +105,12 @@ def create(
 
 
 def record_created(obj: models.Model, *, by, claim=None) -> HistoryEntry:
-    changes = {
-        name: [None, value]
-        for name, value in history_log.field_values(obj).items()
-        if value not in (None, "", [])
-    }
     return history_log.record(
-        obj, by=by, action=HistoryAction.CREATED, changes=changes, claim=claim
+        obj,
+        by=by,
+        action=HistoryAction.CREATED,
+        changes=history_log.creation_changes(obj),
+        claim=claim,
     )
 
 

@@ -29,7 +29,7 @@ from claims.models import (
     Snapshot,
     Tag,
 )
-from claims.models.history import diff, field_values, record
+from claims.models.history import creation_changes, diff, field_values, record
 from claims.models.sources import unique_slug
 
 from .extract import DEFAULT_TIME_ZONE, Article, ExtractError, extract, host_of
@@ -222,7 +222,7 @@ def get_or_create_actor(name: str, *, by, kind: str = ActorKind.ORGANISATION) ->
     actor = Actor.objects.filter(name__iexact=name).first()
     if actor is None:
         actor = Actor.objects.create(name=name, slug=unique_slug(Actor, name), kind=kind)
-        record(actor, by=by, action=HistoryAction.IMPORTED, changes=field_values(actor))
+        record(actor, by=by, action=HistoryAction.IMPORTED, changes=creation_changes(actor))
     return actor
 
 
@@ -233,7 +233,7 @@ def get_or_create_outlet(name: str, *, homepage: str = "", by) -> Outlet:
         outlet = Outlet.objects.create(
             name=name, slug=unique_slug(Outlet, name, max_length=100), homepage=homepage
         )
-        record(outlet, by=by, action=HistoryAction.IMPORTED, changes=field_values(outlet))
+        record(outlet, by=by, action=HistoryAction.IMPORTED, changes=creation_changes(outlet))
     return outlet
 
 
@@ -273,7 +273,7 @@ def save_report(data: Confirmation, *, by) -> tuple[Report, bool, list[str]]:
             outlet=outlet, canonical_url=data.canonical_url or None, **values
         )
         report.tags.set(get_tags(data.tags))
-        record(report, by=by, action=HistoryAction.IMPORTED, changes=field_values(report))
+        record(report, by=by, action=HistoryAction.IMPORTED, changes=creation_changes(report))
         return report, True, []
     before = field_values(report)
     updated = [name for name in data.update_fields if name in values or name == "tags"]
@@ -322,7 +322,7 @@ def confirm(data: Confirmation, *, by, job: ImportJob | None = None) -> Created:
             created_by=by if getattr(by, "is_authenticated", False) else None,
         )
         claim.tags.set(get_tags(data.tags))
-        record(claim, by=by, action=HistoryAction.CREATED, changes=field_values(claim))
+        record(claim, by=by, action=HistoryAction.CREATED, changes=creation_changes(claim))
     created.claim = claim
     if claim is not None:
         carriage, new = Carriage.objects.get_or_create(
@@ -335,7 +335,9 @@ def confirm(data: Confirmation, *, by, job: ImportJob | None = None) -> Created:
             },
         )
         if new:
-            record(carriage, by=by, action=HistoryAction.CREATED, changes=field_values(carriage))
+            record(
+                carriage, by=by, action=HistoryAction.CREATED, changes=creation_changes(carriage)
+            )
         created.carriage = carriage
         if data.responder.strip() and data.stance and data.attribution:
             response = Response.objects.create(
@@ -349,7 +351,9 @@ def confirm(data: Confirmation, *, by, job: ImportJob | None = None) -> Created:
                 responded_at=data.published_at or timezone.now(),
                 created_by=by if getattr(by, "is_authenticated", False) else None,
             )
-            record(response, by=by, action=HistoryAction.CREATED, changes=field_values(response))
+            record(
+                response, by=by, action=HistoryAction.CREATED, changes=creation_changes(response)
+            )
             created.response = response
     if job is not None and job.pk:
         job.status, job.report = ImportJobStatus.CONFIRMED, report

@@ -68,6 +68,15 @@ def field_values(obj: models.Model) -> dict:
     return values
 
 
+def creation_changes(obj: models.Model) -> dict:
+    """The changes of a new row: {"field": [None, value]} for every field that has a value."""
+    return {
+        name: [None, value]
+        for name, value in field_values(obj).items()
+        if value not in (None, "", [])
+    }
+
+
 def diff(before: dict, after: dict) -> dict:
     """{"field": [old, new]} for the fields whose value differs."""
     return {
