@@ -4,9 +4,11 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from io import StringIO
 from pathlib import Path
 
 from django.conf import settings as django_settings
+from django.core.management import call_command
 
 
 @dataclass
@@ -92,3 +94,15 @@ def serve(settings, *, loopback: bool):
 
 CORPUS = Path(django_settings.BASE_DIR).parent / "shared" / "corpus"
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def run_worker() -> None:
+    """Run the database task worker over everything queued, then return."""
+    call_command(
+        "db_worker",
+        "--batch",
+        "--no-startup-delay",
+        "--no-reload",
+        stdout=StringIO(),
+        stderr=StringIO(),
+    )

@@ -9,7 +9,7 @@ from django_tasks_db.models import DBTaskResult
 
 from claims.importer.tasks import enqueue_import, poll_feeds
 from claims.models import ImportJob
-from tests.importer_helpers import FIXTURES
+from tests.importer_helpers import FIXTURES, run_worker
 
 
 @pytest.mark.django_db(transaction=True)
@@ -19,14 +19,7 @@ def test_db_worker_runs_a_queued_import():
         enqueue_import(job)
         assert DBTaskResult.objects.count() == 0, "queued only when the transaction commits"
     assert DBTaskResult.objects.count() == 1
-    call_command(
-        "db_worker",
-        "--batch",
-        "--no-startup-delay",
-        "--no-reload",
-        stdout=StringIO(),
-        stderr=StringIO(),
-    )
+    run_worker()
     job.refresh_from_db()
     assert job.status == "ready", job.error
     assert job.result["suggestion"]["stance"] == "denies"
@@ -36,14 +29,7 @@ def test_db_worker_runs_a_queued_import():
 @pytest.mark.django_db(transaction=True)
 def test_the_feed_poll_task_schedules_its_next_run():
     poll_feeds.enqueue(15)
-    call_command(
-        "db_worker",
-        "--batch",
-        "--no-startup-delay",
-        "--no-reload",
-        stdout=StringIO(),
-        stderr=StringIO(),
-    )
+    run_worker()
     results = DBTaskResult.objects.order_by("enqueued_at")
     assert [r.status for r in results] == ["SUCCESSFUL", "READY"]
     assert results[1].run_after is not None and results[1].run_after > results[0].enqueued_at

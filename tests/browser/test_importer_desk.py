@@ -1,17 +1,14 @@
 """The import desk in a real browser: htmx polls the background job until the review form shows,
 and without JavaScript the refresh link does the same."""
 
-from io import StringIO
-
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from django.test import Client
 from playwright.sync_api import Browser, Page, expect
 
 from claims.models import ImportJob
 from tests.factories import create_editor
-from tests.importer_helpers import FIXTURES
+from tests.importer_helpers import FIXTURES, run_worker
 
 SEED_HTML = (FIXTURES / "interfax_umerov.html").read_text()
 
@@ -24,17 +21,6 @@ def editor_cookie(transactional_db, settings, live_server):
     client.force_login(create_editor())
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     return {"name": cookie.key, "value": cookie.value, "url": live_server.url}
-
-
-def run_worker() -> None:
-    call_command(
-        "db_worker",
-        "--batch",
-        "--no-startup-delay",
-        "--no-reload",
-        stdout=StringIO(),
-        stderr=StringIO(),
-    )
 
 
 def paste_and_submit(page: Page, live_server) -> None:
