@@ -119,9 +119,6 @@ class ClaimAdmin(ReaderContentAdmin):
     autocomplete_fields = ["claimant", "subjects", "tags"]
     inlines = [CarriageInline, ResponseInline]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).with_official_position()
-
     @admin.display(description="Official position", ordering="official_position")
     def position(self, claim: Claim) -> str:
         return claim.official_position_display.label

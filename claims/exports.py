@@ -43,8 +43,7 @@ def export_rows(claims: QuerySet, *, base_url: str) -> Iterator[dict]:
     """One dict per claim, in COLUMNS order."""
     published = Verdict.objects.published().filter(claim=OuterRef("pk"))
     rows = (
-        claims.with_official_position()
-        .select_related("claimant")
+        claims.select_related("claimant")
         .prefetch_related("tags")
         .annotate(
             verdict_rating=Subquery(published.values("rating")[:1]),

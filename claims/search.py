@@ -1,16 +1,17 @@
 """
 Reader search over claim text, response quotes and report titles.
 
-PostgreSQL uses full-text search with the `simple` configuration (no stemming, so Ukrainian
-and English behave alike) against GIN expression indexes created in migration
-0004_reader_search. The expression below must stay identical to the indexed one, or the
-planner cannot use the index. SQLite has no full-text index here, so it falls back to
-"every word appears in the field", which gives the same results on whole-word test data.
+PostgreSQL matches the claim's stored search document (claim text, current responses' quotes
+and titles of the reports carrying it, kept in step by models/derived.py) with full-text
+search in the `simple` configuration (no stemming, so Ukrainian and English behave alike),
+through one GIN index: every word must appear somewhere in the claim's chain. SQLite has no
+full-text index here, so it falls back to "every word appears in the claim text, in a current
+quote or in a carrying report's title", which gives the same results on whole-word test data.
 """
 
 import re
 
-from django.contrib.postgres.search import SearchQuery, SearchVectorField
+from django.contrib.postgres.search import SearchQuery
 from django.db import connections, models
 from django.db.models import Q
 
@@ -31,22 +32,13 @@ def query_terms(text: str) -> list[str]:
     return [word.lower() for word in _WORD.findall(text)][:MAX_TERMS]
 
 
-class SimpleVector(models.Func):
-    """to_tsvector('simple', column): the exact expression the GIN indexes are built on."""
-
-    template = "to_tsvector('simple'::regconfig, %(expressions)s)"
-    output_field = SearchVectorField()
-
-
 def _tsquery(terms: list[str]) -> SearchQuery:
     # Plain terms ANDed together: no operators from user input reach to_tsquery.
     return SearchQuery(" ".join(terms), config="simple", search_type="plain")
 
 
-def _matches(queryset: models.QuerySet, field: str, terms: list[str]) -> models.QuerySet:
-    """Rows of `queryset` whose `field` contains every term."""
-    if connections[queryset.db].vendor == "postgresql":
-        return queryset.alias(_search=SimpleVector(field)).filter(_search=_tsquery(terms))
+def _contains_all(queryset: models.QuerySet, field: str, terms: list[str]) -> models.QuerySet:
+    """Rows of `queryset` whose `field` contains every term (SQLite)."""
     condition = Q()
     for term in terms:
         condition &= Q(**{f"{field}__icontains": term})
@@ -60,10 +52,12 @@ def search_claims(claims: models.QuerySet, text: str) -> models.QuerySet:
     terms = query_terms(clean_query(text))
     if not terms:
         return claims
-    by_text = _matches(Claim.objects.all(), "text", terms).values("pk")
-    by_quote = _matches(Response.objects.current(), "quote", terms).values("claim_id")
+    if connections[claims.db].vendor == "postgresql":
+        return claims.filter(search_document=_tsquery(terms))
+    by_text = _contains_all(Claim.objects.all(), "text", terms).values("pk")
+    by_quote = _contains_all(Response.objects.current(), "quote", terms).values("claim_id")
     by_title = Carriage.objects.current().filter(
-        report__in=_matches(Report.objects.all(), "title", terms).values("pk")
+        report__in=_contains_all(Report.objects.all(), "title", terms).values("pk")
     )
     return claims.filter(
         Q(pk__in=by_text) | Q(pk__in=by_quote) | Q(pk__in=by_title.values("claim_id"))

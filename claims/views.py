@@ -168,13 +168,6 @@ def home(request: HttpRequest) -> HttpResponse:
         .filter(claim__withdrawn_at__isnull=True)
         .select_related("claim")[:10]
     )
-    positions = dict(
-        Claim.objects.filter(pk__in=[v.claim_id for v in verdicts])
-        .with_official_position()
-        .values_list("pk", "official_position")
-    )
-    for verdict in verdicts:
-        verdict.position = OfficialPosition(positions[verdict.claim_id])
     return render_page(request, "claims/home.html", {"denials": denials, "verdicts": verdicts})
 
 

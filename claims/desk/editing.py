@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from claims.models import HistoryAction, HistoryEntry
+from claims.models import HistoryAction, HistoryEntry, derived
 from claims.models import history as history_log
 
 
@@ -75,6 +75,8 @@ def save_edit(
         saved = model._default_manager.get(pk=obj.pk)
         for name, related in m2m.items():
             getattr(saved, name).set(related)
+        # The conditional UPDATE skips save(): refresh what lists filter on by hand.
+        derived.refresh_for(saved)
         changes = history_log.diff(before, history_log.field_values(saved))
         if changes:
             # A report belongs to no one claim: file the change under each claim it carries.

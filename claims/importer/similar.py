@@ -2,9 +2,13 @@
 
 import re
 
-from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+from django.contrib.postgres.search import (
+    TrigramDistance,
+    TrigramSimilarity,
+    TrigramWordSimilarity,
+)
 from django.db import connection
-from django.db.models.functions import Greatest
+from django.db.models.functions import Greatest, Upper
 
 from claims.models import Claim
 
@@ -13,6 +17,9 @@ STOPWORDS = {
     "by", "at", "as", "his", "her", "its", "their", "from", "has", "had", "have", "be", "been",
     "і", "й", "та", "в", "у", "на", "що", "з", "до", "не", "и", "во", "что", "с", "к",
 }  # fmt: skip
+# PostgreSQL ranks this many nearest claims (by trigram distance, through an index) instead
+# of every claim: scoring all of them took 35 s at a million claims.
+CANDIDATES = 50
 
 
 def words(text: str) -> set[str]:
@@ -33,15 +40,22 @@ def token_overlap(a: str, b: str) -> float:
 def similar_claims(text: str, *, limit: int = 5, threshold: float = 0.25) -> list[Claim]:
     """
     Claims whose text resembles `text`, most alike first, each with a `similarity` (0 to 1).
-    PostgreSQL ranks with pg_trgm (the better of whole-string and word similarity); SQLite,
-    which has no trigram index, compares word stems in Python over the newest claims.
+    PostgreSQL takes the CANDIDATES claims nearest by trigram distance (the GiST index on
+    UPPER(text) from migration 0007) and ranks them with pg_trgm: the better of whole-string
+    and word similarity. SQLite, which has no trigram index, compares word stems in Python
+    over the newest claims.
     """
     text = (text or "").strip()
     if not text:
         return []
     if connection.vendor == "postgresql":
-        return list(
+        nearest = (
             Claim.objects.visible()
+            .order_by(TrigramDistance(Upper("text"), text.upper()))
+            .values("pk")[:CANDIDATES]
+        )
+        return list(
+            Claim.objects.filter(pk__in=nearest)
             .annotate(
                 similarity=Greatest(
                     TrigramSimilarity("text", text), TrigramWordSimilarity(text, "text")

@@ -3,12 +3,13 @@
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 
+from . import derived
 from .responses import CONFIRMING_STANCES, DENYING_STANCES, Response
 from .sources import Actor, Outlet, Report, Tag
 from .verdicts import Rating, Verdict, VerdictState
@@ -64,26 +65,14 @@ class ClaimQuerySet(models.QuerySet):
     def newest(self) -> "ClaimQuerySet":
         return self.order_by(models.F("first_seen_at").desc(nulls_last=True), "-pk")
 
-    def with_official_position(self) -> "ClaimQuerySet":
-        """Annotate `official_position` from the claim's current responses."""
-        responses = Response.objects.current().filter(claim=OuterRef("pk"))
-        denied = Exists(responses.filter(stance__in=DENYING_STANCES))
-        confirmed = Exists(responses.filter(stance__in=CONFIRMING_STANCES))
-        return self.annotate(
-            official_position=Case(
-                When(denied & confirmed, then=Value(OfficialPosition.MIXED.value)),
-                When(denied, then=Value(OfficialPosition.DENIED.value)),
-                When(confirmed, then=Value(OfficialPosition.CONFIRMED.value)),
-                default=Value(OfficialPosition.NO_RESPONSE.value),
-                output_field=models.CharField(),
-            )
-        )
-
-    def with_position(self, position: str) -> "ClaimQuerySet":
-        return self.with_official_position().filter(official_position=position)
+    def positioned(self, position: str) -> "ClaimQuerySet":
+        """Claims whose official position (stored, see models/derived.py) is `position`."""
+        if position not in OfficialPosition.values:
+            raise ValueError(f"Unknown official position {position!r}")
+        return self.filter(official_position=position)
 
     def denied(self) -> "ClaimQuerySet":
-        return self.with_position(OfficialPosition.DENIED)
+        return self.positioned(OfficialPosition.DENIED)
 
     def with_denials(self) -> "ClaimQuerySet":
         """Claims with at least one current denial, whatever else was said."""
@@ -92,8 +81,8 @@ class ClaimQuerySet(models.QuerySet):
         )
 
     def published(self) -> "ClaimQuerySet":
-        """Claims with a published verdict."""
-        return self.filter(Exists(Verdict.objects.published().filter(claim=OuterRef("pk"))))
+        """Claims with a published verdict (a published verdict always has a rating)."""
+        return self.exclude(published_rating="")
 
     def by_actor(self, actor: Actor) -> "ClaimQuerySet":
         """Claims the actor made, is the subject of, or responded to."""
@@ -116,40 +105,11 @@ class ClaimQuerySet(models.QuerySet):
         return self.order_by(models.F("first_seen_at").asc(nulls_last=True), "pk")
 
     def rated(self, rating: str) -> "ClaimQuerySet":
-        """Claims whose published verdict has this rating."""
-        rated = Verdict.objects.published().filter(rating=rating).values("claim_id")
-        return self.filter(pk__in=rated)
-
-    def positioned(self, position: str) -> "ClaimQuerySet":
-        """The same claims as with_position(), written as semi- and anti-joins so the
-        database filters without computing every claim's position first."""
-        current = Response.objects.current().filter(claim=OuterRef("pk"))
-        denied = Exists(current.filter(stance__in=DENYING_STANCES))
-        confirmed = Exists(current.filter(stance__in=CONFIRMING_STANCES))
-        conditions = {
-            OfficialPosition.DENIED: denied & ~confirmed,
-            OfficialPosition.CONFIRMED: confirmed & ~denied,
-            # Mixed is rare: start from the (fewer) confirmations as an id list.
-            OfficialPosition.MIXED: Q(
-                pk__in=Response.objects.current()
-                .filter(stance__in=CONFIRMING_STANCES)
-                .values("claim_id")
-            )
-            & denied,
-            OfficialPosition.NO_RESPONSE: ~denied & ~confirmed,
-        }
-        if position not in conditions:
-            raise ValueError(f"Unknown official position {position!r}")
-        return self.filter(conditions[position])
+        """Claims whose published verdict has this rating (stored, see models/derived.py)."""
+        return self.filter(published_rating=rating)
 
     def rated_false_or_misleading(self) -> "ClaimQuerySet":
-        return self.filter(
-            Exists(
-                Verdict.objects.published().filter(
-                    claim=OuterRef("pk"), rating__in=FALSE_OR_MISLEADING_RATINGS
-                )
-            )
-        )
+        return self.filter(published_rating__in=FALSE_OR_MISLEADING_RATINGS)
 
     def first_seen_between(self, start=None, end=None) -> "ClaimQuerySet":
         """Claims first seen on or after the `start` date and on or before the `end` date,
@@ -183,19 +143,10 @@ class ClaimQuerySet(models.QuerySet):
 
     def with_list_columns(self) -> "ClaimQuerySet":
         """What every reader list shows, fetched in a fixed number of queries."""
-        # The official position comes from the prefetched current responses (see
-        # Claim.official_position): annotating it makes PostgreSQL hash every response in
-        # the table for a page of 25 claims.
         return (
             self.visible()
             .select_related("claimant")
             .prefetch_related(
-                models.Prefetch(
-                    "responses",
-                    queryset=Response.objects.current().only(
-                        "pk", "claim_id", "stance", "withdrawn_at"
-                    ),
-                ),
                 models.Prefetch(
                     "verdicts",
                     queryset=Verdict.objects.published().only(
@@ -207,18 +158,15 @@ class ClaimQuerySet(models.QuerySet):
         )
 
     def track_record(self) -> dict[str, int]:
-        """How many of these claims there are, how many were denied, how many rated false
-        or misleading: one aggregate query."""
-        denied = Exists(Response.objects.current().denials().filter(claim=OuterRef("pk")))
-        false = Exists(
-            Verdict.objects.published().filter(
-                claim=OuterRef("pk"), rating__in=FALSE_OR_MISLEADING_RATINGS
-            )
-        )
+        """How many of these claims there are, how many officials denied (denied or mixed),
+        how many were rated false or misleading: one aggregate over stored columns."""
+        denied = (OfficialPosition.DENIED, OfficialPosition.MIXED)
         return self.visible().aggregate(
             claims=models.Count("pk"),
-            denied=models.Count("pk", filter=Q(denied)),
-            false_or_misleading=models.Count("pk", filter=Q(false)),
+            denied=models.Count("pk", filter=Q(official_position__in=denied)),
+            false_or_misleading=models.Count(
+                "pk", filter=Q(published_rating__in=FALSE_OR_MISLEADING_RATINGS)
+            ),
         )
 
     def text_contains(self, words: str) -> "ClaimQuerySet":
@@ -256,6 +204,16 @@ class Claim(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_reason = models.TextField(blank=True)
+    # Derived from the chain and kept in step with it by every write (models/derived.py), so
+    # that lists filter and search on indexed columns; never edited by hand.
+    official_position = models.CharField(
+        max_length=12,
+        choices=OfficialPosition,
+        default=OfficialPosition.NO_RESPONSE,
+        editable=False,
+    )
+    published_rating = models.CharField(max_length=20, choices=Rating, blank=True, editable=False)
+    search_document = SearchVectorField(null=True, editable=False)  # PostgreSQL only
 
     objects = ClaimQuerySet.as_manager()
 
@@ -265,6 +223,12 @@ class Claim(models.Model):
             models.Index(fields=["-first_seen_at", "-id"], name="claim_newest_idx"),
             # The desk's recently edited claims.
             models.Index(fields=["-updated_at", "-id"], name="claim_updated_idx"),
+            # The list sorted A to Z.
+            models.Index(
+                fields=["text", "id"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="claim_visible_text_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(text=""), name="claim_text_not_empty"),
@@ -277,15 +241,12 @@ class Claim(models.Model):
     def __str__(self) -> str:
         return self.text
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        derived.refresh_for(self)
+
     def get_absolute_url(self) -> str:
         return reverse("claims:claim_detail", args=[self.slug])
-
-    @cached_property
-    def official_position(self) -> str:
-        """Derived from current responses (a queryset annotation replaces this when present)."""
-        return OfficialPosition.from_stances(
-            {response.stance for response in self.responses.all() if response.withdrawn_at is None}
-        )
 
     @property
     def official_position_display(self) -> OfficialPosition:
@@ -359,3 +320,12 @@ class Carriage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()}: {self.report}"
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        derived.refresh_for(self)
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        derived.refresh_for(self)
+        return deleted

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from . import derived
+
 
 class Stance(models.TextChoices):
     DENIES = "denies", "denies"
@@ -107,6 +109,15 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.responder.name} {self.get_stance_display()}: {self.claim}"
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        derived.refresh_for(self)
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        derived.refresh_for(self)
+        return deleted
 
     @property
     def attribution_strength(self) -> int:

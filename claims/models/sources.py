@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from . import derived
+
 
 def unique_slug(model: type[models.Model], text: str, *, max_length: int = 80) -> str:
     """A slug from `text` that no row of `model` has yet (`-2`, `-3`… on clashes)."""
@@ -154,6 +156,10 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.outlet.name}: {self.title}"
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        derived.refresh_for(self)  # its title is in the search document of the claims it carries
 
     @property
     def link(self) -> str:

@@ -8,7 +8,7 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from . import history
+from . import derived, history
 from .history import HistoryAction
 
 
@@ -193,6 +193,15 @@ class Verdict(models.Model):
     def __str__(self) -> str:
         rating = self.get_rating_display() or "unrated"
         return f"{rating} ({self.get_state_display()}): {self.claim}"
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        derived.refresh_for(self)
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        derived.refresh_for(self)
+        return deleted
 
     @property
     def rating_choice(self) -> Rating | None:

@@ -42,6 +42,7 @@ from claims.models import (
     Tag,
     Verdict,
     VerdictState,
+    derived,
 )
 
 FIRST = [
@@ -746,6 +747,8 @@ class Command(BaseCommand):
             ),
             log,
         )
+        # What the reader's lists filter and search on, derived from the rows just written.
+        derived.refresh(claim_ids)
 
     def entry(self, model, pk, text, claim_pk, action, changes, user, at, note="") -> tuple:
         """One history row, as claims.models.history.record() would write it."""

@@ -1,0 +1,150 @@
+"""
+What the reader's lists filter and search on, stored on each claim and kept in step with its
+chain.
+
+A claim's official position (from its current responses), the rating of its published verdict
+and, on PostgreSQL, its search document (the claim's text, its current responses' quotes and the
+titles of the reports that carry it) are derived data. Deriving them per request costs hundreds
+of milliseconds at a million claims: every filter becomes a join over millions of responses,
+verdicts or carriages. So they are stored on Claim, indexed, and recomputed from the chain by
+one UPDATE whenever a response, carriage, verdict, report or the claim itself is written, inside
+the writing transaction: `refresh(claim_ids)`. Nobody types them in; `stale()` lists any claim
+whose stored values differ from what its chain says.
+"""
+
+from collections.abc import Callable, Iterable
+
+from django.contrib.postgres.search import SearchVector
+from django.db import connection, models, transaction
+from django.db.models import Case, Exists, OuterRef, StringAgg, Subquery, Value, When
+from django.db.models.functions import Coalesce
+
+from .responses import CONFIRMING_STANCES, DENYING_STANCES
+
+# Claims per UPDATE when refreshing a whole table (after a bulk load or a migration).
+BATCH = 20_000
+
+
+def position_expression() -> Case:
+    """The official position, from the claim's current responses (see OfficialPosition)."""
+    from .claims import OfficialPosition
+    from .responses import Response
+
+    responses = Response.objects.current().filter(claim=OuterRef("pk"))
+    denied = Exists(responses.filter(stance__in=DENYING_STANCES))
+    confirmed = Exists(responses.filter(stance__in=CONFIRMING_STANCES))
+    return Case(
+        When(denied & confirmed, then=Value(OfficialPosition.MIXED.value)),
+        When(denied, then=Value(OfficialPosition.DENIED.value)),
+        When(confirmed, then=Value(OfficialPosition.CONFIRMED.value)),
+        default=Value(OfficialPosition.NO_RESPONSE.value),
+        output_field=models.CharField(),
+    )
+
+
+def rating_expression() -> Coalesce:
+    """The published verdict's rating, or "" (a claim has at most one live verdict)."""
+    from .verdicts import Verdict
+
+    published = Verdict.objects.published().filter(claim=OuterRef("pk")).values("rating")[:1]
+    return Coalesce(Subquery(published), Value(""), output_field=models.CharField())
+
+
+def search_document_expression() -> SearchVector:
+    """to_tsvector('simple', text + current quotes + titles of reports carrying the claim)."""
+    from .claims import Carriage
+    from .responses import Response
+
+    def joined(queryset, field: str) -> Coalesce:
+        texts = (
+            queryset.filter(claim=OuterRef("pk"))
+            .order_by()
+            .values("claim_id")
+            .annotate(joined=StringAgg(field, Value(" ")))
+            .values("joined")
+        )
+        return Coalesce(Subquery(texts), Value(""), output_field=models.TextField())
+
+    return SearchVector(
+        "text",
+        joined(Response.objects.current(), "quote"),
+        joined(Carriage.objects.current(), "report__title"),
+        config="simple",
+    )
+
+
+def derived_values() -> dict:
+    values = {"official_position": position_expression(), "published_rating": rating_expression()}
+    if connection.vendor == "postgresql":
+        values["search_document"] = search_document_expression()
+    return values
+
+
+def refresh(claim_ids: Iterable[int]) -> None:
+    """Recompute the stored values of these claims from their chains.
+
+    Call it inside the transaction that changed the chain. The claims' rows are locked first
+    (in id order, so two writers cannot deadlock): a concurrent writer to the same claim waits
+    for this transaction, and its own UPDATE then sees this one's rows (on PostgreSQL each
+    statement reads what was committed when it starts)."""
+    from .claims import Claim
+
+    ids = sorted({pk for pk in claim_ids if pk is not None})
+    if not ids:
+        return
+    with transaction.atomic():
+        list(Claim.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
+        Claim.objects.filter(pk__in=ids).update(**derived_values())
+
+
+DERIVED_FIELDS = ["official_position", "published_rating"]
+
+
+def refresh_for(obj: models.Model) -> None:
+    """After saving or deleting a claim, or a response, carriage, verdict or report, refresh
+    the claims it feeds; a claim object already loaded alongside gets the new values too."""
+    name = obj._meta.model_name
+    if name == "claim":
+        claim_ids, loaded = [obj.pk], obj
+    elif name == "report":
+        claim_ids, loaded = list(obj.carriages.values_list("claim_id", flat=True)), None
+    elif hasattr(obj, "claim_id"):
+        claim_ids = [obj.claim_id]
+        loaded = obj.claim if obj._meta.get_field("claim").is_cached(obj) else None
+    else:  # an actor, an outlet…: nothing derived depends on them
+        return
+    refresh(claim_ids)
+    if loaded is not None and loaded.pk is not None:
+        fresh = type(loaded).objects.filter(pk=loaded.pk).values(*DERIVED_FIELDS).first()
+        for field, value in (fresh or {}).items():
+            setattr(loaded, field, value)
+
+
+def refresh_all(progress: Callable[[int, int], None] | None = None) -> int:
+    """Recompute every claim, in batches of id ranges (after a bulk load). Returns the count."""
+    from .claims import Claim
+
+    bounds = Claim.objects.aggregate(low=models.Min("pk"), high=models.Max("pk"))
+    if bounds["low"] is None:
+        return 0
+    done = 0
+    for start in range(bounds["low"], bounds["high"] + 1, BATCH):
+        with transaction.atomic():
+            done += Claim.objects.filter(pk__gte=start, pk__lt=start + BATCH).update(
+                **derived_values()
+            )
+        if progress:
+            progress(done, bounds["high"] - bounds["low"] + 1)
+    return done
+
+
+def stale():
+    """Claims whose stored position or rating differ from what their chain says."""
+    from .claims import Claim
+
+    return Claim.objects.alias(
+        derived_position=position_expression(), derived_rating=rating_expression()
+    ).exclude(
+        official_position=models.F("derived_position"),
+        published_rating=models.F("derived_rating"),
+    )
