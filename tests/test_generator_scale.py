@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Count
 from django.urls import reverse
 
@@ -75,3 +76,12 @@ def test_generator_parallel_loaders_reserve_distinct_ids():
     assert not Claim.objects.annotate(n=Count("carriages")).filter(n=0).exists()
     call_command("generate_claims", claims=10, stdout=StringIO())
     assert Claim.objects.count() == 310
+    if connection.vendor == "postgresql":
+        # The trigram and search indexes, set aside while loading, are back.
+        assert "claim_text_trgm_idx" in out.getvalue().split("rebuilt")[1]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_indexes WHERE indexname = ANY(%s)",
+                [["claim_text_trgm_idx", "claim_search_idx"]],
+            )
+            assert cursor.fetchone()[0] == 2

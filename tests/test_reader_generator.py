@@ -4,9 +4,11 @@ from http import HTTPStatus
 from io import StringIO
 
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 
-from claims.models import Carriage, CarriageRole, Claim, Response, Verdict, VerdictState
+from claims.models import Carriage, CarriageRole, Claim, Response, Verdict, VerdictState, derived
+from claims.search import search_claims
 
 
 def test_generate_claims_makes_whole_chains(client):
@@ -21,6 +23,13 @@ def test_generate_claims_makes_whole_chains(client):
     assert VerdictState.PUBLISHED in states and states & {VerdictState.DRAFT, "in_review"}
     assert Claim.objects.filter(withdrawn_at__isnull=False).exists()
     assert set(Claim.objects.values_list("language", flat=True)) == {"en", "uk"}
+    # The stored position, rating and search document agree with what was generated.
+    assert not derived.stale().exists()
+    if connection.vendor == "postgresql":
+        assert not Claim.objects.filter(search_document__isnull=True).exists()
+        claim = Claim.objects.filter(responses__isnull=False).first()
+        quote_word = claim.responses.first().quote.split()[0]
+        assert search_claims(Claim.objects.filter(pk=claim.pk), quote_word).exists()
     # The reader pages show the generated data.
     list_page = client.get(reverse("claims:claim_list"), {"position": "denied"})
     assert list_page.status_code == HTTPStatus.OK

@@ -20,6 +20,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import SearchVectorField
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, connections, models, transaction
 from django.utils import timezone
@@ -33,6 +34,7 @@ from claims.models import (
     Correction,
     HistoryAction,
     HistoryEntry,
+    OfficialPosition,
     Outlet,
     Rating,
     Report,
@@ -42,7 +44,6 @@ from claims.models import (
     Tag,
     Verdict,
     VerdictState,
-    derived,
 )
 
 FIRST = [
@@ -162,6 +163,31 @@ def _own_connections() -> None:
         connections[alias] = connections.create_connection(alias)
 
 
+# Indexes that cost more to keep up row by row than to build once: set aside while loading.
+SET_ASIDE_INDEXES = ("claim_text_trgm_idx", "claim_search_idx")
+
+
+def set_aside_indexes() -> list[tuple[str, str]]:
+    """Drop the costly claim indexes (PostgreSQL); returns their definitions for rebuilding."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname = ANY(%s)",
+            [list(SET_ASIDE_INDEXES)],
+        )
+        found = cursor.fetchall()
+        for name, _definition in found:
+            cursor.execute(f"DROP INDEX IF EXISTS {connection.ops.quote_name(name)}")
+    return found
+
+
+def rebuild_indexes(definitions: list[tuple[str, str]]) -> None:
+    with connection.cursor() as cursor:
+        if definitions:
+            cursor.execute("SET maintenance_work_mem = '512MB'")
+        for _name, definition in definitions:
+            cursor.execute(definition)
+
+
 class Sink:
     """Writes rows (tuples in a fixed column order) of one model at a time: COPY on PostgreSQL,
     bulk_create elsewhere. Columns a row leaves out get the field's default, computed once."""
@@ -202,9 +228,45 @@ class Sink:
         self.seconds[name] = self.seconds.get(name, 0) + time.monotonic() - started
         self.counts[name] = self.counts.get(name, 0) + len(rows)
 
-    def _copy(self, model, columns, rows) -> None:
+    def write_claims(self, columns: tuple[str, ...], rows: list, documents: list[str]) -> None:
+        """Claims, each with the search document PostgreSQL builds from `documents` (its text,
+        quotes and titles, as models/derived.py joins them) on the way in: COPY to a temporary
+        table, then one INSERT ... SELECT. Updating the rows afterwards instead would write
+        every claim and its index entries twice."""
+        if not self.postgres:
+            self.write(Claim, columns, rows)
+            return
+        started = time.monotonic()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMPORARY TABLE claim_load (LIKE claims_claim, document text) "
+                "ON COMMIT DROP"
+            )
+            written = self._copy(
+                Claim,
+                columns,
+                [(*row, document) for row, document in zip(rows, documents, strict=True)],
+                into="claim_load",
+                extra_column="document",
+            )
+            listed = ", ".join(written)  # the model's own column names
+            cursor.execute(
+                f"INSERT INTO claims_claim ({listed}, search_document) "  # noqa: S608
+                f"SELECT {listed}, to_tsvector('simple'::regconfig, document) FROM claim_load"
+            )
+            cursor.execute("DROP TABLE claim_load")
+        self.seconds["claim"] = self.seconds.get("claim", 0) + time.monotonic() - started
+        self.counts["claim"] = self.counts.get("claim", 0) + len(rows)
+
+    def _copy(self, model, columns, rows, *, into=None, extra_column=None) -> list[str]:
+        """COPY rows into the model's table, or into the table `into`, whose `extra_column`
+        (the last value of each row) the model lacks. Returns the model's columns written."""
         fields = {field.attname: field for field in model._meta.concrete_fields}
-        rest = [name for name, field in fields.items() if name not in columns and name != "id"]
+        rest = [
+            name
+            for name, field in fields.items()
+            if name not in columns and name != "id" and not isinstance(field, SearchVectorField)
+        ]
         tail = tuple(
             self.now if getattr(fields[name], "auto_now", False) else fields[name].get_default()
             for name in rest
@@ -214,21 +276,25 @@ class Sink:
             n for n, name in enumerate(columns) if isinstance(fields[name], models.JSONField)
         ]
         quote = connection.ops.quote_name
-        sql = (
-            f"COPY {quote(model._meta.db_table)} "
-            f"({', '.join(quote(fields[name].column) for name in (*columns, *rest))}) FROM STDIN"
-        )
+        written = [quote(fields[name].column) for name in (*columns, *rest)]
+        targets = [*written, extra_column] if extra_column else written
+        sql = f"COPY {quote(into or model._meta.db_table)} ({', '.join(targets)}) FROM STDIN"
         with (
             connection.cursor() as cursor,
             cursor.connection.cursor() as raw,
             raw.copy(sql) as copy,
         ):
             for row in rows:
+                extra = ()
+                if extra_column:
+                    *row, last = row
+                    extra = (last,)
                 if as_json:
                     row = list(row)
                     for n in as_json:
                         row[n] = json.dumps(row[n])
-                copy.write_row((*row, *tail) if tail else row)
+                copy.write_row((*row, *tail, *extra))
+        return written
 
 
 class Command(BaseCommand):
@@ -271,6 +337,9 @@ class Command(BaseCommand):
         totals = Sink(self.now)
         phases = {"building rows": 0.0, "writing rows": 0.0, "commit (deferred FK checks)": 0.0}
         made = 0
+        # Not inside a transaction (tests): an index cannot be built there after deferred checks.
+        bulk = postgres and not connection.in_atomic_block
+        set_aside = set_aside_indexes() if bulk else []
         if jobs > 1:
             global _GENERATOR
             _GENERATOR = self
@@ -292,6 +361,13 @@ class Command(BaseCommand):
             if pool:
                 pool.close()
                 pool.join()
+            rebuilt = time.monotonic()
+            rebuild_indexes(set_aside)
+            if set_aside:
+                self.stdout.write(
+                    f"  rebuilt {', '.join(name for name, _ in set_aside)}: "
+                    f"{time.monotonic() - rebuilt:.1f}s"
+                )
         loaded = time.monotonic()
         if postgres:
             with connection.cursor() as cursor:
@@ -462,24 +538,6 @@ class Command(BaseCommand):
                     log.append(
                         self.entry(Claim, pk, text, pk, "withdrawn", changes, user, seen + 2 * hour)
                     )
-        sink.write(
-            Claim,
-            (
-                "id",
-                "text",
-                "slug",
-                "claimant_id",
-                "first_seen_at",
-                "context",
-                "language",
-                "created_by_id",
-                "created_at",
-                "updated_at",
-                "withdrawn_at",
-                "withdrawn_reason",
-            ),
-            claims,
-        )
         sink.write(Claim.subjects.through, ("claim_id", "actor_id"), subjects)
         sink.write(Claim.tags.through, ("claim_id", "tag_id"), tagged)
 
@@ -747,8 +805,48 @@ class Command(BaseCommand):
             ),
             log,
         )
-        # What the reader's lists filter and search on, derived from the rows just written.
-        derived.refresh(claim_ids)
+        # The claims go last (foreign keys are checked at commit), with what the reader's lists
+        # filter on derived here from the rows above, as models/derived.py derives it: no
+        # responses are withdrawn here, and a claim has at most one verdict.
+        stances = {}
+        for response in responses:
+            stances.setdefault(response[1], set()).add(response[3])
+        positions = {pk: OfficialPosition.from_stances(found) for pk, found in stances.items()}
+        ratings = {v[1]: v[2] for v in verdicts if v[5] == VerdictState.PUBLISHED}
+        # The search document's words: the text, the quotes and the carrying reports' titles.
+        words = {claim[0]: [claim[1]] for claim in claims}
+        for response in responses:
+            words[response[1]].append(response[6])
+        titles = {report[0]: report[3] for report in reports}
+        for carriage in carriages:
+            words[carriage[0]].append(titles[carriage[1]])
+        sink.write_claims(
+            (
+                "id",
+                "text",
+                "slug",
+                "claimant_id",
+                "first_seen_at",
+                "context",
+                "language",
+                "created_by_id",
+                "created_at",
+                "updated_at",
+                "withdrawn_at",
+                "withdrawn_reason",
+                "official_position",
+                "published_rating",
+            ),
+            [
+                (
+                    *claim,
+                    positions.get(claim[0], OfficialPosition.NO_RESPONSE),
+                    ratings.get(claim[0], ""),
+                )
+                for claim in claims
+            ],
+            [" ".join(words[claim[0]]) for claim in claims],
+        )
 
     def entry(self, model, pk, text, claim_pk, action, changes, user, at, note="") -> tuple:
         """One history row, as claims.models.history.record() would write it."""
