@@ -6,6 +6,7 @@ Bad input never raises: unknown values are dropped with an error the page shows,
 list falls back to the unfiltered value for that field.
 """
 
+import heapq
 from collections import Counter
 from dataclasses import dataclass
 
@@ -166,7 +167,7 @@ MAX_CHOICES = 200  # the most active actors and outlets; every one has its own p
 
 
 def choice_lists() -> dict[str, list]:
-    """Options for the filter form's selects, cached: they are costly at 100k claims (the
+    """Options for the filter form's selects, cached: they are costly at 1M claims (the
     languages in use, how active each actor and outlet is) and change rarely."""
     choices = cache.get(CHOICES_CACHE_KEY)
     if choices is None:
@@ -176,38 +177,46 @@ def choice_lists() -> dict[str, list]:
 
 
 def _compute_choices() -> dict[str, list]:
-    # One grouped count per table (a hash aggregate over an index), not a count subquery per
-    # actor or outlet: at 1M claims the subqueries took 14 s, these take well under one.
-    def counts(activity: Counter, queryset, field: str) -> Counter:
-        """Add the queryset's rows per `field` (an actor or outlet) to `activity`, keyed by
-        (slug, name)."""
-        rows = (
-            queryset.filter(**{f"{field}__isnull": False})
-            .order_by()
-            .values_list(f"{field}__slug", f"{field}__name")
-            .annotate(n=Count("pk"))
-        )
-        for slug, name, n in rows:
-            activity[slug, name] += n
-        return activity
-
-    def most_active(activity: Counter) -> list[tuple[str, str]]:
-        ranked = sorted(activity.items(), key=lambda item: (-item[1], item[0][1], item[0][0]))
-        return sorted((key for key, _n in ranked[:MAX_CHOICES]), key=lambda row: row[1].lower())
-
-    actors = counts(Counter(), Response.objects.all(), "responder")
-    actors = counts(actors, Claim.objects.all(), "claimant")
+    # One grouped count per table by foreign key, without joining the names in (they are
+    # looked up for the few hundred most active only): at 1M claims a count subquery per
+    # actor took 14 s, grouping by slug and name ~1.7 s, this ~1.1 s.
+    actors = Counter(
+        dict(Response.objects.order_by().values_list("responder_id").annotate(n=Count("pk")))
+    )
+    # Claimants and languages in one pass over the claims table (a second scan cost 230 ms),
+    # ordered by language for the database's collation, as the selects have always been.
+    languages: dict[str, None] = {}  # in order, without repeats
+    for claimant_id, language, n in (
+        Claim.objects.order_by("language")
+        .values_list("claimant_id", "language")
+        .annotate(n=Count("pk"))
+    ):
+        if claimant_id is not None:
+            actors[claimant_id] += n
+        if language:
+            languages[language] = None
+    outlets = Counter(
+        dict(Report.objects.order_by().values_list("outlet_id").annotate(n=Count("pk")))
+    )
     return {
-        "actors": most_active(actors),
-        "outlets": most_active(counts(Counter(), Report.objects.all(), "outlet")),
+        "actors": _most_active(Actor, actors),
+        "outlets": _most_active(Outlet, outlets),
         "tags": list(Tag.objects.order_by("name").values_list("slug", "name")),
-        "languages": list(
-            Claim.objects.exclude(language="")
-            .order_by("language")
-            .values_list("language", flat=True)
-            .distinct()
-        ),
+        "languages": list(languages),
     }
+
+
+def _most_active(model, activity: Counter) -> list[tuple[str, str]]:
+    """(slug, name) of the MAX_CHOICES rows with most `activity` (keyed by primary key; ties
+    go to the first by name, then slug), sorted by name for the select."""
+    if len(activity) > MAX_CHOICES:
+        floor = heapq.nlargest(MAX_CHOICES, activity.values())[-1]
+        activity = Counter({pk: n for pk, n in activity.items() if n >= floor})
+    rows = model.objects.filter(pk__in=list(activity)).values_list("pk", "slug", "name")
+    ranked = sorted(rows, key=lambda row: (-activity[row[0]], row[2], row[1]))
+    return sorted(
+        ((slug, name) for _pk, slug, name in ranked[:MAX_CHOICES]), key=lambda row: row[1].lower()
+    )
 
 
 def with_selected(choices: dict[str, list], filters: "ClaimFilters") -> dict[str, list]:
