@@ -4,9 +4,15 @@ The reader's claim-list filters: one Django form validates the query string, and
 
 Bad input never raises: unknown values are dropped with an error the page shows, and the
 list falls back to the unfiltered value for that field.
+
+`choice_lists` supplies the selects' options (the most active actors and outlets, tags,
+languages in use), cached and recomputed by one request at a time.
 """
 
 import heapq
+import logging
+import time
+import uuid
 from collections import Counter
 from dataclasses import dataclass
 
@@ -161,18 +167,90 @@ def filter_claims(claims: QuerySet, filters: ClaimFilters) -> QuerySet:
     return claims.newest()
 
 
-CHOICES_CACHE_KEY = "reader:filter-choices"
+CHOICES_CACHE_KEY = "reader:filter-options"  # {"fresh_until": unix time, "choices": {...}}
+CHOICES_LOCK_KEY = "reader:filter-options:lock"
 CHOICES_TTL = 300  # seconds; a new actor or outlet shows up in the selects within 5 minutes
+# How long a stale copy stays in the cache to be served while one request recomputes it.
+CHOICES_KEPT_FOR = 24 * 60 * 60
+LOCK_TIMEOUT = 60  # seconds; far above the computation (~1 s at 1M claims), frees a dead worker's
+COLD_WAIT = 5.0  # seconds a request waits on an empty cache for another's computation
+COLD_POLL = 0.05
 MAX_CHOICES = 200  # the most active actors and outlets; every one has its own page too
+
+logger = logging.getLogger(__name__)
 
 
 def choice_lists() -> dict[str, list]:
     """Options for the filter form's selects, cached: they are costly at 1M claims (the
-    languages in use, how active each actor and outlet is) and change rarely."""
-    choices = cache.get(CHOICES_CACHE_KEY)
-    if choices is None:
+    languages in use, how active each actor and outlet is) and change rarely.
+
+    Single flight, stale while revalidating: once the cached copy is older than CHOICES_TTL,
+    the one request that takes the lock recomputes it while every other request keeps serving
+    the stale copy. On an empty cache the others wait for that request's result. The page
+    never fails for want of options: at worst the selects show only "Any ...".
+
+    The recomputing happens in the request that won the lock, not in a background thread: a
+    thread started from a gunicorn gthread worker outlives its request, so Django never closes
+    its database connection, it doesn't inherit the request's replica routing (a contextvar),
+    its errors go nowhere, and the worker can be recycled (max_requests) or killed under it. In
+    the request, one reader per 5 minutes waits about a second and everything is cleaned up.
+    """
+    cached = cache.get(CHOICES_CACHE_KEY)
+    if cached is not None and time.time() < cached["fresh_until"]:
+        return cached["choices"]
+    token = uuid.uuid4().hex
+    if cache.add(CHOICES_LOCK_KEY, token, LOCK_TIMEOUT):
+        return _refresh_choices(token, stale=cached)
+    if cached is not None:
+        return cached["choices"]  # another request is recomputing them
+    return _wait_for_choices(token)
+
+
+def _refresh_choices(token: str, *, stale: dict | None) -> dict[str, list]:
+    """Holding the lock: recompute and store the options. If that fails, serve the stale copy
+    (or none) and free the lock, so that the next request tries again."""
+    try:
+        cached = cache.get(CHOICES_CACHE_KEY)
+        if cached is not None and time.time() < cached["fresh_until"]:
+            return cached["choices"]  # another process stored them since we looked
+        choices = _compute_and_store()
+        if choices is None:
+            return stale["choices"] if stale is not None else no_choices()
+        return choices
+    finally:
+        if cache.get(CHOICES_LOCK_KEY) == token:  # not if it expired and someone else has it
+            cache.delete(CHOICES_LOCK_KEY)
+
+
+def _wait_for_choices(token: str) -> dict[str, list]:
+    """An empty cache and another request computing: wait for its result (or take over the
+    lock if it gave up), then compute them ourselves as a last resort."""
+    deadline = time.monotonic() + COLD_WAIT
+    while time.monotonic() < deadline:
+        time.sleep(COLD_POLL)
+        cached = cache.get(CHOICES_CACHE_KEY)
+        if cached is not None:
+            return cached["choices"]
+        if cache.add(CHOICES_LOCK_KEY, token, LOCK_TIMEOUT):
+            return _refresh_choices(token, stale=None)
+    return _compute_and_store() or no_choices()
+
+
+def no_choices() -> dict[str, list]:
+    return {"actors": [], "outlets": [], "tags": [], "languages": []}
+
+
+def _compute_and_store() -> dict[str, list] | None:
+    try:
         choices = _compute_choices()
-        cache.set(CHOICES_CACHE_KEY, choices, CHOICES_TTL)
+    except Exception:
+        logger.exception("Could not compute the claim list's filter options")
+        return None
+    cache.set(
+        CHOICES_CACHE_KEY,
+        {"fresh_until": time.time() + CHOICES_TTL, "choices": choices},
+        CHOICES_KEPT_FOR,
+    )
     return choices
 
 
