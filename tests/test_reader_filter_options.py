@@ -1,5 +1,5 @@
-"""The claim list's filter options: what they offer, and how they are cached (single flight,
-stale while revalidating)."""
+"""The claim list's filter options: what they offer, how they are cached (single flight, stale
+while revalidating), and how the selects render them."""
 
 import threading
 import time
@@ -7,10 +7,12 @@ from http import HTTPStatus
 
 import pytest
 from django.core.cache import cache
+from django.template import engines
 from django.urls import reverse
 
 from claims import filters
 from claims.filters import CHOICES_CACHE_KEY, CHOICES_LOCK_KEY, choice_lists
+from claims.templatetags.filter_options import select_options
 from tests.factories import (
     create_actor,
     create_claim,
@@ -22,6 +24,7 @@ from tests.factories import (
 
 STALE = {"actors": [("stale", "Stale")], "outlets": [], "tags": [], "languages": []}
 FRESH = {"actors": [("fresh", "Fresh")], "outlets": [], "tags": [], "languages": []}
+HOSTILE = "\"><script>alert('x')</script>&amp;"
 
 
 class Computation:
@@ -181,3 +184,39 @@ def test_options_rank_actors_and_outlets_by_activity_then_name(monkeypatch):
     assert choices["outlets"] == [("aardvark", "Aardvark"), ("big", "Big")]
     assert choices["tags"] == [("war", "war")]
     assert choices["languages"] == ["en", "uk"]
+
+
+def test_select_options_mark_the_selected_one():
+    html = select_options([("a", "Alpha"), ("b", "Bravo")], "b")
+    assert html == '<option value="a">Alpha</option><option value="b" selected>Bravo</option>'
+    assert select_options(["en", "uk"], "uk") == (
+        '<option value="en">en</option><option value="uk" selected>uk</option>'
+    )
+    assert select_options([("a", "Alpha")], "") == '<option value="a">Alpha</option>'
+
+
+def test_select_options_escape_like_the_template_loop_they_replace():
+    choices = [(HOSTILE, HOSTILE), ("plain", "<b>bold</b>"), ("x&y", "O'Brien & Sons")]
+    loop = engines["django"].from_string(
+        '{% for slug, name in choices %}<option value="{{ slug }}"'
+        "{% if selected == slug %} selected{% endif %}>{{ name }}</option>{% endfor %}"
+    )
+    for selected in (HOSTILE, "plain", None):
+        expected = loop.render({"choices": choices, "selected": selected})
+        assert select_options(choices, selected) == expected
+    assert "<script>" not in select_options(choices, None)
+    assert "&lt;script&gt;" in select_options(choices, None)
+
+
+def test_the_list_page_renders_hostile_names_escaped_and_selected(client):
+    actor = create_actor(name=HOSTILE, slug="hostile-actor")
+    create_claim(claimant=actor)
+    outlet = create_outlet(name=f"{HOSTILE} outlet", slug="hostile-outlet")
+    create_report(outlet=outlet)
+    create_tag(name=f"{HOSTILE} tag", slug="hostile-tag")
+    page = client.get(reverse("claims:claim_list"), {"actor": "hostile-actor"}).content.decode()
+    assert "<script>alert" not in page
+    escaped = "&quot;&gt;&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;&amp;amp;"
+    assert f'<option value="hostile-actor" selected>{escaped}</option>' in page
+    assert f'<option value="hostile-outlet">{escaped} outlet</option>' in page
+    assert f'<option value="hostile-tag">{escaped} tag</option>' in page
