@@ -138,8 +138,11 @@ def wants_fragment(request: HttpRequest) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
-def list_page(request, template: str, claims: QuerySet, context: dict, *, feeds=()):
-    """A filterable, paginated claim list; htmx requests get only the results partial."""
+def list_page(
+    request, template: str, claims: QuerySet, context: dict, *, feeds=(), filter_form=False
+):
+    """A filterable, paginated claim list; htmx requests get only the results partial.
+    Only the claim list shows the filter form, whose options are costly at scale."""
     form = ClaimFilterForm(request.GET)
     filters = form.values
     claims_page = paginate(filter_claims(claims, filters), request.GET.get("page"))
@@ -155,7 +158,11 @@ def list_page(request, template: str, claims: QuerySet, context: dict, *, feeds=
             f"?{page_query.rstrip('&')}" if page_query else ""
         )
         return response
-    context |= {"choices": with_selected(choice_lists(), filters), "sorts": list(SORTS.items())}
+    if filter_form:
+        context |= {
+            "choices": with_selected(choice_lists(), filters),
+            "sorts": list(SORTS.items()),
+        }
     return render_page(request, template, context, feeds=feeds)
 
 
@@ -175,7 +182,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @cache_for_readers()
 @vary_on_headers("HX-Request")
 def claim_list(request: HttpRequest) -> HttpResponse:
-    return list_page(request, "claims/claim_list.html", Claim.objects.all(), {})
+    return list_page(request, "claims/claim_list.html", Claim.objects.all(), {}, filter_form=True)
 
 
 def _export_filters(request: HttpRequest):
