@@ -202,3 +202,20 @@ def test_concurrent_denial_and_confirmation_give_mixed(transactional_db):
         thread.join(timeout=30)
     assert not errors
     assert stored(claim)[0] == OfficialPosition.MIXED
+
+
+def test_refresh_derived_command_checks_and_repairs():
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    claim = create_denied_chain()["claim"]
+    out = StringIO()
+    call_command("refresh_derived", "--check", stdout=out)
+    assert "match" in out.getvalue()
+    Claim.objects.filter(pk=claim.pk).update(published_rating="true")
+    with pytest.raises(CommandError, match="1 claim"):
+        call_command("refresh_derived", "--check", stdout=StringIO())
+    call_command("refresh_derived", stdout=out)
+    assert "Refreshed 1 claims." in out.getvalue()
+    assert stored(claim) == (OfficialPosition.DENIED, "unproven")
