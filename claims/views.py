@@ -8,7 +8,6 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
@@ -16,6 +15,7 @@ from . import archive, exports
 from .caching import cache_for_readers
 from .filters import SORTS, ClaimFilterForm, choice_lists, filter_claims, with_selected
 from .jsonld import claim_review, ld_json_script
+from .links import page_path, slug_path
 from .models import (
     Actor,
     Attribution,
@@ -102,9 +102,9 @@ def absolute(request: HttpRequest, path: str) -> str:
 
 def site_feeds() -> list[dict]:
     return [
-        {"title": "Newest denials (RSS)", "url": reverse("claims:denied_rss"), "type": "rss"},
-        {"title": "Newest denials (Atom)", "url": reverse("claims:denied_atom"), "type": "atom"},
-        {"title": "New verdicts and corrections (RSS)", "url": reverse("claims:verdicts_rss"),
+        {"title": "Newest denials (RSS)", "url": page_path("claims:denied_rss"), "type": "rss"},
+        {"title": "Newest denials (Atom)", "url": page_path("claims:denied_atom"), "type": "atom"},
+        {"title": "New verdicts and corrections (RSS)", "url": page_path("claims:verdicts_rss"),
          "type": "rss"},
     ]  # fmt: skip
 
@@ -114,12 +114,12 @@ def scoped_feeds(kind: str, obj) -> list[dict]:
     return [
         {
             "title": f"Denials — {obj.name} (RSS)",
-            "url": reverse(f"claims:{kind}_denied_rss", args=[obj.slug]),
+            "url": slug_path(f"claims:{kind}_denied_rss", obj.slug),
             "type": "rss",
         },
         {
             "title": f"Denials — {obj.name} (Atom)",
-            "url": reverse(f"claims:{kind}_denied_atom", args=[obj.slug]),
+            "url": slug_path(f"claims:{kind}_denied_atom", obj.slug),
             "type": "atom",
         },
     ]
