@@ -1,5 +1,6 @@
 """Reader pages: thin views over the Claim QuerySet methods and the reader modules."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from math import ceil
 from urllib.parse import urlencode
@@ -211,13 +212,20 @@ def claim_export_json(request: HttpRequest) -> StreamingHttpResponse:
     )
 
 
-def _snapshots():
-    """Archived copies without their (large) content, newest first."""
-    return Prefetch(
-        "report__snapshots",
-        queryset=Snapshot.objects.defer("content").order_by("-fetched_at", "-pk"),
-        to_attr="archived_copies",
-    )
+def _attach_archived_copies(reports: list) -> None:
+    """Set each report's `archived_copies`: its snapshots without their (large) content,
+    newest first. One query for a claim's sources and its responses' reports together."""
+    copies = defaultdict(list)
+    if reports:
+        snapshots = (
+            Snapshot.objects.defer("content")
+            .filter(report__in={report.pk for report in reports})
+            .order_by("-fetched_at", "-pk")
+        )
+        for snapshot in snapshots:
+            copies[snapshot.report_id].append(snapshot)
+    for report in reports:
+        report.archived_copies = copies[report.pk]
 
 
 def _published_order(carriage: Carriage) -> tuple:
@@ -237,22 +245,25 @@ def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "tags",
             Prefetch(
                 "carriages",
+                # Unordered: they are sorted below, undated reports last.
                 queryset=Carriage.objects.current()
                 .select_related("report__outlet", "cites__report__outlet")
-                .prefetch_related(_snapshots()),
+                .order_by(),
                 to_attr="current_carriages",
             ),
             Prefetch(
                 "responses",
-                queryset=Response.objects.current()
-                .select_related("responder", "report__outlet")
-                .prefetch_related(_snapshots()),
+                queryset=Response.objects.current().select_related("responder", "report__outlet"),
             ),
         ),
         slug=slug,
     )
     carriages = sorted(claim.current_carriages, key=_published_order)
     responses = list(claim.responses.all())
+    _attach_archived_copies(
+        [carriage.report for carriage in carriages]
+        + [response.report for response in responses if response.report_id]
+    )
     verdict = (
         claim.verdicts.published()
         .select_related("author", "reviewer")
@@ -267,6 +278,7 @@ def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "carriages": carriages,
         "responses": responses,
         "verdict": verdict,
+        "verdict_modified": verdict.date_modified if verdict else None,
         "corrections": corrections,
         "events": claim_events(claim, carriages, responses, verdict, corrections),
         "timeline_width": TIMELINE_WIDTH,
