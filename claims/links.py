@@ -5,7 +5,8 @@ reverse() costs tens of microseconds (namespaces, converters, quoting), and a li
 called it once or twice per row: a millisecond or two of every uncached page. Here each URL
 name is reversed once per URLconf and script prefix; a page addressed by a slug is reversed
 with a marker in the slug's place, and rows fill their own slug in. Slugs are letters, digits,
-hyphens and underscores, which reverse() would not quote either.
+hyphens and underscores, which reverse() would not quote either. (No reader URL depends on
+the active language, so the language is not part of the key.)
 """
 
 from functools import lru_cache
