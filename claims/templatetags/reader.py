@@ -7,6 +7,7 @@ of their cost. A list page called each of them 25 to 75 times.
 from django import template
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 
 from claims import links
@@ -31,7 +32,7 @@ def time_element(value, text_format: str) -> str:
     """`<time datetime="{{ value|date:'c' }}">{{ value|date:text_format }}</time>`, converting
     to the current time zone once instead of twice."""
     if value in (None, ""):
-        return format_html('<time datetime=""></time>')
+        return mark_safe('<time datetime=""></time>')
     local = template_localtime(value)
     return format_html(
         '<time datetime="{}">{}</time>', local.isoformat(), date_format(local, text_format)
