@@ -1,5 +1,6 @@
 """Reader pages: thin views over the Claim QuerySet methods and the reader modules."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from math import ceil
 from urllib.parse import urlencode
@@ -8,7 +9,6 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
@@ -16,6 +16,7 @@ from . import archive, exports
 from .caching import cache_for_readers
 from .filters import SORTS, ClaimFilterForm, choice_lists, filter_claims, with_selected
 from .jsonld import claim_review, ld_json_script
+from .links import page_path, slug_path
 from .models import (
     Actor,
     Attribution,
@@ -102,9 +103,9 @@ def absolute(request: HttpRequest, path: str) -> str:
 
 def site_feeds() -> list[dict]:
     return [
-        {"title": "Newest denials (RSS)", "url": reverse("claims:denied_rss"), "type": "rss"},
-        {"title": "Newest denials (Atom)", "url": reverse("claims:denied_atom"), "type": "atom"},
-        {"title": "New verdicts and corrections (RSS)", "url": reverse("claims:verdicts_rss"),
+        {"title": "Newest denials (RSS)", "url": page_path("claims:denied_rss"), "type": "rss"},
+        {"title": "Newest denials (Atom)", "url": page_path("claims:denied_atom"), "type": "atom"},
+        {"title": "New verdicts and corrections (RSS)", "url": page_path("claims:verdicts_rss"),
          "type": "rss"},
     ]  # fmt: skip
 
@@ -114,12 +115,12 @@ def scoped_feeds(kind: str, obj) -> list[dict]:
     return [
         {
             "title": f"Denials — {obj.name} (RSS)",
-            "url": reverse(f"claims:{kind}_denied_rss", args=[obj.slug]),
+            "url": slug_path(f"claims:{kind}_denied_rss", obj.slug),
             "type": "rss",
         },
         {
             "title": f"Denials — {obj.name} (Atom)",
-            "url": reverse(f"claims:{kind}_denied_atom", args=[obj.slug]),
+            "url": slug_path(f"claims:{kind}_denied_atom", obj.slug),
             "type": "atom",
         },
     ]
@@ -211,13 +212,20 @@ def claim_export_json(request: HttpRequest) -> StreamingHttpResponse:
     )
 
 
-def _snapshots():
-    """Archived copies without their (large) content, newest first."""
-    return Prefetch(
-        "report__snapshots",
-        queryset=Snapshot.objects.defer("content").order_by("-fetched_at", "-pk"),
-        to_attr="archived_copies",
-    )
+def _attach_archived_copies(reports: list) -> None:
+    """Set each report's `archived_copies`: its snapshots without their (large) content,
+    newest first. One query for a claim's sources and its responses' reports together."""
+    copies = defaultdict(list)
+    if reports:
+        snapshots = (
+            Snapshot.objects.defer("content")
+            .filter(report__in={report.pk for report in reports})
+            .order_by("-fetched_at", "-pk")
+        )
+        for snapshot in snapshots:
+            copies[snapshot.report_id].append(snapshot)
+    for report in reports:
+        report.archived_copies = copies[report.pk]
 
 
 def _published_order(carriage: Carriage) -> tuple:
@@ -237,22 +245,25 @@ def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "tags",
             Prefetch(
                 "carriages",
+                # Unordered: they are sorted below, undated reports last.
                 queryset=Carriage.objects.current()
                 .select_related("report__outlet", "cites__report__outlet")
-                .prefetch_related(_snapshots()),
+                .order_by(),
                 to_attr="current_carriages",
             ),
             Prefetch(
                 "responses",
-                queryset=Response.objects.current()
-                .select_related("responder", "report__outlet")
-                .prefetch_related(_snapshots()),
+                queryset=Response.objects.current().select_related("responder", "report__outlet"),
             ),
         ),
         slug=slug,
     )
     carriages = sorted(claim.current_carriages, key=_published_order)
     responses = list(claim.responses.all())
+    _attach_archived_copies(
+        [carriage.report for carriage in carriages]
+        + [response.report for response in responses if response.report_id]
+    )
     verdict = (
         claim.verdicts.published()
         .select_related("author", "reviewer")
@@ -267,6 +278,7 @@ def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "carriages": carriages,
         "responses": responses,
         "verdict": verdict,
+        "verdict_modified": verdict.date_modified if verdict else None,
         "corrections": corrections,
         "events": claim_events(claim, carriages, responses, verdict, corrections),
         "timeline_width": TIMELINE_WIDTH,

@@ -1,0 +1,39 @@
+"""
+Tags for the rows of reader pages (claim lists, the home page's lists, a claim's sources):
+the same output as `{% url %}` and a `<time>` written with two `|date` filters, for a fraction
+of their cost. A list page called each of them 25 to 75 times.
+"""
+
+from django import template
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
+
+from claims import links
+
+register = template.Library()
+
+
+@register.simple_tag
+def page_url(viewname: str) -> str:
+    """`{% url viewname %}` for a page without arguments, reversed once (see claims.links)."""
+    return links.page_path(viewname)
+
+
+@register.simple_tag
+def slug_url(viewname: str, slug: str) -> str:
+    """`{% url viewname slug %}` without a reverse() per row (see claims.links)."""
+    return links.slug_path(viewname, slug)
+
+
+@register.simple_tag
+def time_element(value, text_format: str) -> str:
+    """`<time datetime="{{ value|date:'c' }}">{{ value|date:text_format }}</time>`, converting
+    to the current time zone once instead of twice."""
+    if value in (None, ""):
+        return mark_safe('<time datetime=""></time>')
+    local = template_localtime(value)
+    return format_html(
+        '<time datetime="{}">{}</time>', local.isoformat(), date_format(local, text_format)
+    )
