@@ -146,6 +146,8 @@ class Report(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        # An outlet's reports without reading them (the outlet filter, index-only).
+        indexes = [models.Index(fields=["outlet", "id"], name="report_outlet_cover_idx")]
         ordering = ["-published_at", "-pk"]
         constraints = [
             models.CheckConstraint(condition=~models.Q(title=""), name="report_title_not_empty"),
