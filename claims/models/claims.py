@@ -181,7 +181,7 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(Exists(Carriage.objects.filter(claim=OuterRef("pk"), report=report)))
 
 
-class Claim(models.Model):
+class Claim(derived.KeepsClaimsInStep, models.Model):
     """The assertion being tracked, e.g. "Umerov refused to return to Ukraine"."""
 
     text = models.CharField(max_length=500)
@@ -241,10 +241,6 @@ class Claim(models.Model):
     def __str__(self) -> str:
         return self.text
 
-    def save(self, *args, **kwargs) -> None:
-        super().save(*args, **kwargs)
-        derived.refresh_for(self)
-
     def get_absolute_url(self) -> str:
         return reverse("claims:claim_detail", args=[self.slug])
 
@@ -276,7 +272,7 @@ class CarriageQuerySet(models.QuerySet):
         return self.filter(withdrawn_at__isnull=True)
 
 
-class Carriage(models.Model):
+class Carriage(derived.KeepsClaimsInStep, models.Model):
     """A claim appearing in a report: the wording as carried and whom it cites."""
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="carriages")
@@ -320,12 +316,3 @@ class Carriage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()}: {self.report}"
-
-    def save(self, *args, **kwargs) -> None:
-        super().save(*args, **kwargs)
-        derived.refresh_for(self)
-
-    def delete(self, *args, **kwargs):
-        deleted = super().delete(*args, **kwargs)
-        derived.refresh_for(self)
-        return deleted

@@ -19,8 +19,6 @@ from django.db import connection, models, transaction
 from django.db.models import Case, Exists, OuterRef, StringAgg, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
-from .responses import CONFIRMING_STANCES, DENYING_STANCES
-
 # Claims per UPDATE when refreshing a whole table (after a bulk load or a migration).
 BATCH = 20_000
 
@@ -28,7 +26,7 @@ BATCH = 20_000
 def position_expression() -> Case:
     """The official position, from the claim's current responses (see OfficialPosition)."""
     from .claims import OfficialPosition
-    from .responses import Response
+    from .responses import CONFIRMING_STANCES, DENYING_STANCES, Response
 
     responses = Response.objects.current().filter(claim=OuterRef("pk"))
     denied = Exists(responses.filter(stance__in=DENYING_STANCES))
@@ -118,6 +116,20 @@ def refresh_for(obj: models.Model) -> None:
         fresh = type(loaded).objects.filter(pk=loaded.pk).values(*DERIVED_FIELDS).first()
         for field, value in (fresh or {}).items():
             setattr(loaded, field, value)
+
+
+class KeepsClaimsInStep:
+    """Model mixin for a claim and the rows of its chain: saving or deleting one refreshes
+    the derived values of the claims it feeds (see refresh_for)."""
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        refresh_for(self)
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        refresh_for(self)
+        return deleted
 
 
 def refresh_all(progress: Callable[[int, int], None] | None = None) -> int:

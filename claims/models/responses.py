@@ -58,7 +58,7 @@ class ResponseQuerySet(models.QuerySet):
         )
 
 
-class Response(models.Model):
+class Response(derived.KeepsClaimsInStep, models.Model):
     """An official reaction, e.g. President's Office · denies · anonymous source · "It's fake"."""
 
     claim = models.ForeignKey("Claim", on_delete=models.CASCADE, related_name="responses")
@@ -109,15 +109,6 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.responder.name} {self.get_stance_display()}: {self.claim}"
-
-    def save(self, *args, **kwargs) -> None:
-        super().save(*args, **kwargs)
-        derived.refresh_for(self)
-
-    def delete(self, *args, **kwargs):
-        deleted = super().delete(*args, **kwargs)
-        derived.refresh_for(self)
-        return deleted
 
     @property
     def attribution_strength(self) -> int:

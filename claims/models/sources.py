@@ -128,7 +128,7 @@ class Actor(models.Model):
         return reverse("claims:actor_detail", args=[self.slug])
 
 
-class Report(models.Model):
+class Report(derived.KeepsClaimsInStep, models.Model):
     """One published item of an outlet: an article, a post, a broadcast segment."""
 
     outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="reports")
@@ -158,10 +158,6 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.outlet.name}: {self.title}"
-
-    def save(self, *args, **kwargs) -> None:
-        super().save(*args, **kwargs)
-        derived.refresh_for(self)  # its title is in the search document of the claims it carries
 
     @property
     def link(self) -> str:

@@ -112,7 +112,7 @@ class VerdictQuerySet(models.QuerySet):
         return self.exclude(state=VerdictState.WITHDRAWN)
 
 
-class Verdict(models.Model):
+class Verdict(derived.KeepsClaimsInStep, models.Model):
     """The editors' finding on a claim. Public only once a second editor has approved it."""
 
     claim = models.ForeignKey("Claim", on_delete=models.CASCADE, related_name="verdicts")
@@ -193,15 +193,6 @@ class Verdict(models.Model):
     def __str__(self) -> str:
         rating = self.get_rating_display() or "unrated"
         return f"{rating} ({self.get_state_display()}): {self.claim}"
-
-    def save(self, *args, **kwargs) -> None:
-        super().save(*args, **kwargs)
-        derived.refresh_for(self)
-
-    def delete(self, *args, **kwargs):
-        deleted = super().delete(*args, **kwargs)
-        derived.refresh_for(self)
-        return deleted
 
     @property
     def rating_choice(self) -> Rating | None:
