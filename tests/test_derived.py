@@ -49,6 +49,17 @@ def test_responses_move_the_position_and_withdrawing_one_moves_it_back():
     assert not derived.stale().exists()
 
 
+def test_queryset_deletes_keep_claims_in_step():
+    """The admin's "delete selected" deletes through a queryset, not instance.delete()."""
+    claim = create_denied_chain()["claim"]
+    from claims.models import Response, Verdict
+
+    Verdict.objects.filter(claim=claim).delete()
+    assert stored(claim) == (OfficialPosition.DENIED, "")
+    Response.objects.filter(claim=claim).delete()
+    assert stored(claim) == (OfficialPosition.NO_RESPONSE, "")
+
+
 def test_desk_edit_of_a_stance_moves_the_position(client):
     claim = create_claim()
     response = create_response(claim=claim, stance=Stance.DENIES)

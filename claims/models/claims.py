@@ -9,7 +9,6 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from . import derived
 from .responses import CONFIRMING_STANCES, DENYING_STANCES, Response
 from .sources import Actor, Outlet, Report, Tag
 from .verdicts import Rating, Verdict, VerdictState
@@ -181,7 +180,7 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(Exists(Carriage.objects.filter(claim=OuterRef("pk"), report=report)))
 
 
-class Claim(derived.KeepsClaimsInStep, models.Model):
+class Claim(models.Model):
     """The assertion being tracked, e.g. "Umerov refused to return to Ukraine"."""
 
     text = models.CharField(max_length=500)
@@ -272,7 +271,7 @@ class CarriageQuerySet(models.QuerySet):
         return self.filter(withdrawn_at__isnull=True)
 
 
-class Carriage(derived.KeepsClaimsInStep, models.Model):
+class Carriage(models.Model):
     """A claim appearing in a report: the wording as carried and whom it cites."""
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="carriages")

@@ -118,18 +118,12 @@ def refresh_for(obj: models.Model) -> None:
             setattr(loaded, field, value)
 
 
-class KeepsClaimsInStep:
-    """Model mixin for a claim and the rows of its chain: saving or deleting one refreshes
-    the derived values of the claims it feeds (see refresh_for)."""
-
-    def save(self, *args, **kwargs) -> None:
-        super().save(*args, **kwargs)
-        refresh_for(self)
-
-    def delete(self, *args, **kwargs):
-        deleted = super().delete(*args, **kwargs)
-        refresh_for(self)
-        return deleted
+def keep_claims_in_step(sender, instance, raw: bool = False, **kwargs) -> None:
+    """post_save and post_delete of a claim, response, carriage, verdict or report (connected
+    in apps.py). Signals, not save()/delete() overrides, so that queryset deletes (the admin's
+    "delete selected") count too. Rows loaded from an export (`raw`) carry their values."""
+    if not raw:
+        refresh_for(instance)
 
 
 def refresh_all(progress: Callable[[int, int], None] | None = None) -> int:

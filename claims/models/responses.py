@@ -5,8 +5,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from . import derived
-
 
 class Stance(models.TextChoices):
     DENIES = "denies", "denies"
@@ -58,7 +56,7 @@ class ResponseQuerySet(models.QuerySet):
         )
 
 
-class Response(derived.KeepsClaimsInStep, models.Model):
+class Response(models.Model):
     """An official reaction, e.g. President's Office · denies · anonymous source · "It's fake"."""
 
     claim = models.ForeignKey("Claim", on_delete=models.CASCADE, related_name="responses")

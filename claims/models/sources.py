@@ -8,8 +8,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import derived
-
 
 def unique_slug(model: type[models.Model], text: str, *, max_length: int = 80) -> str:
     """A slug from `text` that no row of `model` has yet (`-2`, `-3`… on clashes)."""
@@ -128,7 +126,7 @@ class Actor(models.Model):
         return reverse("claims:actor_detail", args=[self.slug])
 
 
-class Report(derived.KeepsClaimsInStep, models.Model):
+class Report(models.Model):
     """One published item of an outlet: an article, a post, a broadcast segment."""
 
     outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="reports")

@@ -8,7 +8,7 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from . import derived, history
+from . import history
 from .history import HistoryAction
 
 
@@ -112,7 +112,7 @@ class VerdictQuerySet(models.QuerySet):
         return self.exclude(state=VerdictState.WITHDRAWN)
 
 
-class Verdict(derived.KeepsClaimsInStep, models.Model):
+class Verdict(models.Model):
     """The editors' finding on a claim. Public only once a second editor has approved it."""
 
     claim = models.ForeignKey("Claim", on_delete=models.CASCADE, related_name="verdicts")
