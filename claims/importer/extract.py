@@ -290,6 +290,11 @@ def check_shape(text: str) -> None:
 # Small helpers
 
 
+# Hashtags and quotes are looked for in the first 100,000 characters of text (a long article
+# has 30,000): past that, a page built to be slow could make each pattern's look-ahead count.
+READ_CHARS = 100_000
+
+
 def join_url(base: str, href: str) -> str:
     """`href` made absolute against `base`; "" for a link too malformed to read."""
     try:
@@ -657,10 +662,17 @@ def find_published(ld, meta, soup, scope, tz) -> tuple[datetime | None, str]:
     return None, ""
 
 
+# htmldate's extensive search runs dozens of regular expressions over the whole text; a
+# date worth finding is in the head or near the top, so it reads the page's opening only.
+HTMLDATE_CHARS = 500_000
+
+
 def htmldate_fallback(html: str, url: str, tz: ZoneInfo) -> tuple[datetime | None, str]:
     """The last resort for pages with no date we can read: htmldate's heuristics, day only."""
     try:
-        found = find_date(html, url=url or None, original_date=True, extensive_search=True)
+        found = find_date(
+            html[:HTMLDATE_CHARS], url=url or None, original_date=True, extensive_search=True
+        )
     except (ValueError, TypeError, RecursionError):
         return None, ""
     return parse_time(found, tz) if found else (None, "")
@@ -804,7 +816,8 @@ def find_tags(ld, meta, soup, scope) -> list[str]:
             elif "tag" in rels and 1 < len(text) < 60:
                 tags.append(text)
     if not tags:
-        tags.extend(re.findall(r"(?<![\w&])#([^\W\d][\w-]{1,50})", scope.get_text(" ")))
+        text = scope.get_text(" ")[:READ_CHARS]
+        tags.extend(re.findall(r"(?<![\w&])#([^\W\d][\w-]{1,50})", text))
     unique: dict[str, str] = {}
     for tag in tags:
         tag = tag.strip("#").strip()
@@ -825,7 +838,7 @@ QUOTE_PATTERNS = [
 def find_quotes(body: str) -> list[str]:
     found: list[tuple[int, str]] = []
     for pattern in QUOTE_PATTERNS:
-        for match in pattern.finditer(body):
+        for match in pattern.finditer(body[:READ_CHARS]):
             quote = clean(match.group(1)).strip(" ,")
             if len(quote) >= 3 and re.search(r"\w", quote):
                 found.append((match.start(), quote))
@@ -928,9 +941,14 @@ def body_text(html: str, url: str) -> str:
 
 def has_body(body: str, title: str) -> bool:
     """More than the headline and a stray link or two: at least a sentence's worth of text."""
-    headline = title_key(title)
-    rest = [line for line in body.splitlines() if title_key(line) != headline]
-    return len(re.sub(r"\W", "", "".join(rest))) >= 40
+    headline, found = title_key(title), 0
+    for line in body.splitlines():
+        key = title_key(line)
+        if key != headline:
+            found += len(key)
+            if found >= 40:
+                return True
+    return False
 
 
 def fallback_body(scope: Tag) -> str:
