@@ -19,10 +19,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import charset_normalizer
 import trafilatura
 from bs4 import BeautifulSoup, Tag
-from lxml import etree
 from django.conf import settings
 from django.utils.dateparse import parse_datetime
 from htmldate import find_date
+from lxml import etree
 
 DEFAULT_TIME_ZONE = "Europe/Kyiv"
 ARTICLE_TYPES = {
