@@ -328,6 +328,17 @@ def test_genuine_single_byte_pages_still_decode_right(encoding, header, text):
     assert decode(page.encode(encoding), header) == decoded.text
 
 
+def test_one_stray_byte_in_an_english_page_labelled_utf8_is_replaced_and_flagged():
+    content = (
+        b'<html><head><meta charset="utf-8"><title>Ministry denies the report</title></head>'
+        b"<body><h1>Ministry denies the report</h1><p>The ministry said the report was "
+        b"untrue \x96 nothing of the kind happened.</p></body></html>"
+    )
+    decoded = read_text(content)
+    assert "untrue \ufffd nothing" in decoded.text
+    assert "not valid UTF-8 in one place" in decoded.warnings[0]
+
+
 def test_decoding_warnings_are_shown_on_the_review_screen(editor_client):
     content = cyrillic_page('<meta charset="utf-8">').encode("utf-8")
     content = content.replace("Раніше".encode(), b"\xff" + "Раніше".encode())

@@ -120,15 +120,18 @@ UTF8_SEQUENCE = re.compile(
 NON_ASCII = re.compile(rb"[\x80-\xff]")
 
 
-def mostly_utf8(content: bytes) -> bool:
+def mostly_utf8(content: bytes, *, labelled: bool) -> bool:
     """
     UTF-8 with a few bad bytes (a stray byte, a cut-off last letter) rather than a single-byte
     encoding: its non-ASCII bytes are nearly all parts of well-formed UTF-8 sequences. Text in
     windows-1251 or latin-1 forms such sequences only by accident, a few per hundred letters.
+    A page labelled UTF-8 may have as few as one or two bad bytes and nothing else non-ASCII.
     """
     sample = content[:200_000]
     valid = sum(len(match) for match in UTF8_SEQUENCE.findall(sample))
     stray = len(NON_ASCII.findall(sample)) - valid
+    if labelled:
+        return stray <= max(2, valid // 20)
     return valid >= 8 and stray * 20 <= valid
 
 
@@ -168,10 +171,10 @@ def read_text(content: bytes, declared: str = "") -> Decoded:
         return Decoded(content.decode("utf-8"))
     except UnicodeDecodeError:
         pass
-    if mostly_utf8(content):
+    labels = [codec(label) for label in (declared, sniff_meta_charset(content[:4096])) if label]
+    if mostly_utf8(content, labelled="utf-8" in labels):
         return as_utf8(content)
-    for label in (declared, sniff_meta_charset(content[:4096])):
-        name = codec(label) if label else None
+    for name in labels:
         if name and name != "utf-8":
             try:
                 return Decoded(content.decode(name))
