@@ -260,7 +260,7 @@ def measure(markup: str | bytes, *, max_depth: int, max_elements: int, xml: bool
         parser.close()
     except TooBig:
         pass
-    except etree.LxmlError:
+    except (etree.LxmlError, ValueError):
         pass  # what lxml cannot read, the real parsers will judge
     return shape
 
@@ -293,8 +293,8 @@ def check_shape(text: str) -> None:
 # Small helpers
 
 
-# Hashtags and quotes are looked for in the first 100,000 characters of text (a long article
-# has 30,000): past that, a page built to be slow could make each pattern's look-ahead count.
+# Hashtags, quotes and the suggested chain are read from the first 100,000 characters of text
+# (a long article has 30,000), so a page built to be slow costs no more than a long article.
 READ_CHARS = 100_000
 
 
@@ -943,13 +943,13 @@ def body_text(html: str, url: str) -> str:
 
 
 def has_body(body: str, title: str) -> bool:
-    """More than the headline and a stray link or two: at least a sentence's worth of text."""
+    """More than the headline and a stray link or two: at least a short sentence of text."""
     headline, found = title_key(title), 0
     for line in body.splitlines():
         key = title_key(line)
         if key != headline:
             found += len(key)
-            if found >= 40:
+            if found >= 30:
                 return True
     return False
 

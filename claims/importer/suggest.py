@@ -507,8 +507,8 @@ def pick_quote(all_sentences: list[str], index: int) -> str:
 
 def suggest(*, title: str, body: str, outlet: str = "") -> Suggestion | None:
     """Draft the chain from an article; None when the text holds no response."""
-    # The response is read from the text's opening (READ_CHARS, three long articles' worth),
-    # so a page of tens of thousands of sentences costs no more than a long article.
+    # Read from the text's opening (READ_CHARS): tens of thousands of sentences would cost
+    # seconds, and the response an editor wants is not past three long articles' worth.
     body_sentences = sentences(body[:READ_CHARS])
     responses = []
     for index, sentence in enumerate(body_sentences):
