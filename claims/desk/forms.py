@@ -14,6 +14,7 @@ from django.urls import reverse_lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 
+from claims.ids import BoundedIntegerField, IdChoiceField, as_id
 from claims.models import (
     Actor,
     Carriage,
@@ -141,7 +142,7 @@ class NamesField(forms.CharField):
 class VersionedForm(forms.ModelForm):
     """Carries the version the editor started from, so a stale save can be refused."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    version = BoundedIntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("label_suffix", "")
@@ -210,7 +211,7 @@ class OfferedReports(ModelChoiceIterator):
         self.queryset = field.offered
 
 
-class ReportChoiceField(forms.ModelChoiceField):
+class ReportChoiceField(IdChoiceField):
     """Accepts any report by id, but offers a bounded list: the reports added most recently,
     the claim's own, and the one chosen (a <select> of every report cannot work with millions
     of them). An older report is found by its URL in the new-report fields."""
@@ -223,7 +224,7 @@ class ReportChoiceField(forms.ModelChoiceField):
 
     def offer(self, *, claim: Claim | None = None, also=()) -> None:
         # Ids first, each from an index: one OR of subqueries would scan every report.
-        ids = {int(pk) for pk in also if pk is not None and str(pk).isdigit()}
+        ids = {as_id(pk) for pk in also if pk is not None} - {None}
         ids.update(Report.objects.order_by("-pk").values_list("pk", flat=True)[:OFFERED_REPORTS])
         if claim is not None:
             ids.update(Carriage.objects.filter(claim=claim).values_list("report_id", flat=True))
@@ -263,6 +264,7 @@ class CarriageForm(VersionedForm):
         model = Carriage
         # The report is a form field of its own: it may be described here and not exist yet.
         fields = ["role", "wording", "cites"]
+        field_classes = {"cites": IdChoiceField}
         widgets = {"wording": forms.Textarea(attrs={"rows": 3})}
 
     field_order = [
@@ -391,7 +393,7 @@ class WithdrawForm(DeskForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Readers of the history see this reason.",
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = BoundedIntegerField(widget=forms.HiddenInput)
 
     def clean_reason(self) -> str:
         reason = self.cleaned_data["reason"].strip()
