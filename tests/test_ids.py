@@ -125,7 +125,8 @@ def test_every_id_field_refuses_what_cannot_be_an_id(value):
 
 
 @pytest.fixture
-def editor(client):
+def editor(client, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     user = create_editor()
     client.force_login(user)
     return user

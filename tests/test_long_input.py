@@ -19,7 +19,8 @@ HUGE = "x" * 60_000
 
 
 @pytest.fixture
-def editor(client):
+def editor(client, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     user = create_editor()
     client.force_login(user)
     return user
