@@ -16,6 +16,8 @@ class ClaimsConfig(AppConfig):
 
         # `<id:pk>` in every URLconf: ids that fit the database, so any other number is a 404.
         register_converter(IdConverter, "id")
+        # And in queries, a number no id column can hold matches nothing instead of failing.
+        from . import lookups  # noqa: F401  (registers them)
 
         post_migrate.connect(ensure_role_groups, sender=self)
         # A claim's stored position, rating and search document follow its chain.

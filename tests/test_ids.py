@@ -7,6 +7,7 @@ from http import HTTPStatus
 
 import pytest
 from django import forms
+from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from claims import filters as reader_filters
@@ -20,7 +21,7 @@ from claims.ids import (
     as_id,
 )
 from claims.importer import forms as importer_forms
-from claims.models import ImportJob
+from claims.models import Carriage, Claim, ImportJob, Report
 
 from .factories import (
     create_carriage,
@@ -224,3 +225,47 @@ def test_the_id_converter_bounds():
     for value in ("0", str(MAX_BIGINT + 1), "99999999999999999999"):
         with pytest.raises(ValueError):
             converter.to_python(value)
+
+
+# Queries and the admin: a number no id column holds matches nothing, on both databases.
+
+
+@pytest.mark.parametrize("value", [10**20, -(10**20), MAX_BIGINT + 1])
+def test_queries_with_impossible_ids_match_nothing(value):
+    carriage = create_carriage()
+    assert list(Report.objects.filter(pk__in=[value])) == []
+    assert list(Report.objects.filter(pk__in=[value, carriage.report.pk])) == [carriage.report]
+    assert list(Carriage.objects.filter(report_id=value)) == []
+    assert list(Carriage.objects.filter(report=value)) == []
+    assert list(Carriage.objects.filter(report__in=[value, carriage.report.pk])) == [carriage]
+    assert list(Claim.objects.filter(subjects__in=[value])) == []
+    assert Carriage.objects.exclude(report__in=[value]).count() == 1
+
+
+@pytest.fixture
+def admin_user(client, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    user = get_user_model().objects.create_superuser("root", "root@example.org", "a-long-password")
+    client.force_login(user)
+    return user
+
+
+@pytest.mark.parametrize("value", TOO_BIG_FOR_A_URL[:2])
+def test_the_admin_takes_impossible_ids_without_a_500(client, admin_user, value):
+    create_carriage()
+    for url in (
+        f"/admin/claims/report/?id__in={value}",
+        f"/admin/claims/carriage/?report={value}",
+        f"/admin/claims/carriage/?report__id__exact={value}",
+        f"/admin/claims/claim/?tags={value}",
+    ):
+        assert client.get(url).status_code == HTTPStatus.OK, url
+    assert client.get(f"/admin/claims/report/{value}/change/").status_code == HTTPStatus.FOUND
+    for model, data in (
+        ("carriage", {"report": value, "claim": value}),
+        ("claim", {"subjects": [value], "tags": [value], "claimant": value}),
+        ("outlet", {"actor": value}),
+    ):
+        response = client.post(f"/admin/claims/{model}/add/", data)
+        assert response.status_code == HTTPStatus.OK, model  # the form again, with errors
+        assert "errornote" in response.content.decode()
