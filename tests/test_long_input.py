@@ -34,34 +34,30 @@ def names():
     create_tag()
 
 
-def test_an_over_long_claimant_is_a_form_error(client, editor):
+def edit_claim(client, **fields):
     claim = create_claim()
-    response = client.post(
+    return client.post(
         reverse("desk:claim_edit", args=[claim.slug]),
-        {"text": claim.text, "claimant": HUGE, "version": claim.version},
+        {"text": claim.text, "version": claim.version, **fields},
     )
+
+
+def test_an_over_long_claimant_is_a_form_error(client, editor):
+    response = edit_claim(client, claimant=HUGE)
     assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert "at most 200 characters" in response.content.decode()
 
 
 @pytest.mark.parametrize("field", ["subjects", "tags"])
 def test_over_long_lists_of_names_are_form_errors(client, editor, field):
-    claim = create_claim()
     for value in (HUGE, f"{create_actor().name}, {HUGE}"):
-        response = client.post(
-            reverse("desk:claim_edit", args=[claim.slug]),
-            {"text": claim.text, field: value, "version": claim.version},
-        )
+        response = edit_claim(client, **{field: value})
         assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
         assert "characters" in response.content.decode()
 
 
 def test_one_over_long_name_in_a_short_list_is_named_as_such(client, editor):
-    claim = create_claim()
-    response = client.post(
-        reverse("desk:claim_edit", args=[claim.slug]),
-        {"text": claim.text, "subjects": "y" * 300, "version": claim.version},
-    )
+    response = edit_claim(client, subjects="y" * 300)
     assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert "No actor has a name that long" in response.content.decode()
 
