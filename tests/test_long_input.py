@@ -108,6 +108,21 @@ def test_new_names_refuse_over_long_names(client, editor):
         assert "characters" in response.content.decode()
 
 
+def test_an_over_long_reader_search_is_cut_and_says_so(client):
+    create_claim(text="Umerov refused to return")
+    for headers in ({}, {"HX-Request": "true"}):
+        response = client.get(
+            reverse("claims:claim_list"), {"q": "refused " + HUGE}, headers=headers
+        )
+        html = response.content.decode()
+        assert response.status_code == HTTPStatus.OK
+        assert "Only the first 200 characters were searched." in html
+        assert "were not understood" not in html
+    short = client.get(reverse("claims:claim_list"), {"q": "refused"}).content.decode()
+    assert "characters were searched" not in short
+    assert "Umerov refused to return" in short
+
+
 def test_reader_filters_with_over_long_values_still_answer(client):
     for name in ("q", "actor", "outlet", "tag", "language", "date_from", "sort", "page"):
         response = client.get(reverse("claims:claim_list"), {name: HUGE})
