@@ -20,7 +20,7 @@ from django import forms
 from django.core.cache import cache
 from django.db.models import Count, QuerySet
 
-from .models import Actor, Claim, OfficialPosition, Outlet, Rating, Report, Response, Tag
+from .models import Actor, Carriage, Claim, OfficialPosition, Outlet, Rating, Response, Tag
 from .search import MAX_QUERY_LENGTH, clean_query, search_claims
 
 DEFAULT_SORT = "newest"
@@ -142,8 +142,8 @@ class ClaimFilters:
 
 
 def filter_claims(claims: QuerySet, filters: ClaimFilters) -> QuerySet:
-    """Apply the filters to visible claims, sorted as asked."""
-    claims = claims.visible()
+    """Apply the filters to public claims, sorted as asked."""
+    claims = claims.public()
     if filters.q:
         claims = search_claims(claims, filters.q)
     if filters.rating:
@@ -258,14 +258,18 @@ def _compute_choices() -> dict[str, list]:
     # One grouped count per table by foreign key, without joining the names in (they are
     # looked up for the few hundred most active only): at 1M claims a count subquery per
     # actor took 14 s, grouping by slug and name ~1.7 s, this ~1.1 s.
+    # Public rows only: a name on a chain still in review is not offered to readers.
     actors = Counter(
-        dict(Response.objects.order_by().values_list("responder_id").annotate(n=Count("pk")))
+        dict(
+            Response.objects.public().order_by().values_list("responder_id").annotate(n=Count("pk"))
+        )
     )
     # Claimants and languages in one pass over the claims table (a second scan cost 230 ms),
     # ordered by language for the database's collation, as the selects have always been.
     languages: dict[str, None] = {}  # in order, without repeats
     for claimant_id, language, n in (
-        Claim.objects.order_by("language")
+        Claim.objects.public()
+        .order_by("language")
         .values_list("claimant_id", "language")
         .annotate(n=Count("pk"))
     ):
@@ -274,12 +278,22 @@ def _compute_choices() -> dict[str, list]:
         if language:
             languages[language] = None
     outlets = Counter(
-        dict(Report.objects.order_by().values_list("outlet_id").annotate(n=Count("pk")))
+        dict(
+            Carriage.objects.public()
+            .order_by()
+            .values_list("report__outlet_id")
+            .annotate(n=Count("pk"))
+        )
     )
     return {
         "actors": _most_active(Actor, actors),
         "outlets": _most_active(Outlet, outlets),
-        "tags": list(Tag.objects.order_by("name").values_list("slug", "name")),
+        "tags": list(
+            Tag.objects.filter(claims__in=Claim.objects.public())
+            .distinct()
+            .order_by("name")
+            .values_list("slug", "name")
+        ),
         "languages": list(languages),
     }
 

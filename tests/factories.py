@@ -1,4 +1,7 @@
-"""Keyword-only factory functions for tests. Each makes a valid row with sensible defaults."""
+"""Keyword-only factory functions for tests. Each makes a valid row with sensible defaults.
+
+Chain rows (claims, carriages, responses, corrections) are created approved, as readers see
+them, unless `approved=False`: then they are private, as an editor's unreviewed work is."""
 
 import itertools
 from datetime import datetime
@@ -78,11 +81,24 @@ def create_report(
     )
 
 
+def _gate(fields: dict, approved: bool) -> dict:
+    if approved:
+        fields.setdefault("approved_at", timezone.now())
+    return fields
+
+
 def create_claim(
-    *, text: str | None = None, slug: str | None = None, subjects=(), tags=(), **fields
+    *,
+    text: str | None = None,
+    slug: str | None = None,
+    subjects=(),
+    tags=(),
+    approved: bool = True,
+    **fields,
 ) -> Claim:
     n = next(_seq)
     fields.setdefault("first_seen_at", timezone.now())
+    _gate(fields, approved)
     claim = Claim.objects.create(
         text=text or f"Claim number {n}", slug=slug or f"claim-{n}", **fields
     )
@@ -96,8 +112,10 @@ def create_carriage(
     claim: Claim | None = None,
     report: Report | None = None,
     role: str = CarriageRole.REPEAT,
+    approved: bool = True,
     **fields,
 ) -> Carriage:
+    _gate(fields, approved)
     return Carriage.objects.create(
         claim=claim or create_claim(), report=report or create_report(), role=role, **fields
     )
@@ -109,8 +127,10 @@ def create_response(
     responder: Actor | None = None,
     stance: str = Stance.DENIES,
     attribution: str = Attribution.SPOKESPERSON,
+    approved: bool = True,
     **fields,
 ) -> Response:
+    _gate(fields, approved)
     return Response.objects.create(
         claim=claim or create_claim(),
         responder=responder or create_actor(),
@@ -158,9 +178,14 @@ def create_snapshot(
     return Snapshot.of(report, content=content, **fields)
 
 
-def create_correction(*, verdict: Verdict, text: str = "We corrected a date.", **fields):
+def create_correction(
+    *, verdict: Verdict, text: str = "We corrected a date.", approved: bool = True, **fields
+):
     from claims.models import Correction
 
+    if approved:
+        fields.setdefault("published_at", timezone.now())
+        fields.setdefault("approved_at", fields["published_at"])
     return Correction.objects.create(verdict=verdict, text=text, **fields)
 
 

@@ -2,14 +2,15 @@
 What the reader's lists filter and search on, stored on each claim and kept in step with its
 chain.
 
-A claim's official position (from its current responses), the rating of its published verdict
-and, on PostgreSQL, its search document (the claim's text, its current responses' quotes and the
-titles of the reports that carry it) are derived data. Deriving them per request costs hundreds
-of milliseconds at a million claims: every filter becomes a join over millions of responses,
-verdicts or carriages. So they are stored on Claim, indexed, and recomputed from the chain by
-one UPDATE whenever a response, carriage, verdict, report or the claim itself is written, inside
-the writing transaction: `refresh(claim_ids)`. Nobody types them in; `stale()` lists any claim
-whose stored values differ from what its chain says.
+A claim's official position (from its approved responses), the rating of its published verdict
+and, on PostgreSQL, its search document (the claim's text, its approved responses' quotes and
+the titles of the reports that carry it in approved carriages) are derived data, from approved
+rows only (see models/writing.py). Deriving them per request costs hundreds of milliseconds at
+a million claims: every filter becomes a join over millions of responses, verdicts or
+carriages. So they are stored on Claim, indexed, and recomputed from the chain by one UPDATE
+inside the transaction that changed what readers see (an approval, a verdict's workflow):
+`refresh(claim_ids)`. Nobody types them in; `stale()` lists any claim whose stored values
+differ from what its chain says.
 """
 
 from collections.abc import Callable, Iterable
@@ -28,7 +29,7 @@ def position_expression() -> Case:
     from .claims import OfficialPosition
     from .responses import CONFIRMING_STANCES, DENYING_STANCES, Response
 
-    responses = Response.objects.current().filter(claim=OuterRef("pk"))
+    responses = Response.objects.approved().filter(claim=OuterRef("pk"))
     denied = Exists(responses.filter(stance__in=DENYING_STANCES))
     confirmed = Exists(responses.filter(stance__in=CONFIRMING_STANCES))
     return Case(
@@ -44,7 +45,7 @@ def rating_expression() -> Coalesce:
     """The published verdict's rating, or "" (a claim has at most one live verdict)."""
     from .verdicts import Verdict
 
-    published = Verdict.objects.published().filter(claim=OuterRef("pk")).values("rating")[:1]
+    published = Verdict.objects.filter(state="published", claim=OuterRef("pk")).values("rating")[:1]
     return Coalesce(Subquery(published), Value(""), output_field=models.CharField())
 
 
@@ -65,8 +66,8 @@ def search_document_expression() -> SearchVector:
 
     return SearchVector(
         "text",
-        joined(Response.objects.current(), "quote"),
-        joined(Carriage.objects.current(), "report__title"),
+        joined(Response.objects.approved(), "quote"),
+        joined(Carriage.objects.approved(), "report__title"),
         config="simple",
     )
 
