@@ -1,7 +1,7 @@
 """The claims app: the newsroom's domain."""
 
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import post_migrate
 from django.urls import register_converter
 
 
@@ -11,7 +11,6 @@ class ClaimsConfig(AppConfig):
 
     def ready(self) -> None:
         from .ids import IdConverter
-        from .models import Carriage, Claim, Report, Response, Verdict, derived
         from .roles import ensure_role_groups
 
         # `<id:pk>` in every URLconf: ids that fit the database, so any other number is a 404.
@@ -19,8 +18,6 @@ class ClaimsConfig(AppConfig):
         # And in queries, a number no id column can hold matches nothing instead of failing.
         from . import lookups  # noqa: F401  (registers them)
 
+        # Derived columns and the reader cache follow the chain through the write path
+        # (models/writing.py), which calls them itself: no signals.
         post_migrate.connect(ensure_role_groups, sender=self)
-        # A claim's stored position, rating and search document follow its chain.
-        for model in (Claim, Carriage, Response, Verdict, Report):
-            post_save.connect(derived.keep_claims_in_step, sender=model)
-            post_delete.connect(derived.keep_claims_in_step, sender=model)

@@ -1,9 +1,9 @@
 """
 Page and feed caching for anonymous readers, invalidated whenever published content changes.
 
-Readers without a session share one cached copy per URL (and per htmx fragment). Anything an
-editor does that readers can see (publishing, correcting or withdrawing a verdict, saving a
-claim, carriage, response or report, confirming an import) calls `content_changed()` once the
+Readers without a session share one cached copy per URL (and per htmx fragment). Anything that
+changes what readers can see (approving a claim's pending work, a verdict's workflow, editing
+an actor, outlet or tag: see models/writing.py) calls `content_changed()`, which acts once the
 transaction commits: it moves the cache's content generation on, so every page cached before
 is ignored from then on. Editors (who always have a session cookie) are never served from or
 written to the cache.

@@ -22,6 +22,7 @@ from .models import (
     Attribution,
     Carriage,
     Claim,
+    Correction,
     OfficialPosition,
     Outlet,
     Rating,
@@ -171,11 +172,7 @@ def list_page(
 @cache_for_readers()
 def home(request: HttpRequest) -> HttpResponse:
     denials = list(Response.objects.for_feed().denials()[:10])
-    verdicts = list(
-        Verdict.objects.newest_published()
-        .filter(claim__withdrawn_at__isnull=True)
-        .select_related("claim")[:10]
-    )
+    verdicts = list(Verdict.objects.newest_published().select_related("claim")[:10])
     return render_page(request, "claims/home.html", {"denials": denials, "verdicts": verdicts})
 
 
@@ -228,6 +225,10 @@ def _attach_archived_copies(reports: list) -> None:
         report.archived_copies = copies[report.pk]
 
 
+def _public_or_none(claim: Claim | None) -> Claim | None:
+    return claim if claim is not None and claim.is_public else None
+
+
 def _published_order(carriage: Carriage) -> tuple:
     """Oldest report first; reports without a time go last."""
     published = carriage.report.published_at
@@ -237,8 +238,16 @@ def _published_order(carriage: Carriage) -> tuple:
 @require_GET
 @cache_for_readers()
 def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    withdrawn = Claim.objects.withdrawn_from_public().filter(slug=slug).first()
+    if withdrawn is not None:
+        # Nothing public disappears silently: the URL keeps a notice of what, when and why.
+        return render_page(
+            request,
+            "claims/claim_withdrawn.html",
+            {"claim": withdrawn, "duplicate_of": _public_or_none(withdrawn.duplicate_of)},
+        )
     claim = get_object_or_404(
-        Claim.objects.visible()
+        Claim.objects.public()
         .select_related("claimant")
         .prefetch_related(
             "subjects",
@@ -246,14 +255,14 @@ def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
             Prefetch(
                 "carriages",
                 # Unordered: they are sorted below, undated reports last.
-                queryset=Carriage.objects.current()
+                queryset=Carriage.objects.approved()
                 .select_related("report__outlet", "cites__report__outlet")
                 .order_by(),
                 to_attr="current_carriages",
             ),
             Prefetch(
                 "responses",
-                queryset=Response.objects.current().select_related("responder", "report__outlet"),
+                queryset=Response.objects.approved().select_related("responder", "report__outlet"),
             ),
         ),
         slug=slug,
@@ -267,10 +276,15 @@ def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
     verdict = (
         claim.verdicts.published()
         .select_related("author", "reviewer")
-        .prefetch_related("corrections")
+        .prefetch_related(
+            Prefetch("corrections", queryset=Correction.objects.filter(approved_at__isnull=False))
+        )
         .first()
     )
     corrections = list(verdict.corrections.all()) if verdict else []
+    withdrawn_verdicts = list(
+        claim.verdicts.withdrawn_from_public().order_by("-withdrawn_at", "-pk")
+    )
     canonical = absolute(request, claim.get_absolute_url())
     review = claim_review(claim, verdict, carriages, page_url=canonical)
     context = {
@@ -285,6 +299,7 @@ def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "claim_review": ld_json_script(review) if review else "",
         "canonical_url": canonical,
         "position": OfficialPosition(claim.official_position),
+        "withdrawn_verdicts": withdrawn_verdicts,
     }
     feeds = [f for tag in claim.tags.all() for f in scoped_feeds("tag", tag)]
     return render_page(request, "claims/claim_detail.html", context, feeds=feeds)
@@ -313,11 +328,13 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def outlet_detail(request: HttpRequest, slug: str) -> HttpResponse:
     outlet = get_object_or_404(Outlet, slug=slug)
     claims = Claim.objects.carried_by(outlet)
+    # The track record counts what the outlet spread (origin, repeat), not its mentions.
+    record = None if wants_fragment(request) else Claim.objects.spread_by(outlet).track_record()
     return list_page(
         request,
         "claims/outlet_detail.html",
         claims,
-        {"outlet": outlet, "record": None if wants_fragment(request) else claims.track_record()},
+        {"outlet": outlet, "record": record},
         feeds=scoped_feeds("outlet", outlet),
     )
 
@@ -347,6 +364,8 @@ def methodology(request: HttpRequest) -> HttpResponse:
             "positions": list(OfficialPosition),
             "attributions": list(Attribution),
             "stances": list(Stance),
+            # What the published record holds today (public, approved claims only).
+            "record": Claim.objects.all().track_record(),
         },
     )
 
@@ -354,10 +373,8 @@ def methodology(request: HttpRequest) -> HttpResponse:
 @require_GET
 def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An archived copy of a report's page, sanitised; only for reports on public claims."""
-    carried = Carriage.objects.current().filter(
-        claim__withdrawn_at__isnull=True, report=OuterRef("report")
-    )
-    reported = Response.objects.on_visible_claims().filter(report=OuterRef("report"))
+    carried = Carriage.objects.public().filter(report=OuterRef("report"))
+    reported = Response.objects.public().filter(report=OuterRef("report"))
     snapshot = get_object_or_404(
         Snapshot.objects.select_related("report__outlet").filter(
             Exists(carried) | Exists(reported)

@@ -79,8 +79,14 @@ def test_corrections_and_withdrawals_invalidate_too(django_capture_on_commit_cal
     create_carriage(claim=verdict.claim)
     verdict.submit(by=verdict.author)
     verdict.publish(by=create_reviewer())
+    from claims.models import writing
+
+    def correct_and_approve():
+        verdict.correct(by=verdict.author, text="A date was wrong.")
+        writing.approve(verdict.claim, by=verdict.reviewer)
+
     for action in (
-        lambda: verdict.correct(by=verdict.reviewer, text="A date was wrong."),
+        correct_and_approve,
         lambda: verdict.withdraw(by=verdict.reviewer, reason="New evidence."),
     ):
         before = generation()
@@ -112,8 +118,9 @@ def test_reader_pages_are_served_from_cache_until_content_changes(
 
     from django.core.management import call_command
 
-    from claims.models import Claim, HistoryAction
-    from claims.models.history import record
+    from claims.models import Claim, writing
+
+    from .factories import create_editor, create_reviewer
 
     call_command("seed", stdout=StringIO())
     claim = Claim.objects.get(slug="umerov-refused-to-return-to-ukraine")
@@ -122,11 +129,15 @@ def test_reader_pages_are_served_from_cache_until_content_changes(
         with django_assert_num_queries(0):
             assert client.get(url).status_code == HTTPStatus.OK
 
-    # An editor's change (every desk save records history) drops the cached copies.
+    # An editor's change waits for review: readers keep the cached, approved page.
+    new_text = "Umerov refused to come back to Ukraine"
     with django_capture_on_commit_callbacks(execute=True):
-        Claim.objects.filter(pk=claim.pk).update(text="Umerov refused to come back to Ukraine")
-        record(claim, by=None, action=HistoryAction.CHANGED, changes={"text": ["a", "b"]})
-    assert "Umerov refused to come back to Ukraine" in client.get("/claims/").content.decode()
+        writing.save_edit(claim, by=create_editor(), version=1, values={"text": new_text})
+    assert new_text not in client.get("/claims/").content.decode()
+    # Its approval drops the cached copies.
+    with django_capture_on_commit_callbacks(execute=True):
+        writing.approve(claim, by=create_reviewer())
+    assert new_text in client.get("/claims/").content.decode()
 
 
 def test_signed_in_editors_always_see_fresh_pages(client):

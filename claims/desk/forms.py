@@ -20,6 +20,7 @@ from claims.models import (
     Carriage,
     Claim,
     Outlet,
+    Rating,
     Report,
     Response,
     Tag,
@@ -176,6 +177,10 @@ class VersionedForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
+            # A public row's many-to-many values still waiting for review (writing.with_pending).
+            for name, ids in getattr(self.instance, "pending_m2m", {}).items():
+                if name in self.fields:
+                    self.initial[name] = self.fields[name].queryset.filter(pk__in=ids)
 
     def clean_version(self) -> int | None:
         version = self.cleaned_data.get("version")
@@ -451,7 +456,13 @@ class CorrectionForm(DeskForm):
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Correction",
-        help_text="Published with today's date under the verdict.",
+        help_text="Published under the verdict, dated, once a second editor approves it.",
+    )
+    rating = forms.ChoiceField(
+        choices=[("", "Keep the rating"), *Rating.choices],
+        required=False,
+        label="New rating",
+        help_text="The old rating stays on the page as superseded.",
     )
 
 

@@ -46,6 +46,11 @@ urlpatterns = [
     path("verdicts/<id:pk>/return/", views.verdict_return, name="verdict_return"),
     path("verdicts/<id:pk>/correct/", views.verdict_correct, name="verdict_correct"),
     path("verdicts/<id:pk>/withdraw/", views.verdict_withdraw, name="verdict_withdraw"),
+    path("review/", views.review_queue, name="review_queue"),
+    path("review/<slug:slug>/", views.review_claim, name="review_claim"),
+    path("review/<slug:slug>/approve/", views.review_approve, name="review_approve"),
+    path("review/<slug:slug>/return/", views.review_return, name="review_return"),
+    path("review/<slug:slug>/resubmit/", views.review_resubmit, name="review_resubmit"),
     path("names/<name_kind:kind>/", views.autocomplete, name="autocomplete"),
     path("names/<name_kind:kind>/new/", views.name_create, name="name_create"),
 ]
