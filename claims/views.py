@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from . import archive, exports
-from .caching import cache_for_readers
+from .caching import cache_for_readers, on_object
 from .filters import SORTS, ClaimFilterForm, choice_lists, filter_claims, with_selected
 from .jsonld import claim_review, ld_json_script
 from .links import page_path, slug_path
@@ -189,6 +189,7 @@ def _export_filters(request: HttpRequest):
 
 
 @require_GET
+@cache_for_readers()
 def claim_export_csv(request: HttpRequest) -> StreamingHttpResponse:
     _filters, claims = _export_filters(request)
     rows = exports.export_rows(claims, base_url=absolute(request, "/").rstrip("/"))
@@ -200,6 +201,7 @@ def claim_export_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 
 @require_GET
+@cache_for_readers()
 def claim_export_json(request: HttpRequest) -> StreamingHttpResponse:
     filters, claims = _export_filters(request)
     rows = exports.export_rows(claims, base_url=absolute(request, "/").rstrip("/"))
@@ -236,7 +238,7 @@ def _published_order(carriage: Carriage) -> tuple:
 
 
 @require_GET
-@cache_for_readers()
+@cache_for_readers(on_object("claim"))
 def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
     withdrawn = Claim.objects.withdrawn_from_public().filter(slug=slug).first()
     if withdrawn is not None:
@@ -306,7 +308,7 @@ def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-@cache_for_readers()
+@cache_for_readers(on_object("actor"))
 @vary_on_headers("HX-Request")
 def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
     actor = get_object_or_404(Actor.objects.select_related("parent"), slug=slug)
@@ -323,7 +325,7 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-@cache_for_readers()
+@cache_for_readers(on_object("outlet"))
 @vary_on_headers("HX-Request")
 def outlet_detail(request: HttpRequest, slug: str) -> HttpResponse:
     outlet = get_object_or_404(Outlet, slug=slug)
@@ -340,7 +342,7 @@ def outlet_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-@cache_for_readers()
+@cache_for_readers(on_object("tag"))
 @vary_on_headers("HX-Request")
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)

@@ -8,7 +8,7 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from claims.caching import content_changed
+from claims.caching import changed
 
 from . import derived, history
 from .history import HistoryAction
@@ -332,7 +332,7 @@ class Verdict(models.Model):
             )
             # What readers see may have changed (a verdict published or withdrawn).
             derived.refresh([self.claim_id])
-            content_changed()
+            changed(claim_ids=[self.claim_id])
 
 
 class CorrectionQuerySet(models.QuerySet):

@@ -1,0 +1,57 @@
+"""
+What readers see, as versions every process can read: one row per *scope* (the site, the
+lists, one claim, one actor, outlet or tag), its version moved on whenever an approved change
+alters what that scope's pages show.
+
+A cached reader page's key carries the versions of the scopes it depends on (claims/caching.py),
+so a change through any process (a web worker, the task worker, the admin, a management
+command) is seen by every other process on its next request: no process has to be told. The
+rows live in the database, written in the transaction that made the change, so a page can
+never be cached under a version whose data is not yet committed.
+"""
+
+import secrets
+
+from django.db import models
+from django.utils import timezone
+
+SITE = "site"  # everything: a change to a name many pages show
+LISTS = "lists"  # home, lists, search, feeds, exports, methodology
+
+
+class ReaderVersion(models.Model):
+    scope = models.CharField(max_length=120, primary_key=True)
+    # A random number, not a counter: a new value needs no read of the old one.
+    version = models.BigIntegerField()
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.scope} @ {self.changed_at:%Y-%m-%d %H:%M:%S}"
+
+
+def new_version() -> int:
+    return secrets.randbits(62) + 1
+
+
+def bump(scopes) -> None:
+    """Move these scopes on (in the current transaction)."""
+    now = timezone.now()
+    rows = [ReaderVersion(scope=scope, version=new_version(), changed_at=now) for scope in scopes]
+    # Sorted: two transactions bumping overlapping scopes lock the rows in the same order.
+    rows.sort(key=lambda row: row.scope)
+    ReaderVersion.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["scope"],
+        update_fields=["version", "changed_at"],
+    )
+
+
+def versions(scopes) -> dict[str, tuple[int, object]]:
+    """{scope: (version, changed_at)} for the scopes that have a row (one query)."""
+    return {
+        scope: (version, changed_at)
+        for scope, version, changed_at in ReaderVersion.objects.filter(
+            scope__in=scopes
+        ).values_list("scope", "version", "changed_at")
+    }
