@@ -220,6 +220,7 @@ def cache_for_readers(
                 return validators.apply(not_modified)
             response = cache.get(validators.key)
             if response is not None:
+                response.headers["X-Cache"] = "hit"
                 return response
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and callable(response.render):
@@ -234,6 +235,7 @@ def cache_for_readers(
                 response.content = response.content
                 if not response.cookies:
                     cache.set(validators.key, response, timeout)
+            response.headers["X-Cache"] = "miss"  # for the benchmark's hit ratio, and proxies' logs
             return response
 
         return wrapped
