@@ -1,7 +1,7 @@
 """The claims app: the newsroom's domain."""
 
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import post_migrate
 
 
 class ClaimsConfig(AppConfig):
@@ -9,11 +9,8 @@ class ClaimsConfig(AppConfig):
     verbose_name = "Claims and denials"
 
     def ready(self) -> None:
-        from .models import Carriage, Claim, Report, Response, Verdict, derived
         from .roles import ensure_role_groups
 
+        # Derived columns and the reader cache follow the chain through the write path
+        # (models/writing.py), which calls them itself: no signals.
         post_migrate.connect(ensure_role_groups, sender=self)
-        # A claim's stored position, rating and search document follow its chain.
-        for model in (Claim, Carriage, Response, Verdict, Report):
-            post_save.connect(derived.keep_claims_in_step, sender=model)
-            post_delete.connect(derived.keep_claims_in_step, sender=model)

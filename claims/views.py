@@ -366,6 +366,8 @@ def methodology(request: HttpRequest) -> HttpResponse:
             "positions": list(OfficialPosition),
             "attributions": list(Attribution),
             "stances": list(Stance),
+            # What the published record holds today (public, approved claims only).
+            "record": Claim.objects.all().track_record(),
         },
     )
 

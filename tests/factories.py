@@ -22,6 +22,7 @@ from claims.models import (
     Tag,
     Verdict,
     VerdictState,
+    derived,
 )
 from claims.roles import EDITOR, REVIEWER, grant_role
 
@@ -104,6 +105,7 @@ def create_claim(
     )
     claim.subjects.set(subjects)
     claim.tags.set(tags)
+    derived.refresh_for(claim)
     return claim
 
 
@@ -116,9 +118,11 @@ def create_carriage(
     **fields,
 ) -> Carriage:
     _gate(fields, approved)
-    return Carriage.objects.create(
+    carriage = Carriage.objects.create(
         claim=claim or create_claim(), report=report or create_report(), role=role, **fields
     )
+    derived.refresh_for(carriage)
+    return carriage
 
 
 def create_response(
@@ -131,13 +135,16 @@ def create_response(
     **fields,
 ) -> Response:
     _gate(fields, approved)
-    return Response.objects.create(
+    response = Response.objects.create(
         claim=claim or create_claim(),
         responder=responder or create_actor(),
         stance=stance,
         attribution=attribution,
         **fields,
     )
+    # Factories write rows directly, as a bulk load would: refresh what is derived from them.
+    derived.refresh_for(response)
+    return response
 
 
 def create_verdict(
@@ -151,13 +158,15 @@ def create_verdict(
     if state == VerdictState.PUBLISHED:
         fields.setdefault("reviewer", create_reviewer())
         fields.setdefault("published_at", timezone.now())
-    return Verdict.objects.create(
+    verdict = Verdict.objects.create(
         claim=claim or create_claim(),
         author=author or create_editor(),
         rating=rating,
         state=state,
         **fields,
     )
+    derived.refresh_for(verdict)
+    return verdict
 
 
 # Reader (issue 3) additions.

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from .responses import CONFIRMING_STANCES, DENYING_STANCES, Response
 from .sources import Actor, Outlet, Report, Tag
-from .verdicts import Rating, Verdict, VerdictState
+from .verdicts import Correction, Rating, Verdict, VerdictState
 
 # Ratings an outlet's track record counts against it.
 FALSE_OR_MISLEADING_RATINGS = (
@@ -73,9 +73,9 @@ class ClaimQuerySet(models.QuerySet):
         """Claims with pending work for a second editor (see models/writing.py)."""
         from .review import PendingChange
 
-        return self.visible().filter(
-            Exists(PendingChange.objects.pending().filter(claim=OuterRef("pk")))
-        )
+        changes = PendingChange.objects.pending().filter(claim=OuterRef("pk"))
+        corrections = Correction.objects.pending().filter(verdict__claim=OuterRef("pk"))
+        return self.visible().filter(Exists(changes) | Exists(corrections))
 
     def newest(self) -> "ClaimQuerySet":
         return self.order_by(models.F("first_seen_at").desc(nulls_last=True), "-pk")

@@ -100,8 +100,9 @@ DERIVED_FIELDS = ["official_position", "published_rating"]
 
 
 def refresh_for(obj: models.Model) -> None:
-    """After saving or deleting a claim, or a response, carriage, verdict or report, refresh
-    the claims it feeds; a claim object already loaded alongside gets the new values too."""
+    """After writing a claim, or a response, carriage, verdict or report, outside the write
+    path (a bulk load, a test's factory), refresh the claims it feeds; a claim object already
+    loaded alongside gets the new values too."""
     name = obj._meta.model_name
     if name == "claim":
         claim_ids, loaded = [obj.pk], obj
@@ -117,14 +118,6 @@ def refresh_for(obj: models.Model) -> None:
         fresh = type(loaded).objects.filter(pk=loaded.pk).values(*DERIVED_FIELDS).first()
         for field, value in (fresh or {}).items():
             setattr(loaded, field, value)
-
-
-def keep_claims_in_step(sender, instance, raw: bool = False, **kwargs) -> None:
-    """post_save and post_delete of a claim, response, carriage, verdict or report (connected
-    in apps.py). Signals, not save()/delete() overrides, so that queryset deletes (the admin's
-    "delete selected") count too. Rows loaded from an export (`raw`) carry their values."""
-    if not raw:
-        refresh_for(instance)
 
 
 def refresh_all(progress: Callable[[int, int], None] | None = None) -> int:

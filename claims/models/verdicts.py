@@ -242,7 +242,9 @@ class Verdict(models.Model):
             raise WorkflowError("The author of a verdict cannot approve it; ask another editor.")
         if not self.rating:
             raise WorkflowError("Choose a rating before publishing.")
-        if not self.claim.is_public:
+        from .claims import Claim
+
+        if not Claim.objects.public().filter(pk=self.claim_id).exists():
             raise WorkflowError(
                 "The claim's chain is not public yet: a second editor approves it in the review "
                 "queue first."
