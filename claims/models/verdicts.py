@@ -89,6 +89,10 @@ class VerdictQuerySet(models.QuerySet):
             claim__withdrawn_at__isnull=True,
         )
 
+    def for_readers(self) -> "VerdictQuerySet":
+        """What a claim's page shows: its published verdict and withdrawn verdicts' notices."""
+        return self.published() | self.withdrawn_from_public()
+
     def withdrawn_from_public(self) -> "VerdictQuerySet":
         """Verdicts readers saw and that were withdrawn: a public notice stays in their place."""
         return self.filter(
