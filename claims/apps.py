@@ -2,6 +2,7 @@
 
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.urls import register_converter
 
 
 class ClaimsConfig(AppConfig):
@@ -9,7 +10,13 @@ class ClaimsConfig(AppConfig):
     verbose_name = "Claims and denials"
 
     def ready(self) -> None:
+        from .ids import IdConverter
         from .roles import ensure_role_groups
+
+        # `<id:pk>` in every URLconf: ids that fit the database, so any other number is a 404.
+        register_converter(IdConverter, "id")
+        # And in queries, a number no id column can hold matches nothing instead of failing.
+        from . import lookups  # noqa: F401  (registers them)
 
         # Derived columns and the reader cache follow the chain through the write path
         # (models/writing.py), which calls them itself: no signals.

@@ -89,7 +89,11 @@ class ClaimFilterForm(forms.Form):
         super().__init__(data if data is not None else {}, **kwargs)
 
     def clean_q(self) -> str:
-        return clean_query(self.cleaned_data["q"])[:MAX_QUERY_LENGTH]
+        query = clean_query(self.cleaned_data["q"])
+        if len(" ".join(self.cleaned_data["q"].split())) > MAX_QUERY_LENGTH:
+            # Searched all the same, cut: say so, without dropping the search as an error would.
+            self.add_error(None, f"Only the first {MAX_QUERY_LENGTH} characters were searched.")
+        return query[:MAX_QUERY_LENGTH]
 
     def clean(self):
         cleaned = super().clean()
@@ -97,6 +101,12 @@ class ClaimFilterForm(forms.Form):
         if start and end and start > end:
             self.add_error("date_to", "The end date is before the start date.")
         return cleaned
+
+    @property
+    def field_errors(self) -> dict:
+        """The errors of single fields: those fields are ignored (a note for the whole form,
+        such as a cut search, is not)."""
+        return {name: errors for name, errors in self.errors.items() if name in self.fields}
 
     @property
     def values(self) -> "ClaimFilters":

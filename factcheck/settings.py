@@ -108,7 +108,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # Production hardening: everything secure unless DEBUG (a developer's machine) says otherwise.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-if env_bool("BEHIND_TLS_PROXY", default=False):
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", default=False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
@@ -176,6 +177,14 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# And lock an address once this many different usernames failed from it within the cool-off
+# (password spraying); see claims/lockout.py and docs/deploy.md.
+AXES_HANDLER = "claims.lockout.AddressLimitHandler"
+LOGIN_ADDRESS_USERNAME_LIMIT = int(os.environ.get("LOGIN_ADDRESS_USERNAME_LIMIT", "10"))
+# Behind a proxy every log-in comes from the proxy's address: take the client's from the entry
+# the proxies appended to X-Forwarded-For (how many proxies: TRUSTED_PROXY_COUNT).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1" if BEHIND_TLS_PROXY else "0"))
+AXES_CLIENT_IP_CALLABLE = "claims.lockout.client_address"
 AXES_VERBOSE = False
 # Editor desk (issue 4): a locked-out login gets this page (with axes' 429 status).
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"

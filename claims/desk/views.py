@@ -51,6 +51,7 @@ from claims.roles import editor_required, is_editor, is_reviewer, reviewer_requi
 from . import editing
 from .forms import (
     CarriageForm,
+    ClaimFinderForm,
     ClaimForm,
     CorrectionForm,
     NewActorForm,
@@ -62,6 +63,7 @@ from .forms import (
     VerdictForm,
     VerdictWithdrawForm,
     WithdrawForm,
+    longest_name,
 )
 
 logger = logging.getLogger(__name__)
@@ -174,13 +176,14 @@ class DeskList:
 @editor_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
-    query = request.GET.get("q", "").strip()
+    finder = ClaimFinderForm(request.GET)
+    query = finder.query
     if query:
         found = Claim.objects.text_contains(query).order_by("-updated_at")[:30]
     else:
         found = Claim.objects.visible().order_by("-updated_at")[:15]
     if request.htmx and request.htmx.target == "claim-finder-results":
-        context = {"query": query, "claims_found": found}
+        context = {"query": query, "claims_found": found, "finder": finder}
         return render(request, "claims/desk/dashboard.html#claim-finder-results", context)
     verdicts = Verdict.objects.select_related("claim", "author", "reviewer")
     waiting = verdicts.in_review().order_by("submitted_at", "pk")
@@ -205,6 +208,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .select_related("item__feed__outlet")
         .order_by("-score", "-pk")[:8],
         "query": query,
+        "finder": finder,
         "claims_found": found,
         "is_reviewer": is_reviewer(user),
     }
@@ -755,7 +759,9 @@ def autocomplete(request: HttpRequest, kind: str) -> HttpResponse:
     prefix = f"{prefix.strip()}, " if prefix.strip() else ""
     term = term.strip()
     rows = model.objects.order_by("name")
-    if term:
+    if len(term) > longest_name(rows):
+        rows = rows.none()  # no name is that long; the field itself says so on saving
+    elif term:
         rows = rows.filter(name__icontains=term)
     options = [
         {"value": prefix + row.name, "label": getattr(row, "role", "") or ""}
