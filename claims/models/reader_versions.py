@@ -11,8 +11,9 @@ never be cached under a version whose data is not yet committed.
 """
 
 import secrets
+from datetime import UTC, datetime
 
-from django.db import models
+from django.db import connections, models, router
 from django.utils import timezone
 
 SITE = "site"  # everything: a change to a name many pages show
@@ -47,11 +48,23 @@ def bump(scopes) -> None:
     )
 
 
-def versions(scopes) -> dict[str, tuple[int, object]]:
-    """{scope: (version, changed_at)} for the scopes that have a row (one query)."""
-    return {
-        scope: (version, changed_at)
-        for scope, version, changed_at in ReaderVersion.objects.filter(
-            scope__in=scopes
-        ).values_list("scope", "version", "changed_at")
-    }
+def versions(scopes: list[str]) -> dict[str, tuple[int, datetime]]:
+    """{scope: (version, changed_at)} for the scopes that have a row: one query, written out
+    because every anonymous request makes it (the ORM's compiling took 0.25 ms of 0.4)."""
+    connection = connections[router.db_for_read(ReaderVersion)]
+    table = connection.ops.quote_name(ReaderVersion._meta.db_table)
+    marks = ", ".join(["%s"] * len(scopes))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT scope, version, changed_at FROM {table} WHERE scope IN ({marks})",  # noqa: S608
+            list(scopes),
+        )
+        rows = cursor.fetchall()
+    found = {}
+    for scope, version, changed_at in rows:
+        if not isinstance(changed_at, datetime):  # text from some drivers
+            changed_at = connection.ops.convert_datetimefield_value(changed_at, None, connection)
+        if timezone.is_naive(changed_at):  # SQLite keeps UTC without the zone
+            changed_at = changed_at.replace(tzinfo=UTC)
+        found[scope] = (version, changed_at)
+    return found
