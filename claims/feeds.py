@@ -1,6 +1,8 @@
 """
 RSS 2.0 and Atom feeds (django.contrib.syndication): newest denials — all, per actor, per
-outlet, per tag — and newly published verdicts and corrections.
+outlet, per tag — and newly published verdicts, corrections and withdrawals. Only public rows
+(approved by a second editor, models/writing.py): a denial appears once it is approved, dated
+by the denial's own time.
 
 Each item's guid is a tag: URI built from the row's primary key, so it never changes when a
 claim's slug or text is edited.

@@ -20,7 +20,17 @@ from django import forms
 from django.core.cache import cache
 from django.db.models import Count, QuerySet
 
-from .models import Actor, Carriage, Claim, OfficialPosition, Outlet, Rating, Response, Tag
+from .models import (
+    Actor,
+    Carriage,
+    Claim,
+    OfficialPosition,
+    Outlet,
+    Rating,
+    Report,
+    Response,
+    Tag,
+)
 from .search import MAX_QUERY_LENGTH, clean_query, search_claims
 
 DEFAULT_SORT = "newest"
@@ -268,17 +278,20 @@ def _compute_choices() -> dict[str, list]:
     # One grouped count per table by foreign key, without joining the names in (they are
     # looked up for the few hundred most active only): at 1M claims a count subquery per
     # actor took 14 s, grouping by slug and name ~1.7 s, this ~1.1 s.
-    # Public rows only: a name on a chain still in review is not offered to readers.
+    # Approved rows only: a name that only a chain still in review uses is not offered.
     actors = Counter(
         dict(
-            Response.objects.public().order_by().values_list("responder_id").annotate(n=Count("pk"))
+            Response.objects.filter(approved_at__isnull=False)
+            .order_by()
+            .values_list("responder_id")
+            .annotate(n=Count("pk"))
         )
     )
     # Claimants and languages in one pass over the claims table (a second scan cost 230 ms),
     # ordered by language for the database's collation, as the selects have always been.
     languages: dict[str, None] = {}  # in order, without repeats
     for claimant_id, language, n in (
-        Claim.objects.public()
+        Claim.objects.filter(approved_at__isnull=False)
         .order_by("language")
         .values_list("claimant_id", "language")
         .annotate(n=Count("pk"))
@@ -287,11 +300,17 @@ def _compute_choices() -> dict[str, list]:
             actors[claimant_id] += n
         if language:
             languages[language] = None
+    # Reports of chains in review are left out (they are few: id lists, not joins).
+    in_review = Carriage.objects.filter(approved_at__isnull=True).values("report_id")
+    answered_in_review = Response.objects.filter(
+        approved_at__isnull=True, report__isnull=False
+    ).values("report_id")
     outlets = Counter(
         dict(
-            Carriage.objects.public()
+            Report.objects.exclude(pk__in=in_review)
+            .exclude(pk__in=answered_in_review)
             .order_by()
-            .values_list("report__outlet_id")
+            .values_list("outlet_id")
             .annotate(n=Count("pk"))
         )
     )
@@ -299,13 +318,22 @@ def _compute_choices() -> dict[str, list]:
         "actors": _most_active(Actor, actors),
         "outlets": _most_active(Outlet, outlets),
         "tags": list(
-            Tag.objects.filter(claims__in=Claim.objects.public())
-            .distinct()
+            Tag.objects.exclude(pk__in=_tags_in_review_only())
             .order_by("name")
             .values_list("slug", "name")
         ),
         "languages": list(languages),
     }
+
+
+def _tags_in_review_only() -> set[int]:
+    """Tags that only claims still in review carry (a few, so two small queries)."""
+    links = Claim.tags.through.objects
+    pending = set(links.filter(claim__approved_at__isnull=True).values_list("tag_id", flat=True))
+    if not pending:
+        return set()
+    public = links.filter(tag_id__in=pending, claim__approved_at__isnull=False)
+    return pending - set(public.values_list("tag_id", flat=True))
 
 
 def _most_active(model, activity: Counter) -> list[tuple[str, str]]:

@@ -316,3 +316,30 @@ def test_a_purge_that_fails_is_logged_not_raised(settings, two_chains, caplog):
     settings.READER_PURGE_URL = "http://127.0.0.1:9/purge"  # nothing listens there
     purge(["lists"])
     assert "purge" in caplog.text
+
+
+def test_an_edit_waits_for_review_and_its_approval_drops_the_cached_copies(client, two_chains):
+    claim = two_chains["claim"]
+    pages = [claim.get_absolute_url(), "/claims/"]
+    warm(client, [*pages, *two_chains["other_pages"]])
+    new_text = "Umerov refused to come back to Ukraine"
+    writing.save_edit(
+        claim, by=create_editor(), version=writing.desk_version(claim), values={"text": new_text}
+    )
+    for url in pages:  # readers keep the cached, approved page
+        assert is_cached(client, url)
+        assert new_text not in client.get(url).text
+    writing.approve(claim, by=create_reviewer())
+    for url in pages:
+        assert new_text in client.get(url).text
+    assert all(is_cached(client, url) for url in two_chains["other_pages"])
+
+
+def test_an_approved_correction_drops_the_claims_pages(client, two_chains):
+    claim = two_chains["claim"]
+    verdict = claim.verdicts.get()
+    warm(client, [claim.get_absolute_url(), "/feeds/verdicts.rss"])
+    verdict.correct(by=create_editor(), text="A date was wrong.")
+    assert is_cached(client, claim.get_absolute_url())  # pending
+    writing.approve(claim, by=create_reviewer())
+    assert "A date was wrong." in client.get(claim.get_absolute_url()).text

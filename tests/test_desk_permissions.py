@@ -12,6 +12,7 @@ from http import HTTPStatus
 import pytest
 from django.urls import get_resolver, reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from claims.models import (
     Actor,
@@ -68,7 +69,7 @@ class World:
 
 def logged_by(author, text: str) -> Claim:
     """A private chain another editor logged through the write path, waiting for review."""
-    claim = writing.create(Claim, by=author, values={"text": text}, slug=text.lower()[:20])
+    claim = writing.create(Claim, by=author, values={"text": text}, slug=slugify(text)[:50])
     writing.create(Carriage, by=author, values={"claim": claim, "report": create_report()})
     return claim
 

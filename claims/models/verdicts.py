@@ -254,7 +254,7 @@ class Verdict(models.Model):
                 "queue first."
             )
         if not self.claim.carriages.public().exists():
-            raise WorkflowError("Add at least one approved source carriage before publishing.")
+            raise WorkflowError("Add at least one source carriage, approved, before publishing.")
         self._transition(
             by=by,
             action="published",

@@ -274,8 +274,9 @@ def save_edit(
                 note=note,
                 history_claims=history_claims,
             )
+        before = history.field_values(locked)
         saved = _write(locked, version=locked.version, values=values)
-        changes = history.diff(history.field_values(locked), history.field_values(saved))
+        changes = history.diff(before, history.field_values(saved))
         if changes:
             # A report belongs to no one claim: file the change under each claim it carries.
             for claim in history_claims or [None]:
