@@ -31,7 +31,7 @@ which the CSP middleware adds to every response, cached or not. A page whose bod
 request's CSP nonce is stored with that nonce noted, and each reader served from the cache gets
 the body with a fresh nonce of their own in its place (a nonce that repeats is no nonce). The
 swap costs 5-20 µs, a hit stays 1.0-1.1x a plain one; not caching such pages would cost the
-whole rendering, 80-140x a hit (bench/csp_nonce.py).
+whole rendering, 77-141x a hit (bench/csp_nonce.py).
 """
 
 import hashlib

@@ -91,9 +91,10 @@ def test_the_claim_finder_refuses_an_over_long_query(client, editor):
 def test_autocomplete_offers_nothing_for_an_over_long_name(client, editor):
     create_actor(name="Rustem Umerov")
     for kind in ("actors", "outlets", "tags"):
-        response = client.get(reverse("desk:autocomplete", args=[kind]), {"q": HUGE})
-        assert response.status_code == HTTPStatus.OK
-        assert "<option" not in response.content.decode()
+        for typed in (HUGE, "Rustem\x00"):  # PostgreSQL refuses NUL in a string
+            response = client.get(reverse("desk:autocomplete", args=[kind]), {"q": typed})
+            assert response.status_code == HTTPStatus.OK
+            assert "<option" not in response.content.decode()
     response = client.get(reverse("desk:autocomplete", args=["actors"]), {"q": "umer"})
     assert "Rustem Umerov" in response.content.decode()
 
@@ -189,3 +190,13 @@ def test_an_unreachable_database_is_an_outage():
     page = error_page(error)
     assert page.status_code == HTTPStatus.SERVICE_UNAVAILABLE
     assert page["Retry-After"] == "30"
+
+
+def test_nul_in_a_name_or_the_finder_is_a_form_error(client, editor):
+    # PostgreSQL refuses NUL in a string: the forms refuse it first, on both databases.
+    response = edit_claim(client, claimant="Rustem\x00", subjects="Rustem\x00")
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert "Null characters are not allowed" in response.content.decode()
+    response = client.get(reverse("desk:dashboard"), {"q": "Umerov\x00"})
+    assert response.status_code == HTTPStatus.OK
+    assert "Null characters are not allowed" in response.content.decode()

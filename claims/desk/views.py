@@ -759,8 +759,8 @@ def autocomplete(request: HttpRequest, kind: str) -> HttpResponse:
     prefix = f"{prefix.strip()}, " if prefix.strip() else ""
     term = term.strip()
     rows = model.objects.order_by("name")
-    if len(term) > longest_name(rows):
-        rows = rows.none()  # no name is that long; the field itself says so on saving
+    if len(term) > longest_name(rows) or "\x00" in term:
+        rows = rows.none()  # no name is that long, or has a NUL; the field says so on saving
     elif term:
         rows = rows.filter(name__icontains=term)
     options = [
