@@ -53,7 +53,7 @@ from urllib.parse import quote_plus
 from claims.models import Actor, Claim, Outlet, Rating, Tag
 rng = random.Random(15)
 public = Claim.objects.public()
-claims = list(public.order_by("?").values_list("slug", flat=True)[:6000])
+claims = list(public.order_by("?").values_list("slug", flat=True)[:7000])
 actors = list(Actor.objects.order_by("?").values_list("slug", flat=True)[:400])
 outlets = list(Outlet.objects.order_by("?").values_list("slug", flat=True)[:400])
 tags = list(Tag.objects.values_list("slug", flat=True))
@@ -68,7 +68,11 @@ words = set()
 for text in public.order_by("?").values_list("text", flat=True)[:4000]:
     words.update(w.strip(".,:;!?\\"'«»") for w in text.split() if len(w) > 3)
 words = sorted(w for w in words if w)
-searches = [f"/claims/?q={quote_plus(w)}" for w in words[:1500]]
+# Synthetic claims use few words: readers' searches are single words, pairs, and later pages.
+pairs = [f"{a} {b}" for a in words for b in words if a < b]
+rng.shuffle(pairs)
+searches = [f"/claims/?q={quote_plus(q)}" for q in words + pairs[:2400]]
+searches += [f"{s}&page=2" for s in searches[:300]]
 feeds = [f"/feeds/actors/{a}/denied.rss" for a in actors[:200]]
 feeds += [f"/feeds/outlets/{o}/denied.atom" for o in outlets[:200]]
 feeds += [f"/feeds/tags/{t}/denied.rss" for t in tags]
