@@ -66,14 +66,24 @@ def wait_until_up(url: str, timeout: float = 30) -> None:
 
 
 def wrk(
-    url: str, *, connections: int, seconds: int, threads: int = 2, paths: Path | None = None
+    url: str,
+    *,
+    connections: int,
+    seconds: int,
+    threads: int = 2,
+    paths: Path | None = None,
+    script: Path | None = None,
+    script_args: tuple | list = (),
 ) -> dict:
-    """wrk against one URL, or (with `paths`) cycling through the paths in that file."""
-    script, extra = LUA, []
+    """wrk against one URL, or (with `paths`) cycling through the paths in that file; a
+    `script` of its own (printing the JSON line) gets the paths file and `script_args`."""
+    extra = []
     if paths:
-        script = RESULTS / "wrk_vary_report.lua"
-        script.write_text(VARY_LUA.read_text() + "\n" + LUA.read_text())
-        extra = ["--", str(paths)]
+        if script is None:
+            script = RESULTS / "wrk_vary_report.lua"
+            script.write_text(VARY_LUA.read_text() + "\n" + LUA.read_text())
+        extra = ["--", str(paths), *script_args]
+    script = script or LUA
     result = subprocess.run(
         [
             "wrk",

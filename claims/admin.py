@@ -5,7 +5,7 @@ review gate, which only the desk and the importer call."""
 
 from django.contrib import admin
 
-from .caching import content_changed
+from .caching import changed, content_changed
 from .models import (
     Actor,
     Carriage,
@@ -26,11 +26,12 @@ from .models import (
 
 
 class ReaderContentAdmin(admin.ModelAdmin):
-    """Admin for what readers see: any change drops the cached reader pages."""
+    """Admin for names readers see: a change drops the pages that show the name (a deletion,
+    every page)."""
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        content_changed()
+        changed(names=[form.instance])
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)

@@ -6,14 +6,14 @@ from math import ceil
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from . import archive, exports
-from .caching import cache_for_readers
+from .caching import cache_for_readers, on_object
 from .filters import SORTS, ClaimFilterForm, choice_lists, filter_claims, with_selected
 from .jsonld import claim_review, ld_json_script
 from .links import page_path, slug_path
@@ -31,6 +31,7 @@ from .models import (
     Stance,
     Tag,
     Verdict,
+    VerdictState,
 )
 from .timeline import WIDTH as TIMELINE_WIDTH
 from .timeline import claim_events
@@ -189,6 +190,7 @@ def _export_filters(request: HttpRequest):
 
 
 @require_GET
+@cache_for_readers()
 def claim_export_csv(request: HttpRequest) -> StreamingHttpResponse:
     _filters, claims = _export_filters(request)
     rows = exports.export_rows(claims, base_url=absolute(request, "/").rstrip("/"))
@@ -200,6 +202,7 @@ def claim_export_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 
 @require_GET
+@cache_for_readers()
 def claim_export_json(request: HttpRequest) -> StreamingHttpResponse:
     filters, claims = _export_filters(request)
     rows = exports.export_rows(claims, base_url=absolute(request, "/").rstrip("/"))
@@ -236,36 +239,47 @@ def _published_order(carriage: Carriage) -> tuple:
 
 
 @require_GET
-@cache_for_readers()
+@cache_for_readers(on_object("claim"))
 def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    withdrawn = Claim.objects.withdrawn_from_public().filter(slug=slug).first()
-    if withdrawn is not None:
+    # One query for the claim readers see, or saw: a withdrawn claim keeps a notice at its URL.
+    claim = get_object_or_404(
+        Claim.objects.public_or_withdrawn().select_related("claimant"), slug=slug
+    )
+    if claim.withdrawn_at is not None:
         # Nothing public disappears silently: the URL keeps a notice of what, when and why.
         return render_page(
             request,
             "claims/claim_withdrawn.html",
-            {"claim": withdrawn, "duplicate_of": _public_or_none(withdrawn.duplicate_of)},
+            {"claim": claim, "duplicate_of": _public_or_none(claim.duplicate_of)},
         )
-    claim = get_object_or_404(
-        Claim.objects.public()
-        .select_related("claimant")
-        .prefetch_related(
-            "subjects",
-            "tags",
-            Prefetch(
-                "carriages",
-                # Unordered: they are sorted below, undated reports last.
-                queryset=Carriage.objects.approved()
-                .select_related("report__outlet", "cites__report__outlet")
-                .order_by(),
-                to_attr="current_carriages",
-            ),
-            Prefetch(
-                "responses",
-                queryset=Response.objects.approved().select_related("responder", "report__outlet"),
-            ),
+    prefetch_related_objects(
+        [claim],
+        "subjects",
+        "tags",
+        Prefetch(
+            "carriages",
+            # Unordered: they are sorted below, undated reports last.
+            queryset=Carriage.objects.approved()
+            .select_related("report__outlet", "cites__report__outlet")
+            .order_by(),
+            to_attr="current_carriages",
         ),
-        slug=slug,
+        Prefetch(
+            "responses",
+            queryset=Response.objects.approved().select_related("responder", "report__outlet"),
+        ),
+        # The published verdict and the withdrawn ones' notices in one query.
+        Prefetch(
+            "verdicts",
+            queryset=Verdict.objects.for_readers()
+            .select_related("author", "reviewer")
+            .prefetch_related(
+                Prefetch(
+                    "corrections", queryset=Correction.objects.filter(approved_at__isnull=False)
+                )
+            ),
+            to_attr="reader_verdicts",
+        ),
     )
     carriages = sorted(claim.current_carriages, key=_published_order)
     responses = list(claim.responses.all())
@@ -273,17 +287,13 @@ def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
         [carriage.report for carriage in carriages]
         + [response.report for response in responses if response.report_id]
     )
-    verdict = (
-        claim.verdicts.published()
-        .select_related("author", "reviewer")
-        .prefetch_related(
-            Prefetch("corrections", queryset=Correction.objects.filter(approved_at__isnull=False))
-        )
-        .first()
-    )
+    published = [v for v in claim.reader_verdicts if v.state == VerdictState.PUBLISHED]
+    verdict = min(published, key=lambda v: v.pk) if published else None
     corrections = list(verdict.corrections.all()) if verdict else []
-    withdrawn_verdicts = list(
-        claim.verdicts.withdrawn_from_public().order_by("-withdrawn_at", "-pk")
+    withdrawn_verdicts = sorted(
+        (v for v in claim.reader_verdicts if v.state == VerdictState.WITHDRAWN),
+        key=lambda v: (v.withdrawn_at, v.pk),
+        reverse=True,
     )
     canonical = absolute(request, claim.get_absolute_url())
     review = claim_review(claim, verdict, carriages, page_url=canonical)
@@ -306,7 +316,7 @@ def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-@cache_for_readers()
+@cache_for_readers(on_object("actor"))
 @vary_on_headers("HX-Request")
 def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
     actor = get_object_or_404(Actor.objects.select_related("parent"), slug=slug)
@@ -323,7 +333,7 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-@cache_for_readers()
+@cache_for_readers(on_object("outlet"))
 @vary_on_headers("HX-Request")
 def outlet_detail(request: HttpRequest, slug: str) -> HttpResponse:
     outlet = get_object_or_404(Outlet, slug=slug)
@@ -340,7 +350,7 @@ def outlet_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-@cache_for_readers()
+@cache_for_readers(on_object("tag"))
 @vary_on_headers("HX-Request")
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)

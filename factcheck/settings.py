@@ -223,7 +223,12 @@ def cache_from_url(url: str) -> dict:
     """`locmem://` (default, per process) or `redis://host:6379/0` (shared by all servers)."""
     scheme = urlsplit(url).scheme
     if scheme == "locmem":
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "factcheck"}
+        # Room for a newsroom's busy pages (Django's default keeps 300); each worker has its own.
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "factcheck",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("LOCMEM_CACHE_ENTRIES", "3000"))},
+        }
     if scheme in {"redis", "rediss"}:
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
     fail(f"CACHE_URL has an unknown scheme {scheme!r}: use locmem:// or redis://host:6379/0.")
@@ -231,6 +236,13 @@ def cache_from_url(url: str) -> dict:
 
 
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://"))}
+# How long a CDN or reverse proxy may keep a reader page (s-maxage) and serve it stale while
+# fetching a fresh one; with READER_PURGE_URL set, changed pages are purged there at once.
+READER_SHARED_MAX_AGE = int(os.environ.get("READER_SHARED_MAX_AGE", "60"))
+READER_STALE_WHILE_REVALIDATE = int(os.environ.get("READER_STALE_WHILE_REVALIDATE", "30"))
+READER_PURGE_URL = os.environ.get("READER_PURGE_URL", "")
+if READER_PURGE_URL and urlsplit(READER_PURGE_URL).scheme not in {"http", "https"}:
+    fail("READER_PURGE_URL must be an http:// or https:// URL (the proxy's purge endpoint).")
 
 # Optional read replicas (PostgreSQL): anonymous reads go there, see claims/routers.py.
 for number, url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):

@@ -9,6 +9,7 @@ public before a second editor approves it (PendingChange; the write path is mode
 from .claims import Carriage, CarriageRole, Claim, ClaimQuerySet, OfficialPosition
 from .history import HistoryAction, HistoryEntry
 from .importing import FeedItem, ImportJob, ImportJobStatus, Lead, LeadState, OutletFeed
+from .reader_versions import ReaderVersion
 from .responses import Attribution, Response, ResponseQuerySet, Stance
 from .review import ChangeKind, PendingChange, ReviewState
 from .sources import Actor, ActorKind, Outlet, OutletKind, Report, Snapshot, Tag
@@ -37,6 +38,7 @@ __all__ = [
     "OutletKind",
     "PendingChange",
     "Rating",
+    "ReaderVersion",
     "Report",
     "Response",
     "ResponseQuerySet",

@@ -65,6 +65,10 @@ class ClaimQuerySet(models.QuerySet):
         """What readers may see: approved by a second editor and not withdrawn."""
         return self.filter(approved_at__isnull=False, withdrawn_at__isnull=True)
 
+    def public_or_withdrawn(self) -> "ClaimQuerySet":
+        """Claims readers see, or saw (withdrawn ones keep a notice at their URL)."""
+        return self.filter(approved_at__isnull=False)
+
     def withdrawn_from_public(self) -> "ClaimQuerySet":
         """Claims readers saw once and that were withdrawn: their URL shows a notice."""
         return self.filter(approved_at__isnull=False, withdrawn_at__isnull=False)

@@ -8,7 +8,7 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from claims.caching import content_changed
+from claims.caching import changed
 
 from . import derived, history
 from .history import HistoryAction
@@ -88,6 +88,10 @@ class VerdictQuerySet(models.QuerySet):
             claim__approved_at__isnull=False,
             claim__withdrawn_at__isnull=True,
         )
+
+    def for_readers(self) -> "VerdictQuerySet":
+        """What a claim's page shows: its published verdict and withdrawn verdicts' notices."""
+        return self.published() | self.withdrawn_from_public()
 
     def withdrawn_from_public(self) -> "VerdictQuerySet":
         """Verdicts readers saw and that were withdrawn: a public notice stays in their place."""
@@ -334,7 +338,7 @@ class Verdict(models.Model):
             )
             # What readers see may have changed (a verdict published or withdrawn).
             derived.refresh([self.claim_id])
-            content_changed()
+            changed(claim_ids=[self.claim_id])
 
 
 class CorrectionQuerySet(models.QuerySet):

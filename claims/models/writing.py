@@ -32,9 +32,11 @@ The story of a write:
 4. **Derived columns.** A claim's official position, published rating and search document are
    computed from approved rows only (models/derived.py), so they change only when approval
    (or a verdict's workflow) changes what readers see: `approve` refreshes them.
-5. **Reader cache.** The cached reader pages are dropped once a transaction that changed
-   what readers see commits (claims/caching.py): approvals, verdict transitions, and names
-   (actors, outlets, tags), which readers see on their own pages.
+5. **Reader cache.** A write that changes what readers see moves on the versions of the
+   pages it shows on, in the same transaction (claims/caching.py `changed()`): an approval
+   or a verdict's transition drops the claim's page, the lists and feeds, and the pages of
+   its actors, outlets and tags; a name drops its own pages. Every process sees it on its
+   next request; nothing else is dropped.
 
 Names: `resolve_actor`, `resolve_outlet` and `resolve_tags` decide once what happens to a
 name nobody has filed yet: refuse (`UnknownName`), or create it and say so.
@@ -51,7 +53,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from claims.caching import content_changed
+from claims.caching import changed
 
 from . import derived, history
 from .claims import Carriage, Claim
@@ -228,7 +230,7 @@ def create(
                 applied=True,
             )
         if isinstance(obj, NAMES):
-            content_changed()  # a name's own page
+            changed(names=[obj])  # a name's own page
     return obj
 
 
@@ -292,7 +294,7 @@ def save_edit(
                 note=note,
             )
         if isinstance(saved, NAMES):
-            content_changed()
+            changed(names=[saved])
     return saved
 
 
@@ -474,6 +476,8 @@ def approve(
             changes=changes,
             corrections=corrections,
         )
+        # The pages the claim shows on now (an approved change may move it off some).
+        changed(claim_ids=[claim.pk])
         now = timezone.now()
         reviewer = _user(by)
         touched_claims = {claim.pk}
@@ -500,7 +504,7 @@ def approve(
             claim=claim,
         )
         derived.refresh(touched_claims)
-        content_changed()
+        changed(claim_ids=touched_claims)
     return count
 
 
