@@ -190,7 +190,7 @@ def default_pages(env) -> list[tuple[str, str]]:
     """The reader pages, with a real claim slug and query term from the database."""
     code = (
         "import django; django.setup(); from claims.models import Claim; "
-        "c = Claim.objects.visible().with_denials().order_by('-pk').first(); "
+        "c = Claim.objects.public().with_denials().order_by('-pk').first(); "
         "print(c.slug); print(c.text.split()[0])"
     )
     out = subprocess.run(
@@ -217,7 +217,7 @@ lists = []
 for page in range(1, 41):
     for sort in ("", "&sort=oldest", "&sort=text"):
         lists.append(f"/claims/?page={page}{sort}")
-slugs = list(Claim.objects.visible().order_by("?").values_list("slug", flat=True)[:3000])
+slugs = list(Claim.objects.public().order_by("?").values_list("slug", flat=True)[:3000])
 actors = list(Actor.objects.order_by("?").values_list("slug", flat=True)[:100])
 outlets = list(Outlet.objects.order_by("?").values_list("slug", flat=True)[:100])
 tags = list(Tag.objects.values_list("slug", flat=True))

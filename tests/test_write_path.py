@@ -210,3 +210,27 @@ def test_the_desk_refuses_an_unknown_name(client):
     )
     assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert not Claim.objects.exists()
+
+
+def test_the_migration_treats_existing_chains_as_approved():
+    """Chains logged before the gate were public: the data migration keeps them public and
+    says so in each claim's history."""
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    from claims.models import Carriage, Response
+
+    from .factories import create_carriage, create_claim, create_response
+
+    claim = create_claim(text="Logged before the gate", approved=False)
+    create_carriage(claim=claim, approved=False)
+    create_response(claim=claim, approved=False)
+    migration = importlib.import_module("claims.migrations.0010_existing_chains_approved")
+    migration.approve_existing(apps, connection.schema_editor())
+    assert Claim.objects.public().filter(pk=claim.pk).exists()
+    assert Carriage.objects.public().filter(claim=claim).count() == 1
+    assert Response.objects.public().filter(claim=claim).count() == 1
+    entry = HistoryEntry.objects.get(claim=claim, action="approved")
+    assert entry.user is None and "public already" in entry.note

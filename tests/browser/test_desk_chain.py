@@ -127,7 +127,7 @@ def test_editor_logs_the_seed_chain_and_a_reviewer_publishes_it(
     page.get_by_label("Responded (Kyiv time)").fill("2025-11-17T17:55")
     page.get_by_role("button", name="Add response").click()
     expect(page.get_by_text("Response added.")).to_be_visible()
-    expect(page.get_by_text("President's Office denies")).to_be_visible()
+    expect(page.get_by_text("President's Office denies", exact=True)).to_be_visible()
 
     # The verdict: drafted, then submitted for review.
     page.get_by_role("link", name="Draft the verdict").click()
