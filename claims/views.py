@@ -6,7 +6,7 @@ from math import ceil
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
@@ -31,6 +31,7 @@ from .models import (
     Stance,
     Tag,
     Verdict,
+    VerdictState,
 )
 from .timeline import WIDTH as TIMELINE_WIDTH
 from .timeline import claim_events
@@ -238,17 +239,10 @@ def _published_order(carriage: Carriage) -> tuple:
 @require_GET
 @cache_for_readers()
 def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    withdrawn = Claim.objects.withdrawn_from_public().filter(slug=slug).first()
-    if withdrawn is not None:
-        # Nothing public disappears silently: the URL keeps a notice of what, when and why.
-        return render_page(
-            request,
-            "claims/claim_withdrawn.html",
-            {"claim": withdrawn, "duplicate_of": _public_or_none(withdrawn.duplicate_of)},
-        )
+    # Approved claims: public ones, and withdrawn ones, whose URL keeps a notice.
     claim = get_object_or_404(
-        Claim.objects.public()
-        .select_related("claimant")
+        Claim.objects.filter(approved_at__isnull=False)
+        .select_related("claimant", "duplicate_of")
         .prefetch_related(
             "subjects",
             "tags",
@@ -267,24 +261,34 @@ def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         slug=slug,
     )
+    if claim.withdrawn_at is not None:
+        # Nothing public disappears silently: what was withdrawn, when and why.
+        return render_page(
+            request,
+            "claims/claim_withdrawn.html",
+            {"claim": claim, "duplicate_of": _public_or_none(claim.duplicate_of)},
+        )
     carriages = sorted(claim.current_carriages, key=_published_order)
     responses = list(claim.responses.all())
     _attach_archived_copies(
         [carriage.report for carriage in carriages]
         + [response.report for response in responses if response.report_id]
     )
-    verdict = (
-        claim.verdicts.published()
+    # The published verdict and the notices of withdrawn ones, in one query.
+    verdicts = list(
+        claim.verdicts.filter(
+            Q(state=VerdictState.PUBLISHED)
+            | Q(state=VerdictState.WITHDRAWN, published_at__isnull=False)
+        )
         .select_related("author", "reviewer")
         .prefetch_related(
             Prefetch("corrections", queryset=Correction.objects.filter(approved_at__isnull=False))
         )
-        .first()
+        .order_by("-withdrawn_at", "-pk")
     )
+    verdict = next((v for v in verdicts if v.state == VerdictState.PUBLISHED), None)
+    withdrawn_verdicts = [v for v in verdicts if v.state == VerdictState.WITHDRAWN]
     corrections = list(verdict.corrections.all()) if verdict else []
-    withdrawn_verdicts = list(
-        claim.verdicts.withdrawn_from_public().order_by("-withdrawn_at", "-pk")
-    )
     canonical = absolute(request, claim.get_absolute_url())
     review = claim_review(claim, verdict, carriages, page_url=canonical)
     context = {
