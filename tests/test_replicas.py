@@ -50,8 +50,9 @@ SETUP = """
 import django; django.setup()
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
+from django.utils import timezone
 from claims.models import Claim
-Claim.objects.create(text="{text}", slug="{slug}")
+Claim.objects.create(text="{text}", slug="{slug}", approved_at=timezone.now())  # public
 """
 
 

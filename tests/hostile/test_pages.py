@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from claims.models import Claim
+from claims.models import Claim, writing
 from tests.factories import create_claim, create_denied_chain, create_editor, create_reviewer
 
 from .checker import hx_attributes, script_hazards
@@ -196,6 +196,9 @@ def test_imported_html_renders_inert(editor_client, django_capture_on_commit_cal
         editor_client, django_capture_on_commit_callbacks, [HARMLESS, *PAYLOADS]
     )
     reader = Client()
+    reviewer_user = create_reviewer(username="import-reviewer")
+    reviewer = Client()
+    reviewer.force_login(reviewer_user)
 
     def pages_of(job) -> list[tuple[str, str]]:
         """The review and confirm pages, then what the confirmed import shows."""
@@ -203,6 +206,11 @@ def test_imported_html_renders_inert(editor_client, django_capture_on_commit_cal
         pages = [("review", job.review_html), ("confirm", job.confirm_html)]
         if job.report_id:
             for claim in Claim.objects.carried_in(job.report):
+                review = reverse("desk:review_claim", args=[claim.slug])
+                pages.append(("review queue", fetch(reviewer, review)))
+                # A second editor approves the imported chain: then readers see it.
+                if writing.pending_authors(claim):
+                    writing.approve(claim, by=reviewer_user)
                 pages.append(("claim", fetch(reader, claim.get_absolute_url())))
                 url = reverse("desk:claim_edit", args=[claim.slug])
                 pages.append(("desk claim", fetch(editor_client, url)))
