@@ -49,10 +49,11 @@ def test_the_seed_page_gives_the_seed_chain():
             {
                 "stance": "denies",
                 "attribution": "anonymous_source",
-                "responder": "Офісі президента",
+                "responder": "Офіс президента",
                 "claimant": "Clash Report",
                 "quote": "Це фейк",
-                "claim": "Умєров відмовився повертатися в Україну",
+                # The claim is what the denial names, not the claimant's wording.
+                "claim": "Відставку Умєрова",
             },
         ),
         (
@@ -63,10 +64,10 @@ def test_the_seed_page_gives_the_seed_chain():
             {
                 "stance": "denies",
                 "attribution": "spokesperson",
-                "responder": "Министерства обороны",
+                "responder": "Министерство обороны",
                 "claimant": "Рыбарь",
                 "quote": "Это неправда",
-                "claim": "Армия отступила из города",
+                "claim": "Армия отступила",
             },
         ),
         (
@@ -76,7 +77,8 @@ def test_the_seed_page_gives_the_seed_chain():
             {
                 "stance": "denies",
                 "attribution": "named_official",
-                "responder": "President Volodymyr Zelensky",
+                "responder": "Volodymyr Zelensky",
+                "speaker_name": "Volodymyr Zelensky",
                 "quote": "I am not going anywhere",
             },
         ),
