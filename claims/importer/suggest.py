@@ -55,6 +55,10 @@ DENIAL_CUES = [
     r"(?:reports?\s+|claims?\s+)?(?:as\s+)?(?:a\s+|an\s+)?[\"“']?(?:fake|lies?|false|untrue|"
     r"disinformation|(?:[\w-]+\s+){0,2}provocation)\b",
     r"\bno (?:truth|proof|basis|evidence)\b",
+    # "dismissed questions about the deal as speculation"
+    r"\bdismiss(?:es|ed|ing)?\s+(?:questions?|suggestions?|talk|speculation)\s+(?:about|over|on|"
+    r"of|that)\b[^.]{0,120}?\bas\s+(?:\w+\s+){0,2}(?:nonsense|fake|false|baseless|speculation|"
+    r"rumou?rs?|absurd|ridiculous|lies?|fiction|fantasy|untrue)\b",
     # Ukrainian
     r"спростува\w*|спростову\w*|запереч(?:ує|ують|ив|ила|или|ило|ення|увати)\b|"
     r"відкину\w*\s+(?:звинувачен|заяв|інформаці|повідомлен)\w*|"
