@@ -44,17 +44,24 @@ class Suggestion:
 DENIAL_CUES = [
     # English
     r"\b(?:den(?:y|ies|ied|ying)|refut(?:e|es|ed|ing)|rebut(?:s|ted)?|debunk(?:s|ed)?)\b",
-    r"\b(?:is|was|are|were|been)\s+[\"“«']?(?:completely\s+|absolutely\s+|totally\s+|simply\s+)?"
+    # "Reports that X are untrue": something reported must be what is called false.
+    r"\b(?:reports?|claims?|allegations?|accusations?|information|story|stories|rumou?rs?|"
+    r"video|photo|image|document|assertions?|news|suggestions?|speculation|statements?)\b"
+    r".{0,250}?\b(?:is|was|are|were|been)\s+[\"“«']?"
+    r"(?:completely\s+|absolutely\s+|totally\s+|simply\s+)?"
     r"(?:untrue|not true|false|fake|baseless|groundless|fabricated|a fabrication|a lie|lies|"
     r"disinformation|misinformation|nonsense)\b",
-    r"\b(?:it'?s|this is|that is)\s+(?:a\s+)?(?:fake|false|lie|untrue|not true|nonsense)\b",
+    r"\b(?:it'?s|(?:it|this|that) (?:is|was))\s+(?:a\s+|completely\s+|absolutely\s+)?"
+    r"(?:fake|false|lie|untrue|not true|nonsense)\b",
     r"\b(?:dismiss(?:es|ed)?|reject(?:s|ed)?)\s+(?:as\s+[\w-]+\s+)?(?:the\s+|these\s+|such\s+|"
     r"those\s+|media\s+|russian\s+)?(?:reports?|claims?|allegations?|accusations?|rumou?rs?|"
     r"information|suggestions?)\b",
     r"\b(?:call(?:s|ed|ing)?|describ\w+)\s+(?:the\s+|these\s+|such\s+|them|it|this|that)?\s*"
     r"(?:reports?\s+|claims?\s+)?(?:as\s+)?(?:a\s+|an\s+)?[\"“']?(?:fake|lies?|false|untrue|"
     r"disinformation|(?:[\w-]+\s+){0,2}provocation)\b",
-    r"\bno (?:truth|proof|basis|evidence)\b",
+    # "there is no proof", "says 'no proof'" (not "he had no proof of …")
+    r"\b(?:there(?:'s| is| was| has been)|is|says?|said)\s+['‘\"“]?"
+    r"no (?:truth|proof|basis|evidence)\b",
     # "dismissed questions about the deal as speculation"
     r"\bdismiss(?:es|ed|ing)?\s+(?:questions?|suggestions?|talk|speculation)\s+(?:about|over|on|"
     r"of|that)\b[^.]{0,120}?\bas\s+(?:\w+\s+){0,2}(?:nonsense|fake|false|baseless|speculation|"
@@ -118,7 +125,7 @@ RETRACT_CUES = [
     r"отозва\w* (?:свою )?(?:публикаци|заявлени)\w*",
 ]
 CLARIFY_CUES = [
-    r"\bclarif(?:y|ies|ied|ying|ication)\b|\bexplained that\b",
+    r"\bclarif(?:y|ies|ied|ying|ication)\b",
     r"уточни\w*|уточню\w*|роз[’'ʼ]?ясни\w*",
     r"уточнил\w*|разъясни\w*",
     r"\bklargestellt\b|\bstellte klar\b|\bprécis\w* que\b|\bsprostowa\w*",
@@ -231,7 +238,7 @@ ABBREVIATION = re.compile(
     r"(?:\b(?:Lt|Gen|Col|Maj|Capt|Sgt|Mr|Mrs|Ms|Dr|St|Sen|Rep|Gov|Jan|Feb|Mar|Apr|Jun|Jul|Aug|"
     r"Sep|Sept|Oct|Nov|Dec|No|vs|etc|Inc|Ltd|Co|Jr|Sr|U\.S|U\.K|e\.g|i\.e|ім|им|тис|млн|млрд|грн|"
     r"руб|г|р|ст|вул|ул|пл|т\.е|т\.д|т\.п|св|проф|акад|ген|полк|бул|Nr|bzw|z\.B|ul|godz|tzw)|"
-    r"(?:^|\s)[A-ZА-ЯІЇЄҐЁ])\.$"
+    r"(?:^|\s)[A-ZА-ЯІЇЄҐЁ]|\b(?:[A-Z]\.){1,3}[A-Z])\.$"
 )
 
 
@@ -299,7 +306,7 @@ NOT_NAMES = {
     "earlier", "meanwhile", "however", "also", "він", "вона", "вони", "воно", "ми", "але", "і",
     "й", "та", "коли", "після", "раніше", "також", "однак", "он", "она", "они", "оно", "мы",
     "но", "и", "когда", "после", "ранее", "также", "однако", "er", "sie", "es", "wir", "il",
-    "elle", "ils", "on", "on.", "ona", "oni",
+    "elle", "ils", "on", "on.", "ona", "oni", "in", "at", "by", "from", "to",
 }  # fmt: skip
 TITLES = re.compile(
     r"^(?:(?:Defen[cs]e|Foreign|Interior|Health|Energy|Finance|Economy|Justice|Prime|Deputy|"
@@ -687,9 +694,24 @@ def said_after(sentence: str, cue: re.Match) -> str:
     return who if is_capitalised(who) or GENERIC_BODIES.match(who) else ""
 
 
+PREDICATIVE = re.compile(
+    r"^(?:reports?|claims?|allegations?|accusations?|information|story|stories|rumou?rs?|it|this|"
+    r"that|these|those|video|photo|image|document|assertions?|news|suggestions?|speculation|"
+    r"statements?|is|was|are|were|been|there|says?|said|не відповіда|не соответству|неправд|"
+    r"фейк|безпідставн|вигадк|дезінформ|дезинформ|ложь|лжи|ist|sind|sei|est|sont|to nieprawda|"
+    r"nieprawd|fałszyw|безосновательн|выдумк)",
+    re.I,
+)
+
+
 def responder_of(sentence: str, cue: re.Match) -> tuple[str, str, str]:
     """(responder, attribution, speaker name) for a response sentence."""
     anonymous = SOURCE_IN.search(sentence)
+    if anonymous and anonymous.start() > cue.start() and not PREDICATIVE.match(cue.group(0)):
+        # "The Pentagon rejected …, and sources in the camp told …": the subject answers.
+        subject = tidy(name_before(sentence[: cue.start()]))
+        if subject and (is_institution(subject) or is_person(bare_person(subject))):
+            anonymous = None
     if anonymous:
         group = next(g for g in anonymous.groupdict() if anonymous.group(g))
         org = re.split(
@@ -701,7 +723,7 @@ def responder_of(sentence: str, cue: re.Match) -> tuple[str, str, str]:
             name = GENERIC_BODIES.match(org).group(1)
         return tidy(name), Attribution.ANONYMOUS_SOURCE.value, ""
     before = sentence[: cue.start()]
-    who = tidy(name_before(before))
+    who = "" if PREDICATIVE.match(cue.group(0)) else tidy(name_before(before))
     if who and ARTICLE_BEFORE.search(before):
         # German and French capitalise or name objects: "hat einen Bericht dementiert".
         who = tidy(leading_name(re.sub(r"^(?:Die|Der|Das|Le|La|Les|L')\s*", "", sentence)))
@@ -772,6 +794,8 @@ WHAT_WAS_DENIED = [
     r"(?P<claim_accused>.{8,300}?)(?:,\s+(?:назвав|назвавши|назвали|назвав)|[.;!?]?$)",
     r"(?:запереч\w*|спростува\w*|опроверг\w*|отрица\w*)\s*,\s+(?:що|что)\s+"
     r"(?P<claim_denied>.{8,300}?)[.;!?]?$",
+    r"\bno (?:proof|evidence)['’\"”]?\s+(?:that\s+)?(?P<claim_proof>[^,;]{8,200}?)[.;]?$",
+    r"\baccus\w+\s+(?P<claim_accused_en>\w+\s+of\s+[^,;]{8,200}?),\s+which\b",
     r"\bden(?:y|ies|ied|ying)\s+(?P<claim_ing>[a-z]+ing\b.{4,300}?)(?:,\s+as\s|[.;]?$)",
     r"\b(?:Claims?|Reports?|Allegations?)\s+that\s+(?P<claim>.{8,300}?)\s+(?:are|is|were|was)\s+",
     # "The report that X is untrue", "A report that X is untrue"
@@ -839,6 +863,16 @@ def clean_claim(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
+# A denied object that only points back ("any of that", "the accusation"): the claim is in
+# another sentence, so the draft leaves it for the editor.
+ANAPHORA = re.compile(
+    r"^(?:ever\s+)?(?:said|did|done|made)\s+(?:any of\s+|all of\s+)?(?:that|this|it|them)$|"
+    r"^(?:it|this|that|them|everything|all|the|these|those|such)\s*"
+    r"(?:accusations?|allegations?|claims?|reports?|charges?)?$",
+    re.I,
+)
+
+
 def denied_claim(sentence: str) -> str:
     """What a response sentence says was denied, or ""."""
     for pattern in WHAT_WAS_DENIED:
@@ -852,6 +886,12 @@ def denied_claim(sentence: str) -> str:
                 claim,
             )[0]
             claim = re.sub(r"\s+from\s+[\w\s]+(?:and|but)\s*$", "", claim)
+            claim = re.split(r",\s+(?:but|though|although|however|але|однак|но|однако)\s", claim)[0]
+            if "claim_accused_en" in found.groupdict() and found.group("claim_accused_en"):
+                # "accusing it of backing the attack" → "it backing the attack"
+                claim = re.sub(r"\s+of\s+", " ", claim, count=1)
+            if ANAPHORA.match(claim):
+                return ""
             return clean_claim(claim)
     return ""
 
@@ -1173,6 +1213,12 @@ def suggest(*, title: str, body: str, outlet: str = "") -> Suggestion | None:
     if not responder and title_stance:
         responder, attribution, speaker = responder_of(title, title_stance[1])
     responder = resolve_reference(responder, paragraphs, title)
+    if responder and " " not in responder and not is_institution(responder):
+        full = full_name(responder, [text for _, _, text in flat])
+        if full != responder and is_person(full):
+            responder = speaker = full
+            if attribution == Attribution.UNATTRIBUTED.value:
+                attribution = Attribution.NAMED_OFFICIAL.value
     if attribution != Attribution.ANONYMOUS_SOURCE.value and chosen >= 0:
         # "…, the agency's source said" in the sentences right after the response
         following = " ".join(text for _, _, text in flat[chosen : chosen + 2])
