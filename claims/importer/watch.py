@@ -24,6 +24,7 @@ from django.utils.dateparse import parse_datetime
 
 from claims.models import FeedItem, Lead, OutletFeed
 
+from .extract import measure
 from .fetch import FEED_TYPES, FetchError, fetch
 from .suggest import stance_of
 
@@ -101,8 +102,32 @@ def unwrap(link: str) -> str:
     return link
 
 
+# Feeds nest a few levels (items, authors, attachments); anything far deeper is hostile.
+MAX_FEED_DEPTH = 64
+JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def json_depth(text: str, limit: int) -> int:
+    """How deep a JSON text's arrays and objects nest, counted up to `limit` + 1 at most."""
+    depth = deepest = 0
+    for token in JSON_TOKEN.finditer(text):
+        bracket = token.group(0)  # or a whole string, skipped with what it holds
+        if bracket in ("[", "{"):
+            depth += 1
+            if depth > limit:
+                return depth
+            deepest = max(deepest, depth)
+        elif bracket in ("]", "}"):
+            depth -= 1
+    return deepest
+
+
 def parse_json_feed(content: bytes) -> list[Entry]:
-    data = json.loads(content.decode("utf-8-sig"))
+    text = content.decode("utf-8-sig")
+    # json's decoder recurses once per level and would hit Python's recursion limit.
+    if json_depth(text, MAX_FEED_DEPTH) > MAX_FEED_DEPTH:
+        raise ValueError(f"it is nested too deeply: more than {MAX_FEED_DEPTH} levels")
+    data = json.loads(text)
     if not isinstance(data, dict) or not isinstance(data.get("items"), list):
         raise ValueError("not a JSON Feed (no items list)")
     entries = []
@@ -130,6 +155,10 @@ def parse_feed(content: bytes, *, content_type: str = "", charset: str = "") -> 
             return parse_json_feed(stripped)
         except (ValueError, UnicodeDecodeError) as error:
             raise ValueError(f"The JSON feed could not be read ({error}).") from None
+    if measure(stripped, xml=True, max_depth=MAX_FEED_DEPTH, max_elements=10**9).too_deep:
+        raise ValueError(
+            f"This feed is nested too deeply to read (more than {MAX_FEED_DEPTH} levels)."
+        )
     headers = {"content-type": f"{content_type or 'application/xml'}"}
     if charset:
         headers["content-type"] += f"; charset={charset}"
