@@ -20,6 +20,8 @@ from dataclasses import asdict, dataclass, field
 
 from claims.models import Attribution, Stance
 
+from .extract import READ_CHARS
+
 
 @dataclass
 class Suggestion:
@@ -1182,10 +1184,11 @@ def resolve_reference(responder: str, paragraphs: list[list[str]], title: str) -
 
 def suggest(*, title: str, body: str, outlet: str = "") -> Suggestion | None:
     """Draft the chain from an article; None when the text holds no response."""
-    # Text extractors often keep the headline as the body's first line.
-    body_paragraphs = [
-        p for p in paragraphs_of(body) if not title or norm_text(p) != norm_text(title)
-    ]
+    # The response is read from the text's opening (READ_CHARS, three long articles' worth),
+    # so a page of tens of thousands of sentences costs no more than a long article. Text
+    # extractors often keep the headline as the body's first line.
+    opening = paragraphs_of((body or "")[:READ_CHARS])
+    body_paragraphs = [p for p in opening if not title or norm_text(p) != norm_text(title)]
     paragraphs = [paragraph_sentences(p) for p in body_paragraphs]
     flat = [(p, s, text) for p, sents in enumerate(paragraphs) for s, text in enumerate(sents)]
     responses = [(i, found) for i, (_, _, text) in enumerate(flat) if (found := stance_of(text))]
