@@ -19,10 +19,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import charset_normalizer
 import trafilatura
 from bs4 import BeautifulSoup, Tag
-from lxml import etree
 from django.conf import settings
 from django.utils.dateparse import parse_datetime
 from htmldate import find_date
+from lxml import etree
 
 DEFAULT_TIME_ZONE = "Europe/Kyiv"
 ARTICLE_TYPES = {
@@ -602,7 +602,21 @@ def find_title(ld: dict, meta: dict, soup: BeautifulSoup, site: str, h1: Tag | N
                 count += 1
         votes.append((-count, index))
     best = min(votes)[1]
+    visible = strip_site_suffix(clean(h1.get_text(" ")), site) if h1 is not None else ""
+    if visible and title_key(visible) != keys[best] and is_headline(visible, h1, site):
+        # The headline readers see beats a title rewritten for search engines and sharing.
+        return visible
     return candidates[best]
+
+
+def is_headline(text: str, h1: Tag, site: str) -> bool:
+    """An <h1> inside the article that reads like a headline, not the outlet's or a section's
+    name."""
+    inside = h1.find_parent(["article", "main"]) is not None or bool(
+        re.search(r"title|headline|heading", " ".join(h1.get("class") or []), re.I)
+    )
+    site_key = title_key(site)
+    return inside and len(text.split()) >= 4 and (not site_key or site_key not in title_key(text))
 
 
 def article_scope(soup: BeautifulSoup, h1: Tag | None) -> Tag:
@@ -706,24 +720,33 @@ def ld_people(value) -> tuple[list[str], list[str]]:
     return people, organisations
 
 
+AUTHOR_META = (
+    "author",
+    "article:author",
+    "og:article:author",
+    "article:author_name",
+    "author_name",
+    "dc.creator",
+    "dcterms.creator",
+    "citation_author",
+    "byl",
+    "parsely-author",
+    "sailthru.author",
+    "cxenseparse:author",
+)
+
+
 def find_byline(ld, meta, soup, scope) -> str:
     # An organisation as author (often the outlet itself) is a last resort.
     names, organisations = ld_people(ld.get("author")) if ld.get("author") else ([], [])
     if not names:
-        for key in (
-            "author",
-            "article:author",
-            "dc.creator",
-            "byl",
-            "parsely-author",
-            "sailthru.author",
-        ):
+        # Every meta form an author is written in; a page may use several for one person.
+        for key in AUTHOR_META:
             for value in meta.get(key, []):
-                value = BY_PREFIX.sub("", value)
-                if looks_like_name(value) and value not in names:
-                    names.append(value)
-            if names:
-                break
+                for name in re.split(r"\s*[;|]\s*|\s+and\s+|\s*,\s*(?=\S+\s+\S+)", value):
+                    name = BY_PREFIX.sub("", clean(name))
+                    if looks_like_name(name) and name.casefold() not in map(str.casefold, names):
+                        names.append(name)
     if not names:
         for link in scope.select("a[rel~=author], [itemprop=author]"):
             text = BY_PREFIX.sub("", clean(link.get_text(" ")))
@@ -800,21 +823,21 @@ def find_tags(ld, meta, soup, scope) -> list[str]:
             tags.extend(split_keywords(ld_text(keyword)))
     elif keywords:
         tags.extend(split_keywords(ld_text(keywords)))
+    # Every explicit source adds its tags (pages split them between JSON-LD, article:tag,
+    # news_keywords and tag links); the SEO keywords meta only when none of those has any.
+    tags.extend(meta.get("article:tag", []))
+    for value in meta.get("news_keywords", []):
+        tags.extend(split_keywords(value))
+    for link in scope.find_all("a", href=True):
+        text = clean(link.get_text(" "))
+        rels = link.get("rel") or []
+        if re.fullmatch(r"#\w[\w-]*", text):
+            tags.append(text[1:])
+        elif "tag" in rels and 1 < len(text) < 60:
+            tags.append(text)
     if not tags:
-        tags.extend(meta.get("article:tag", []))
-    if not tags:
-        for key in ("news_keywords", "keywords"):
-            if meta.get(key):
-                tags.extend(split_keywords(meta[key][0]))
-                break
-    if not tags:
-        for link in scope.find_all("a", href=True):
-            text = clean(link.get_text(" "))
-            rels = link.get("rel") or []
-            if re.fullmatch(r"#\w[\w-]*", text):
-                tags.append(text[1:])
-            elif "tag" in rels and 1 < len(text) < 60:
-                tags.append(text)
+        for value in meta.get("keywords", [])[:1]:
+            tags.extend(split_keywords(value))
     if not tags:
         text = scope.get_text(" ")[:READ_CHARS]
         tags.extend(re.findall(r"(?<![\w&])#([^\W\d][\w-]{1,50})", text))
