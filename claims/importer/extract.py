@@ -634,7 +634,8 @@ def article_scope(soup: BeautifulSoup, h1: Tag | None) -> Tag:
     return soup.find("article") or soup.find("main") or soup.body or soup
 
 
-def find_published(ld, meta, soup, scope, tz) -> tuple[datetime | None, str]:
+def published_candidates(ld, meta, soup, scope, tz):
+    """(moment, precision) from each source in turn, strongest first."""
     for value in (
         ld_text(ld.get("datePublished")),
         first(
@@ -657,23 +658,32 @@ def find_published(ld, meta, soup, scope, tz) -> tuple[datetime | None, str]:
         ),
         ld_text(ld.get("dateCreated")),
     ):
-        moment, precision = parse_time(value, tz)
-        if moment:
-            return moment, precision
+        yield parse_time(value, tz)
     for holder in (scope, soup):
         for node in holder.find_all("time", limit=5):
-            moment, precision = parse_time(node.get("datetime") or "", tz)
-            if moment:
-                return moment, precision
+            yield parse_time(node.get("datetime") or "", tz)
     for holder in (scope, soup.body or soup):
         moment = visible_time(holder.get_text(" ")[:20000], tz)
-        if moment:
-            return moment, "time"
+        yield moment, "time" if moment else ""
     for holder in (scope, soup.body or soup):
-        moment, precision = named_time(holder.get_text(" ")[:5000], tz)
-        if moment:
-            return moment, precision
-    return None, ""
+        yield named_time(holder.get_text(" ")[:5000], tz)
+
+
+def find_published(ld, meta, soup, scope, tz) -> tuple[datetime | None, str]:
+    """
+    The strongest source's date. A source that gives the day only is kept as a day (never
+    a made-up midnight), unless a weaker source gives a time on that same day.
+    """
+    day = None
+    for moment, precision in published_candidates(ld, meta, soup, scope, tz):
+        if moment is None:
+            continue
+        if precision != "day":
+            if day is None or moment.astimezone(tz).date() == day.date():
+                return moment, precision
+            continue
+        day = day or moment
+    return (day, "day") if day else (None, "")
 
 
 # htmldate's extensive search runs dozens of regular expressions over the whole text; a
