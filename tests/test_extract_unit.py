@@ -317,3 +317,36 @@ def test_a_day_only_date_is_kept_as_a_day_unless_another_source_gives_its_time()
     )
     assert other_day.published_precision == "day"
     assert other_day.published.date().isoformat() == "2025-08-29"
+
+
+def test_claimreview_markup_is_read_as_an_external_review():
+    article = extract((FIXTURES / "stopfake_claimreview.html").read_bytes())
+    [review] = article.reviews
+    assert (review.author, review.rating, review.claim_reviewed) == (
+        "StopFake",
+        "False",
+        "Rustem Umerov refused to return to Ukraine",
+    )
+    assert review.url.startswith("https://www.stopfake.org/")
+    assert article.as_json()["reviews"][0]["rating"] == "False"
+    assert type(article).from_json(article.as_json()).reviews == [review]
+
+
+def test_claimreview_microdata_and_a_numeric_rating():
+    page = """<html><head><title>Checked: the bridge will close for a year</title></head><body>
+    <article><h1>Checked: the bridge will close for a year</h1>
+    <div itemscope itemtype="https://schema.org/ClaimReview">
+      <meta itemprop="claimReviewed" content="The Pivdennyi Bridge will close for a year">
+      <div itemprop="author" itemscope itemtype="https://schema.org/Organization">
+        <span itemprop="name">VoxCheck</span></div>
+      <div itemprop="reviewRating" itemscope itemtype="https://schema.org/Rating">
+        <meta itemprop="ratingValue" content="2"></div>
+    </div>
+    <p>The city council says only one lane at a time will close at night during repairs.</p>
+    </article></body></html>"""
+    [review] = extract(page).reviews
+    assert (review.author, review.rating, review.claim_reviewed) == (
+        "VoxCheck",
+        "2",
+        "The Pivdennyi Bridge will close for a year",
+    )

@@ -56,6 +56,17 @@ class RelatedLink:
 
 
 @dataclass
+class ExternalReview:
+    """Another fact-checker's verdict, read from ClaimReview markup on the page."""
+
+    author: str
+    rating: str
+    claim_reviewed: str = ""
+    url: str = ""
+    published: str = ""
+
+
+@dataclass
 class Article:
     url: str = ""
     canonical_url: str = ""
@@ -73,6 +84,8 @@ class Article:
     related: list[RelatedLink] = field(default_factory=list)
     # What the editor should check before confirming (broken bytes, no body found…).
     warnings: list[str] = field(default_factory=list)
+    # ClaimReview markup: the claim was already checked by someone.
+    reviews: list[ExternalReview] = field(default_factory=list)
 
     def as_json(self) -> dict:
         data = asdict(self)
@@ -84,8 +97,11 @@ class Article:
         data = dict(data)
         published = data.pop("published", None)
         related = [RelatedLink(**link) for link in data.pop("related", [])]
+        reviews = [ExternalReview(**review) for review in data.pop("reviews", [])]
         known = {f for f in cls.__dataclass_fields__}
-        article = cls(**{k: v for k, v in data.items() if k in known}, related=related)
+        article = cls(
+            **{k: v for k, v in data.items() if k in known}, related=related, reviews=reviews
+        )
         article.published = parse_datetime(published) if published else None
         return article
 
@@ -529,6 +545,68 @@ def ld_names(value) -> list[str]:
         if name and not name.startswith(("http://", "https://")):
             names.append(name)
     return names
+
+
+def ld_rating(value) -> str:
+    """ "False", or "1/5" when the rating has only numbers."""
+    rating = value[0] if isinstance(value, list) and value else value
+    if not isinstance(rating, dict):
+        return ld_text(rating)
+    named = ld_text(rating.get("alternateName")) or ld_text(rating.get("name"))
+    if named:
+        return named
+    number, best = ld_text(rating.get("ratingValue")), ld_text(rating.get("bestRating"))
+    return f"{number}/{best}" if number and best else number
+
+
+def ld_reviews(objects: list[dict]) -> list[ExternalReview]:
+    reviews = []
+    for obj in objects:
+        if "claimreview" not in ld_types(obj):
+            continue
+        claim = obj.get("itemReviewed")
+        review = ExternalReview(
+            author=ld_text(obj.get("author")),
+            rating=ld_rating(obj.get("reviewRating")),
+            claim_reviewed=ld_text(obj.get("claimReviewed"))
+            or (ld_text(claim.get("name")) if isinstance(claim, dict) else ""),
+            url=ld_text(obj.get("url")),
+            published=ld_text(obj.get("datePublished")),
+        )
+        if review.author or review.rating:
+            reviews.append(review)
+    return reviews
+
+
+def microdata_reviews(tree: Node) -> list[ExternalReview]:
+    """ClaimReview written as microdata (itemscope/itemprop) rather than JSON-LD."""
+    reviews = []
+    for node in tree.xpath(".//*[contains(@itemtype, 'ClaimReview')]")[:10]:
+
+        def prop(name: str, scope: Node = node) -> Node | None:
+            found = scope.xpath(f".//*[@itemprop='{name}']")
+            return found[0] if found else None
+
+        def value(found: Node | None) -> str:
+            if found is None:
+                return ""
+            return clean(found.get("content") or found.get("href") or text_of(found))
+
+        author, rating = prop("author"), prop("reviewRating")
+        author_name = value(prop("name", author)) if author is not None else ""
+        rating_text = ""
+        if rating is not None:
+            rating_text = value(prop("alternateName", rating)) or value(prop("ratingValue", rating))
+        review = ExternalReview(
+            author=author_name or value(author),
+            rating=rating_text,
+            claim_reviewed=value(prop("claimReviewed")),
+            url=value(prop("url")),
+            published=value(prop("datePublished")),
+        )
+        if review.author or review.rating:
+            reviews.append(review)
+    return reviews
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1123,6 +1201,7 @@ def extract_text(text: str, *, url: str, tz: ZoneInfo) -> Article:
     language = find_language(tree, meta, ld)
     tags = find_tags(ld, meta, scope)
     related = find_related(tree, url, canonical, tz)
+    reviews = (ld_reviews(objects) + microdata_reviews(tree))[:10]
     body = body_text(tree, canonical or url) or fallback_body(scope)
     warnings = []
     if not has_body(body, title):
@@ -1147,5 +1226,6 @@ def extract_text(text: str, *, url: str, tz: ZoneInfo) -> Article:
         body=body,
         quotes=find_quotes(body),
         related=related,
+        reviews=reviews,
         warnings=warnings,
     )
