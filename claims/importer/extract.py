@@ -26,6 +26,9 @@ from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
+from . import telegram
+from .telegram import TelegramPost
+
 Node = HtmlElement
 
 DEFAULT_TIME_ZONE = "Europe/Kyiv"
@@ -86,6 +89,10 @@ class Article:
     warnings: list[str] = field(default_factory=list)
     # ClaimReview markup: the claim was already checked by someone.
     reviews: list[ExternalReview] = field(default_factory=list)
+    # "telegram" for a Telegram post (the outlet is its channel), "" for a web page.
+    source: str = ""
+    media: list[str] = field(default_factory=list)
+    edited: bool = False
 
     def as_json(self) -> dict:
         data = asdict(self)
@@ -1179,8 +1186,33 @@ def extract(
     return article
 
 
+def telegram_article(post: TelegramPost) -> Article:
+    """A Telegram post as an article: the channel is the outlet and its title the byline."""
+    hashtags = re.findall(r"(?<![\w&])#([^\W\d][\w-]{1,50})", post.text)
+    return Article(
+        url=post.url,
+        canonical_url=post.url,
+        title=post.headline[:500] or f"Post {post.post_id} on @{post.channel}",
+        published=post.published,
+        published_precision="time" if post.published else "",
+        byline=post.channel_title[:300],
+        outlet=(post.channel_title or f"@{post.channel}")[:200],
+        body=post.text,
+        tags=list(dict.fromkeys(hashtags))[:30],
+        quotes=find_quotes(post.text),
+        source="telegram",
+        media=post.media,
+        edited=post.edited,
+        warnings=["The post was edited after it was published."] if post.edited else [],
+    )
+
+
 def extract_text(text: str, *, url: str, tz: ZoneInfo) -> Article:
     tree = parse_tree(text)
+    if telegram.has_posts(text):
+        post = telegram.the_post(tree, url)
+        if post is not None:
+            return telegram_article(post)
     objects = json_ld_objects(tree)
     ld = ld_article(objects)
     meta = meta_values(tree)

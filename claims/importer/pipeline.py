@@ -16,6 +16,7 @@ from django.utils.dateparse import parse_datetime
 from claims.models import (
     Actor,
     ActorKind,
+    Attribution,
     Carriage,
     CarriageRole,
     Claim,
@@ -24,6 +25,7 @@ from claims.models import (
     ImportJobStatus,
     LeadState,
     Outlet,
+    OutletKind,
     Report,
     Response,
     Snapshot,
@@ -32,9 +34,10 @@ from claims.models import (
 from claims.models.history import creation_changes, diff, field_values, record
 from claims.models.sources import unique_slug
 
+from . import telegram
 from .extract import DEFAULT_TIME_ZONE, Article, ExtractError, extract, host_of
 from .fetch import FetchError, fetch
-from .suggest import suggest
+from .suggest import is_institution, suggest
 
 logger = logging.getLogger(__name__)
 
@@ -46,8 +49,18 @@ class ImportFailed(Exception):
     """An import that cannot go on; the message is meant for the editor."""
 
 
+def telegram_homepage(url: str) -> str:
+    """A Telegram channel's own address: every channel shares the host t.me."""
+    channel = telegram.channel_of(url)
+    return f"https://t.me/{channel}" if channel else ""
+
+
 def find_outlet(article: Article) -> Outlet | None:
-    """The outlet on file for this article: by homepage host, else by name."""
+    """The outlet on file for this article: by homepage host (a Telegram channel by its own
+    address), else by name."""
+    channel_home = telegram_homepage(article.canonical_url or article.url)
+    if channel_home:
+        return Outlet.objects.filter(homepage__iexact=channel_home).first()
     host = host_of(article.canonical_url or article.url).removeprefix("www.")
     if host:
         for outlet in Outlet.objects.exclude(homepage=""):
@@ -129,6 +142,19 @@ def existing_report(article: Article) -> Report | None:
 
 def build_result(article: Article) -> dict:
     suggestion = suggest(title=article.title, body=article.body, outlet=article.outlet)
+    if suggestion and article.source == "telegram" and not suggestion.responder:
+        # A channel's post speaks in the channel's own name.
+        suggestion.responder = article.outlet
+        suggestion.attribution = (
+            Attribution.OFFICIAL_STATEMENT
+            if is_institution(article.outlet)
+            else Attribution.NAMED_OFFICIAL
+        ).value
+        suggestion.notes.pop("responder", None)
+    if suggestion and article.source == "telegram" and not suggestion.quote:
+        # The post is the channel's own words: its denial sentence is the quote.
+        suggestion.quote = suggestion.evidence
+        suggestion.notes.pop("quote", None)
     report = existing_report(article)
     return {
         "article": article.as_json(),
@@ -226,12 +252,17 @@ def get_or_create_actor(name: str, *, by, kind: str = ActorKind.ORGANISATION) ->
     return actor
 
 
-def get_or_create_outlet(name: str, *, homepage: str = "", by) -> Outlet:
+def get_or_create_outlet(
+    name: str, *, homepage: str = "", kind: str = OutletKind.ONLINE, by
+) -> Outlet:
     name = name.strip()
     outlet = Outlet.objects.filter(name__iexact=name).first()
     if outlet is None:
         outlet = Outlet.objects.create(
-            name=name, slug=unique_slug(Outlet, name, max_length=100), homepage=homepage
+            name=name,
+            slug=unique_slug(Outlet, name, max_length=100),
+            homepage=homepage,
+            kind=kind,
         )
         record(outlet, by=by, action=HistoryAction.IMPORTED, changes=creation_changes(outlet))
     return outlet
@@ -264,11 +295,11 @@ def save_report(data: Confirmation, *, by) -> tuple[Report, bool, list[str]]:
         "url": data.url,
     }
     if report is None:
-        homepage = ""
-        if data.canonical_url or data.url:
+        homepage, kind = telegram_homepage(data.canonical_url or data.url), OutletKind.TELEGRAM
+        if not homepage and (data.canonical_url or data.url):
             parts = urlsplit(data.canonical_url or data.url)
-            homepage = f"{parts.scheme}://{parts.netloc}/"
-        outlet = get_or_create_outlet(data.outlet_name, homepage=homepage, by=by)
+            homepage, kind = f"{parts.scheme}://{parts.netloc}/", OutletKind.ONLINE
+        outlet = get_or_create_outlet(data.outlet_name, homepage=homepage, kind=kind, by=by)
         report = Report.objects.create(
             outlet=outlet, canonical_url=data.canonical_url or None, **values
         )

@@ -796,6 +796,9 @@ WHAT_WAS_DENIED = [
     r"(?P<claim_accused>.{8,300}?)(?:,\s+(?:назвав|назвавши|назвали|назвав)|[.;!?]?$)",
     r"(?:запереч\w*|спростува\w*|опроверг\w*|отрица\w*)\s*,\s+(?:що|что)\s+"
     r"(?P<claim_denied>.{8,300}?)[.;!?]?$",
+    # "Fake: X", "Фейк: X" (a debunk's headline)
+    r"^\W*(?:fake|false|фейк|неправда|фейк|ложь|dezinformacja|falsch)\s*[:—–-]\s*"
+    r"(?P<claim_labelled>.{8,300}?)[.!]?$",
     r"\bno (?:proof|evidence)['’\"”]?\s+(?:that\s+)?(?P<claim_proof>[^,;]{8,200}?)[.;]?$",
     r"\baccus\w+\s+(?P<claim_accused_en>\w+\s+of\s+[^,;]{8,200}?),\s+which\b",
     r"\bden(?:y|ies|ied|ying)\s+(?P<claim_ing>[a-z]+ing\b.{4,300}?)(?:,\s+as\s|[.;]?$)",
@@ -830,7 +833,8 @@ CLAIM_VERBS = (
     r"поширив|поширила|поширили|сообщил|сообщила|сообщило|сообщили|сообщало|заявил|заявила|"
     r"заявило|написал|написала|написало|написали|утверждал|утверждала|утверждают|писал|писала|"
     r"распространил|распространила|распространили|berichtet|berichtete|meldete|schrieb|"
-    r"affirmé|rapporté|écrit|affirmait|napisał|napisała|podał|podała|poinformował"
+    r"affirmé|rapporté|écrit|affirmait|napisał|napisała|podał|podała|poinformował|"
+    r"claim|claims|поширюють|поширює|стверджують|пишуть|распространяют|утверждают|пишут"
 )
 EARLIER = (
     r"(?:Earlier|Previously|Before that|Раніше|Ранее|Перед тим|Накануне|Напередодні|Zuvor|"
