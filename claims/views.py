@@ -30,6 +30,7 @@ from .models import (
     Stance,
     Tag,
     Verdict,
+    mark_channels,
 )
 from .timeline import WIDTH as TIMELINE_WIDTH
 from .timeline import claim_events
@@ -260,6 +261,7 @@ def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     carriages = sorted(claim.current_carriages, key=_published_order)
     responses = list(claim.responses.all())
+    mark_channels(responses)
     _attach_archived_copies(
         [carriage.report for carriage in carriages]
         + [response.report for response in responses if response.report_id]

@@ -42,6 +42,7 @@ from claims.models import (
     Tag,
     Verdict,
     VerdictState,
+    mark_channels,
 )
 from claims.models.sources import unique_slug
 from claims.models.verdicts import WorkflowError
@@ -235,12 +236,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 # Claims
 
 
+def responses_with_channels(claim: Claim) -> list[Response]:
+    responses = list(claim.responses.select_related("responder", "report__outlet"))
+    mark_channels(responses)
+    return responses
+
+
 def claim_page_context(claim: Claim) -> dict:
     return {
         "claim": claim,
         "live_verdict": claim.verdicts.live().first(),
         "carriages": claim.carriages.select_related("report__outlet", "cites__report__outlet"),
-        "responses": claim.responses.select_related("responder", "report__outlet"),
+        "responses": responses_with_channels(claim),
         "verdicts": claim.verdicts.select_related("author", "reviewer").prefetch_related(
             "corrections"
         ),

@@ -9,15 +9,28 @@ from .claims import Carriage, CarriageRole, Claim, ClaimQuerySet, OfficialPositi
 from .history import HistoryAction, HistoryEntry
 from .importing import FeedItem, ImportJob, ImportJobStatus, Lead, LeadState, OutletFeed
 from .responses import Attribution, Response, ResponseQuerySet, Stance
-from .sources import Actor, ActorKind, Outlet, OutletKind, Report, Snapshot, Tag
+from .sources import (
+    Actor,
+    ActorChannel,
+    ActorKind,
+    ChannelKind,
+    Outlet,
+    OutletKind,
+    Report,
+    Snapshot,
+    Tag,
+    mark_channels,
+)
 from .verdicts import Correction, Rating, Verdict, VerdictQuerySet, VerdictState
 
 __all__ = [
     "Actor",
+    "ActorChannel",
     "ActorKind",
     "Attribution",
     "Carriage",
     "CarriageRole",
+    "ChannelKind",
     "Claim",
     "ClaimQuerySet",
     "Correction",
@@ -42,4 +55,5 @@ __all__ = [
     "Verdict",
     "VerdictQuerySet",
     "VerdictState",
+    "mark_channels",
 ]
