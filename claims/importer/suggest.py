@@ -207,12 +207,14 @@ def stance_of(sentence: str) -> tuple[str, re.Match] | None:
     """The stance a sentence expresses, with the cue that showed it, or None."""
     defused = defuse(sentence)
     for stance, patterns in CUES:
-        for pattern in patterns:
-            match = pattern.search(defused)
-            if match:
-                if stance == Stance.CONFIRMS and OVERSTATED.search(defused):
-                    return Stance.PARTIALLY_CONFIRMS.value, match
-                return stance.value, match
+        # The cue that comes first in the sentence: "X rejected the accusations as false"
+        # is read from "rejected", which names X as the responder.
+        matches = [match for pattern in patterns if (match := pattern.search(defused))]
+        if matches:
+            match = min(matches, key=lambda m: m.start())
+            if stance == Stance.CONFIRMS and OVERSTATED.search(defused):
+                return Stance.PARTIALLY_CONFIRMS.value, match
+            return stance.value, match
     return None
 
 
@@ -801,7 +803,8 @@ WHAT_WAS_DENIED = [
     r"(?P<claim_labelled>.{8,300}?)[.!]?$",
     r"\bno (?:proof|evidence)['’\"”]?\s+(?:that\s+)?(?P<claim_proof>[^,;]{8,200}?)[.;]?$",
     r"\baccus\w+\s+(?P<claim_accused_en>\w+\s+of\s+[^,;]{8,200}?),\s+which\b",
-    r"\bden(?:y|ies|ied|ying)\s+(?P<claim_ing>[a-z]+ing\b.{4,300}?)(?:,\s+as\s|[.;]?$)",
+    r"\bden(?:y|ies|ied|ying)\s+(?P<claim_ing>[a-z]+ing\b.{4,300}?)"
+    r"(?:,\s+as\s|\s+and\s+(?:said|says|added|insisted)\b|[.;]?$)",
     r"\b(?:Claims?|Reports?|Allegations?)\s+that\s+(?P<claim>.{8,300}?)\s+(?:are|is|were|was)\s+",
     # "The report that X is untrue", "A report that X is untrue"
     r"\b(?:the|a)\s+(?:report|claim|information)\s+that\s+(?P<claim>.{8,300}?),?\s+(?:is|was)\s+",
@@ -1054,7 +1057,27 @@ def full_name(name: str, all_sentences: list[str]) -> str:
         found = re.search(rf"\b([A-ZА-ЯІЇЄҐЁ][a-zа-яіїєґё'’-]+)\s+{re.escape(name)}\b", sentence)
         if found and not INSTITUTION_WORDS.search(found.group(1)):
             return f"{found.group(1)} {name}"
+    # Ukrainian and Russian texts often give the full name only in another case:
+    # "заяву … Віктора Орбана" → "Віктор Орбан", "главы МИД Сергея Лаврова" → "Сергей Лавров".
+    if re.match(r"[А-ЯІЇЄҐЁ]", name):
+        inflected = rf"\b([А-ЯІЇЄҐЁ][а-яіїєґё'’-]+)\s+{re.escape(name)}(?:а|я|у|ю|ом|ем|ой|ої|ій)\b"
+        for sentence in all_sentences:
+            found = re.search(inflected, sentence)
+            if found and not INSTITUTION_WORDS.search(found.group(1)):
+                return f"{first_name_nominative(found.group(1))} {name}"
     return name
+
+
+def first_name_nominative(word: str) -> str:
+    """A first name in the genitive back in the nominative, by its ending."""
+    for ending, nominative_ending in (("ія", "ій"), ("ея", "ей"), ("ії", "ія"), ("ы", "а")):
+        if word.endswith(ending):
+            return word[: -len(ending)] + nominative_ending
+    if word.endswith("а"):
+        return word[:-1]
+    if word.endswith("и"):
+        return word[:-1] + "а"
+    return word
 
 
 def by_whom(sentence: str) -> str:
@@ -1240,6 +1263,9 @@ def suggest(*, title: str, body: str, outlet: str = "") -> Suggestion | None:
         responder = ""
     evidence = flat[chosen][2] if chosen >= 0 else title
     claim, claimant = claim_and_claimant([t for _, _, t in flat], chosen, title, responder)
+    if claim and responder and re.match(r"[A-Z]?[a-z]+ing\b", claim):
+        # "denied receiving a bribe": the denier is the claim's subject.
+        claim = f"{responder} {claim[:1].lower()}{claim[1:]}"
     if claimant and responder and claimant.casefold() == responder.casefold():
         claimant = ""
     quote = said_by = ""
