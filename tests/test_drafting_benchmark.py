@@ -18,10 +18,20 @@ FLOORS = {
         "responder": 0.93,
         "claim": 0.89,
         "quote": 1.0,
-        "claimant": 0.86,
+        "claimant": 0.93,
         "attribution": 0.93,
     },
-    "held-out": {},
+    # The first evaluation of the held-out pages, after the rules were written on dev.
+    "held-out": {
+        "denial precision": 1.0,
+        "denial recall": 1.0,
+        "stance accuracy": 0.94,
+        "responder": 0.5,
+        "claim": 1.0,
+        "quote": 0.7,
+        "claimant": 0.6,
+        "attribution": 0.7,
+    },
 }
 
 
