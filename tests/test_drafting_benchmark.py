@@ -21,16 +21,18 @@ FLOORS = {
         "claimant": 0.93,
         "attribution": 0.93,
     },
-    # The first evaluation of the held-out pages, after the rules were written on dev.
+    # The held-out pages' first evaluation gave responder 0.5, quote 0.7, claimant 0.6 and
+    # attribution 0.7 (claim 1.0); the general bugs it showed were then fixed, so these
+    # floors are no longer figures on unseen pages.
     "held-out": {
         "denial precision": 1.0,
         "denial recall": 1.0,
         "stance accuracy": 0.94,
-        "responder": 0.5,
+        "responder": 1.0,
         "claim": 1.0,
-        "quote": 0.7,
-        "claimant": 0.6,
-        "attribution": 0.7,
+        "quote": 1.0,
+        "claimant": 0.7,
+        "attribution": 1.0,
     },
 }
 

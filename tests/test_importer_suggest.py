@@ -218,3 +218,44 @@ def test_an_empty_field_says_why():
     )
     assert draft.stance == "denies" and draft.quote == ""
     assert "quote" in draft.notes
+
+
+@pytest.mark.parametrize(
+    ("body", "responder", "speaker"),
+    [
+        (
+            "Інформація про облави в метро не відповідає дійсності, заявив прессекретар "
+            "Національної поліції Олександр Гуменюк.",
+            "Національна поліція",
+            "Олександр Гуменюк",
+        ),
+        (
+            "Речник Міністерства закордонних справ Георгій Тихий назвав фейком повідомлення "
+            "про евакуацію посольства.",
+            "Міністерство закордонних справ",
+            "Георгій Тихий",
+        ),
+        (
+            "АО «Укрзализныця» опровергло сообщения об отмене поездов в Польшу.",
+            "Укрзализныця",
+            "",
+        ),
+        (
+            "Kyiv City Council on Tuesday said claims that the bridge would close were false.",
+            "Kyiv City Council",
+            "",
+        ),
+    ],
+)
+def test_responders_in_the_nominative_without_titles_or_legal_forms(body, responder, speaker):
+    draft = suggest(title="", body=body)
+    assert (draft.responder, draft.speaker_name) == (responder, speaker)
+
+
+def test_a_claimants_full_name_given_only_in_the_genitive():
+    draft = suggest(
+        title="",
+        body="Сибіга спростував заяву Сергія Лаврова про те, що Україна зірвала переговори. "
+        "Лавров у середу заявив, що делегація покинула зал.",
+    )
+    assert draft.claimant == "Сергій Лавров"

@@ -370,8 +370,17 @@ NOT_GENITIVE = {
 }  # fmt: skip
 
 
+# Genitive plurals in institution names that end like past-tense verbs ("справ", "сил").
+NAME_GENITIVES = {
+    "справ", "сил", "військ", "дел", "питань", "вопросов", "відносин", "отношений", "ресурсів",
+    "ресурсов", "розслідувань", "расследований", "комунікацій", "коммуникаций", "прав",
+}  # fmt: skip
+
+
 def is_genitive(word: str) -> bool:
     """A lower-case Cyrillic word that can continue a name: not a verb form, not an adverb."""
+    if word in NAME_GENITIVES:
+        return True
     if word in CYRILLIC_ADVERBS or word in NOT_GENITIVE:
         return False
     if not re.fullmatch(r"[а-яіїєґё’'ʼ-]{3,}", word):
@@ -516,8 +525,8 @@ def nominative(name: str) -> str:
         return name
     for index, word in enumerate(words[:2]):
         for pattern, nominative_form in HEAD_NOUNS:
-            if re.fullmatch(pattern, word):
-                words[index] = re.sub(pattern, nominative_form, word)
+            if re.fullmatch(pattern, word, re.I):
+                words[index] = re.sub(pattern, nominative_form, word, flags=re.I)
                 if index == 1:
                     language = "uk" if UKRAINIAN_LETTERS.search(name) else "ru"
                     feminine = words[1].endswith(("а", "я"))
@@ -541,6 +550,10 @@ def tidy(name: str) -> str:
         else name
     )
     name = nominative(name)
+    # "АО «Укрзализныця»", "NJSC Naftogaz": the company, without its legal form.
+    name = re.sub(
+        r"^(?:АО|АТ|ПАО|ПАТ|ПрАТ|НАК|ТОВ|ООО|ОАО|ДП|КП|JSC|NJSC|PJSC|LLC)\s+(?=«)", "", name
+    )
     if name.startswith("«") and name.endswith("»") and name.count("«") == 1:
         name = name[1:-1]
     return name
@@ -669,6 +682,19 @@ def lower_led_name(text: str) -> str:
     return leading_name(text[:1].upper() + text[1:]) if text else ""
 
 
+ENGLISH_BODY = re.compile(
+    r"(?P<who>[A-Z][\w'’.-]+(?:\s+[a-z]+){0,2}\s+(?:ministry|office|council|government|police|"
+    r"service|agency|embassy|administration|army|command|department))"
+    r"(?:\s+(?:has|have|had))?\s*$"
+)
+
+
+def english_body(text: str) -> str:
+    """ "Poland's interior ministry has": a lower-case institution named after its owner."""
+    found = ENGLISH_BODY.search(TIME_TAIL.sub("", text.strip()))
+    return found.group("who") if found else ""
+
+
 def institution_after_in(sentence: str, cue: re.Match) -> str:
     """ "В Офісі президента спростували …", "У МЗС заявили …": the institution before the cue."""
     before = sentence[: cue.start()]
@@ -728,6 +754,11 @@ def responder_of(sentence: str, cue: re.Match) -> tuple[str, str, str]:
         return tidy(name), Attribution.ANONYMOUS_SOURCE.value, ""
     before = sentence[: cue.start()]
     who = "" if PREDICATIVE.match(cue.group(0)) else tidy(name_before(before))
+    if not who and PREDICATIVE.match(cue.group(0)):
+        # "Kyiv City Council on Tuesday said claims that … were false"
+        said = re.search(r"^(?P<who>.+?)\s+(?:said|says|stated|insisted)\s*(?:that\s*)?$", before)
+        if said:
+            who = tidy(name_before(said.group("who")) or english_body(said.group("who")))
     if who and ARTICLE_BEFORE.search(before):
         # German and French capitalise or name objects: "hat einen Bericht dementiert".
         who = tidy(leading_name(re.sub(r"^(?:Die|Der|Das|Le|La|Les|L')\s*", "", sentence)))
@@ -739,6 +770,7 @@ def responder_of(sentence: str, cue: re.Match) -> tuple[str, str, str]:
     if spokes:
         org = SPOKES_OF.search(sentence)
         org_name = ""
+        org_text = ""
         if org:
             org_text = org.group("org") or org.group("org_cyr") or org.group("org_eu")
             org_name = tidy(leading_name(org_text))
@@ -754,12 +786,21 @@ def responder_of(sentence: str, cue: re.Match) -> tuple[str, str, str]:
         after_title = re.match(
             rf"\s*(?:[a-zа-яіїєґё]\w*\s+)?(?P<name>{NAME})", sentence[spokes.end() :]
         )
-        if not speaker and after_title and is_person(after_title.group("name")):
-            speaker = after_title.group("name")
+        if not speaker and after_title and is_person(after_title.group("name").rstrip(".,;:")):
+            speaker = after_title.group("name").rstrip(".,;:")
+        if not speaker and org_text:
+            # "прессекретар Національної поліції Олександр Гуменюк"
+            raw = leading_name(org_text)
+            after_org = re.match(rf"\s*(?P<name>{NAME})", org_text[org_text.find(raw) + len(raw) :])
+            if raw and after_org and is_person(after_org.group("name").rstrip(".,;:")):
+                speaker = after_org.group("name").rstrip(".,;:")
         if not org_name and who and is_institution(who):
             org_name = who
         if (org_name and is_institution(org_name)) or (org_name and not who):
             return org_name, Attribution.SPOKESPERSON.value, speaker
+    if who and TITLES.match(who) and is_person(bare_person(who)):
+        person = bare_person(who)
+        return person, Attribution.NAMED_OFFICIAL.value, person
     if STATEMENT.search(sentence) and who:
         return who, Attribution.OFFICIAL_STATEMENT.value, ""
     if who and is_institution(who):
@@ -968,7 +1009,11 @@ def claimant_in(sentence: str) -> tuple[str, str]:
     generic = strip_descriptor(pre)
     if generic in GENERIC_CLAIMANTS:
         return generic, claim
-    who = name_before(pre)
+    # "Про евакуацію написало видання X", "Відео … поширив блогер X": the subject follows.
+    object_first = re.match(
+        r"(?:про|о|об|відео|видео|повідомлення|інформацію|сообщения|информацию|фото)\b", pre, re.I
+    )
+    who = "" if object_first else name_before(pre)
     if not who and len(pre.split()) <= 4:
         who = leading_name(generic)
     who = strip_descriptor(tidy(who))
@@ -1167,11 +1212,20 @@ def points_at(speaker: str, responders: tuple[str, ...], claimant: str) -> bool 
     return None
 
 
+CALLING = re.compile(
+    r"\b(?:calling|called|describing|described|terming|termed|labelling|labeling)\b[^“\"«.]{0,40}$"
+    r"|(?:називаючи|назвавши|назвав|назвала|назвали|называя|назвав|назвал|назвала|назвали)"
+    r"[^«“\".]{0,40}$",
+    re.I,
+)
+
+
 def pick_quote(
     paragraphs: list[list[str]], where: tuple[int, int], responders: tuple[str, ...], claimant: str
 ) -> tuple[str, str]:
     """The responder's quoted words: in the response sentence or the paragraphs around it."""
     paragraph_index, sentence_index = where
+    fallback = None
     order = [paragraph_index, paragraph_index + 1, paragraph_index + 2, paragraph_index - 1]
     for offset, index in enumerate(order):
         if not 0 <= index < len(paragraphs):
@@ -1184,9 +1238,17 @@ def pick_quote(
             speaker = speaker_of(text, match.start(), match.end())
             verdict = points_at(speaker, responders, claimant)
             in_response = offset == 0 and match.group(0) in paragraphs[index][sentence_index]
-            if verdict or (verdict is None and in_response and len(words.split()) >= 2):
+            if in_response and CALLING.search(text[max(0, match.start() - 60) : match.start()]):
+                verdict = True  # "denied the accusations, calling them a "propaganda show""
+            if verdict:
                 return words.rstrip(","), speaker
-    return "", ""
+            if verdict is None and in_response and len(words.split()) >= 2:
+                if len(words.split()) >= 4:
+                    return words.rstrip(","), speaker
+                # "called the reports "completely untrue"": the responder's full words may
+                # follow in the next paragraph.
+                fallback = fallback or (words.rstrip(","), speaker)
+    return fallback or ("", "")
 
 
 # ---------------------------------------------------------------------------------------------
