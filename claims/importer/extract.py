@@ -885,10 +885,10 @@ def find_byline(ld, meta, tree, scope) -> str:
         # Every meta form an author is written in; a page may use several for one person.
         for key in AUTHOR_META:
             for value in meta.get(key, []):
-                for name in re.split(r"\s*[;|]\s*|\s+and\s+|\s*,\s*(?=\S+\s+\S+)", value):
-                    name = BY_PREFIX.sub("", clean(name))
-                    if looks_like_name(name) and name.casefold() not in map(str.casefold, names):
-                        names.append(name)
+                # Each value is kept whole: the credit is the page's own wording.
+                name = BY_PREFIX.sub("", clean(value))
+                if looks_like_name(name) and name.casefold() not in map(str.casefold, names):
+                    names.append(name)
     if not names:
         for link in scope.xpath(AUTHOR_LINKS):
             text = BY_PREFIX.sub("", clean(text_of(link)))
