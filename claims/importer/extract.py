@@ -147,15 +147,18 @@ UTF8_SEQUENCE = re.compile(
 NON_ASCII = re.compile(rb"[\x80-\xff]")
 
 
-def mostly_utf8(content: bytes) -> bool:
+def mostly_utf8(content: bytes, *, labelled: bool) -> bool:
     """
     UTF-8 with a few bad bytes (a stray byte, a cut-off last letter) rather than a single-byte
     encoding: its non-ASCII bytes are nearly all parts of well-formed UTF-8 sequences. Text in
     windows-1251 or latin-1 forms such sequences only by accident, a few per hundred letters.
+    A page labelled UTF-8 may have as few as one or two bad bytes and nothing else non-ASCII.
     """
     sample = content[:200_000]
     valid = sum(len(match) for match in UTF8_SEQUENCE.findall(sample))
     stray = len(NON_ASCII.findall(sample)) - valid
+    if labelled:
+        return stray <= max(2, valid // 20)
     return valid >= 8 and stray * 20 <= valid
 
 
@@ -195,10 +198,10 @@ def read_text(content: bytes, declared: str = "") -> Decoded:
         return Decoded(content.decode("utf-8"))
     except UnicodeDecodeError:
         pass
-    if mostly_utf8(content):
+    labels = [codec(label) for label in (declared, sniff_meta_charset(content[:4096])) if label]
+    if mostly_utf8(content, labelled="utf-8" in labels):
         return as_utf8(content)
-    for label in (declared, sniff_meta_charset(content[:4096])):
-        name = codec(label) if label else None
+    for name in labels:
         if name and name != "utf-8":
             try:
                 return Decoded(content.decode(name))
@@ -288,7 +291,7 @@ def measure(markup: str | bytes, *, max_depth: int, max_elements: int, xml: bool
         parser.close()
     except TooBig:
         pass
-    except etree.LxmlError:
+    except (etree.LxmlError, ValueError):
         pass  # what lxml cannot read, the real parsers will judge
     return shape
 
@@ -321,8 +324,8 @@ def check_shape(text: str) -> None:
 # Small helpers
 
 
-# Hashtags and quotes are looked for in the first 100,000 characters of text (a long article
-# has 30,000): past that, a page built to be slow could make each pattern's look-ahead count.
+# Hashtags, quotes and the suggested chain are read from the first 100,000 characters of text
+# (a long article has 30,000), so a page built to be slow costs no more than a long article.
 READ_CHARS = 100_000
 
 
@@ -1130,13 +1133,13 @@ def body_text(tree: Node, url: str) -> str:
 
 
 def has_body(body: str, title: str) -> bool:
-    """More than the headline and a stray link or two: at least a sentence's worth of text."""
+    """More than the headline and a stray link or two: at least a short sentence of text."""
     headline, found = title_key(title), 0
     for line in body.splitlines():
         key = title_key(line)
         if key != headline:
             found += len(key)
-            if found >= 40:
+            if found >= 30:
                 return True
     return False
 

@@ -14,6 +14,7 @@ it; `Deadline` shuts down the fetch's sockets when its time is up, which ends an
 on them.
 """
 
+import contextlib
 import ipaddress
 import logging
 import re
@@ -201,10 +202,8 @@ class Deadline:
 
 
 def shut(sock: socket.socket) -> None:
-    try:
+    with contextlib.suppress(OSError):  # already closed
         sock.shutdown(socket.SHUT_RDWR)
-    except OSError:  # already closed
-        pass
 
 
 class WatchedConnection:
