@@ -3,7 +3,7 @@ Drafting benchmark: the importer's draft of the chain (stance, responder, claim,
 attribution, quote) against what an editor would log, on a labelled set of pages.
 
     .venv/bin/python bench/drafting.py [--split dev|held-out|all] [--show]
-    .venv/bin/python bench/drafting.py --corpus ../shared/corpus   # its denial pages
+    .venv/bin/python bench/drafting.py --corpus tests/corpus   # its denial pages
 
 The default set is tests/drafting (labels.json beside articles/<id>.html, written for this
 benchmark: agency copy in English, Ukrainian, Russian and a few German, French and Polish
@@ -210,7 +210,7 @@ def print_table(title: str, figures: dict[str, dict]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", choices=["dev", "held-out", "all"], default="all")
-    parser.add_argument("--corpus", help="the shared corpus folder: score its denial pages")
+    parser.add_argument("--corpus", help="the corpus folder (tests/corpus): score its denial pages")
     parser.add_argument("--show", action="store_true", help="print each page's misses")
     args = parser.parse_args()
     started = time.perf_counter()
