@@ -8,6 +8,7 @@ from django.contrib import admin
 from .caching import changed, content_changed
 from .models import (
     Actor,
+    ActorChannel,
     Carriage,
     Claim,
     Correction,
@@ -83,6 +84,13 @@ class OutletAdmin(ReaderContentAdmin):
     autocomplete_fields = ["actor"]
 
 
+class ActorChannelInline(admin.TabularInline):
+    model = ActorChannel
+    extra = 0
+    fields = ["kind", "url", "verified_at", "proof", "verified_by"]
+    readonly_fields = ["verified_by"]
+
+
 @admin.register(Actor)
 class ActorAdmin(ReaderContentAdmin):
     list_display = ["name", "kind", "role", "parent"]
@@ -90,6 +98,18 @@ class ActorAdmin(ReaderContentAdmin):
     search_fields = ["name", "role"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
+    inlines = [ActorChannelInline]
+
+    def save_formset(self, request, form, formset, change):
+        # Whoever marks a channel verified is recorded as its verifier.
+        channels = formset.save(commit=False)
+        for channel in channels:
+            if isinstance(channel, ActorChannel) and channel.verified and not channel.verified_by:
+                channel.verified_by = request.user
+            channel.save()
+        for channel in formset.deleted_objects:
+            channel.delete()
+        formset.save_m2m()
 
 
 class SnapshotInline(admin.TabularInline):

@@ -32,6 +32,7 @@ from .models import (
     Tag,
     Verdict,
     VerdictState,
+    mark_channels,
 )
 from .timeline import WIDTH as TIMELINE_WIDTH
 from .timeline import claim_events
@@ -283,6 +284,7 @@ def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     carriages = sorted(claim.current_carriages, key=_published_order)
     responses = list(claim.responses.all())
+    mark_channels(responses)
     _attach_archived_copies(
         [carriage.report for carriage in carriages]
         + [response.report for response in responses if response.report_id]

@@ -290,3 +290,63 @@ def test_htmldate_is_the_last_resort_for_the_date():
     article = extract(html, url="https://example.com/2021/06/02/story.html")
     assert article.published.date().isoformat() == "2021-06-02"
     assert article.published_precision == "day"
+
+
+def test_a_day_only_date_is_kept_as_a_day_unless_another_source_gives_its_time():
+    page = """<html><head><title>A headline long enough to count</title>
+    <script type="application/ld+json">{"@type": "NewsArticle", "headline": "A headline long
+    enough to count", "datePublished": "2025-08-29"}</script>{meta}</head>
+    <body><article><h1>A headline long enough to count</h1><p>Some text of the article that
+    is long enough to be its body.</p></article></body></html>"""
+    day_only = extract(page.replace("{meta}", ""))
+    assert day_only.published_precision == "day"
+    assert day_only.published.isoformat() == "2025-08-29T00:00:00+03:00"
+    with_time = extract(
+        page.replace(
+            "{meta}",
+            '<meta property="article:published_time" content="2025-08-29T10:42:00+03:00">',
+        )
+    )
+    assert with_time.published_precision == "time"
+    assert with_time.published.isoformat() == "2025-08-29T10:42:00+03:00"
+    other_day = extract(
+        page.replace(
+            "{meta}",
+            '<meta property="article:published_time" content="2025-09-02T10:42:00+03:00">',
+        )
+    )
+    assert other_day.published_precision == "day"
+    assert other_day.published.date().isoformat() == "2025-08-29"
+
+
+def test_claimreview_markup_is_read_as_an_external_review():
+    article = extract((FIXTURES / "stopfake_claimreview.html").read_bytes())
+    [review] = article.reviews
+    assert (review.author, review.rating, review.claim_reviewed) == (
+        "StopFake",
+        "False",
+        "Rustem Umerov refused to return to Ukraine",
+    )
+    assert review.url.startswith("https://www.stopfake.org/")
+    assert article.as_json()["reviews"][0]["rating"] == "False"
+    assert type(article).from_json(article.as_json()).reviews == [review]
+
+
+def test_claimreview_microdata_and_a_numeric_rating():
+    page = """<html><head><title>Checked: the bridge will close for a year</title></head><body>
+    <article><h1>Checked: the bridge will close for a year</h1>
+    <div itemscope itemtype="https://schema.org/ClaimReview">
+      <meta itemprop="claimReviewed" content="The Pivdennyi Bridge will close for a year">
+      <div itemprop="author" itemscope itemtype="https://schema.org/Organization">
+        <span itemprop="name">VoxCheck</span></div>
+      <div itemprop="reviewRating" itemscope itemtype="https://schema.org/Rating">
+        <meta itemprop="ratingValue" content="2"></div>
+    </div>
+    <p>The city council says only one lane at a time will close at night during repairs.</p>
+    </article></body></html>"""
+    [review] = extract(page).reviews
+    assert (review.author, review.rating, review.claim_reviewed) == (
+        "VoxCheck",
+        "2",
+        "The Pivdennyi Bridge will close for a year",
+    )

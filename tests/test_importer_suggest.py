@@ -49,10 +49,11 @@ def test_the_seed_page_gives_the_seed_chain():
             {
                 "stance": "denies",
                 "attribution": "anonymous_source",
-                "responder": "Офісі президента",
+                "responder": "Офіс президента",
                 "claimant": "Clash Report",
                 "quote": "Це фейк",
-                "claim": "Умєров відмовився повертатися в Україну",
+                # The claim is what the denial names, not the claimant's wording.
+                "claim": "Відставку Умєрова",
             },
         ),
         (
@@ -63,10 +64,10 @@ def test_the_seed_page_gives_the_seed_chain():
             {
                 "stance": "denies",
                 "attribution": "spokesperson",
-                "responder": "Министерства обороны",
+                "responder": "Министерство обороны",
                 "claimant": "Рыбарь",
                 "quote": "Это неправда",
-                "claim": "Армия отступила из города",
+                "claim": "Армия отступила",
             },
         ),
         (
@@ -76,7 +77,8 @@ def test_the_seed_page_gives_the_seed_chain():
             {
                 "stance": "denies",
                 "attribution": "named_official",
-                "responder": "President Volodymyr Zelensky",
+                "responder": "Volodymyr Zelensky",
+                "speaker_name": "Volodymyr Zelensky",
                 "quote": "I am not going anywhere",
             },
         ),
@@ -152,3 +154,108 @@ def test_other_stances():
 )
 def test_no_suggestion_without_a_response(body):
     assert suggest(title="A day in politics", body=body) is None
+
+
+@pytest.mark.parametrize(
+    ("body", "stance"),
+    [
+        ("Die Bundesregierung hat den Bericht dementiert.", "denies"),
+        ("Das Ministerium weist die Vorwürfe entschieden zurück.", "denies"),
+        ("Der Sprecher bestritt, dass es ein Treffen gegeben habe.", "denies"),
+        ("L'Elysée a démenti les informations du site.", "denies"),
+        ("Le ministère dément toute livraison d'armes.", "denies"),
+        ("Le gouvernement a rejeté les accusations de Moscou.", "denies"),
+        ("Ministerstwo zdementowało doniesienia o zamknięciu konsulatu.", "denies"),
+        ("Rzecznik zaprzeczył, jakoby do spotkania doszło.", "denies"),
+        ("The minister dismissed questions about the sale as pure speculation.", "denies"),
+        ("Die Regierung bestätigte den Bericht.", "confirms"),
+        ("Le porte-parole n'a pas souhaité commenter.", "declines_comment"),
+        ("Rzecznik odmówił komentarza.", "declines_comment"),
+    ],
+)
+def test_denial_cues_in_german_french_and_polish(body, stance):
+    draft = suggest(title="", body=body)
+    assert draft is not None and draft.stance == stance
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Es ist nicht zu leugnen, dass die Preise gestiegen sind.",
+        "Niemand bestreitet, dass die Lage ernst ist.",
+        "Die Regierung bestreitet nicht, dass das Gesetz Mängel hat.",
+        "On ne peut nier l'ampleur des destructions.",
+        "Personne ne nie que la reconstruction prendra des années.",
+        "Le ministre ne nie pas les difficultés.",
+        "Nie da się zaprzeczyć, że rolnicy mają powody do protestu.",
+        "Nikt nie zaprzecza, że import wpływa na ceny.",
+        "Nobody denies that these are the hardest benchmarks.",
+        "Ніхто не заперечує, що відновлення триватиме тижнями.",
+        "Никто не отрицает, что рост замедлится.",
+        "The activist was denied entry at the border.",
+        "Two activists were denied visas last year.",
+        "The facts could not be denied by any of the administrations.",
+    ],
+)
+def test_idiom_traps_in_six_languages_are_not_denials(body):
+    draft = suggest(title="A day in politics", body=body)
+    assert draft is None or draft.stance not in {"denies", "retracts"}
+
+
+def test_a_teaser_is_not_the_article():
+    body = (
+        "The channel claimed the mobilisation age would drop to 20.\n"
+        "Read also: Defense Ministry denies rumours about new call-up rules\n"
+        "The ministry had not answered by the time of publication."
+    )
+    assert suggest(title="Channel says age will drop", body=body) is None
+
+
+def test_an_empty_field_says_why():
+    draft = suggest(
+        title="Ukraine denies shelling claim",
+        body="Ukraine has denied Russian claims that it shelled the plant.",
+    )
+    assert draft.stance == "denies" and draft.quote == ""
+    assert "quote" in draft.notes
+
+
+@pytest.mark.parametrize(
+    ("body", "responder", "speaker"),
+    [
+        (
+            "Інформація про облави в метро не відповідає дійсності, заявив прессекретар "
+            "Національної поліції Олександр Гуменюк.",
+            "Національна поліція",
+            "Олександр Гуменюк",
+        ),
+        (
+            "Речник Міністерства закордонних справ Георгій Тихий назвав фейком повідомлення "
+            "про евакуацію посольства.",
+            "Міністерство закордонних справ",
+            "Георгій Тихий",
+        ),
+        (
+            "АО «Укрзализныця» опровергло сообщения об отмене поездов в Польшу.",
+            "Укрзализныця",
+            "",
+        ),
+        (
+            "Kyiv City Council on Tuesday said claims that the bridge would close were false.",
+            "Kyiv City Council",
+            "",
+        ),
+    ],
+)
+def test_responders_in_the_nominative_without_titles_or_legal_forms(body, responder, speaker):
+    draft = suggest(title="", body=body)
+    assert (draft.responder, draft.speaker_name) == (responder, speaker)
+
+
+def test_a_claimants_full_name_given_only_in_the_genitive():
+    draft = suggest(
+        title="",
+        body="Сибіга спростував заяву Сергія Лаврова про те, що Україна зірвала переговори. "
+        "Лавров у середу заявив, що делегація покинула зал.",
+    )
+    assert draft.claimant == "Сергій Лавров"

@@ -384,3 +384,17 @@ def test_a_running_import_is_not_retried_twice(editor_client, django_capture_on_
     assert callbacks == []
     job.refresh_from_db()
     assert job.status == "fetching"
+
+
+def test_a_page_already_fact_checked_says_so_in_the_draft(
+    editor_client, immediate_tasks, django_capture_on_commit_callbacks
+):
+    job = start_import(
+        editor_client,
+        django_capture_on_commit_callbacks,
+        html=(FIXTURES / "stopfake_claimreview.html").read_text(),
+        page_url="https://www.stopfake.org/en/fake-umerov-refused-to-return-to-ukraine/",
+    )
+    html = editor_client.get(job.get_absolute_url()).content.decode()
+    assert "Already checked by StopFake, rated “False”" in html
+    assert "Rustem Umerov refused to return to Ukraine" in html

@@ -42,6 +42,7 @@ from claims.models import (
     Verdict,
     VerdictState,
     history,
+    mark_channels,
     writing,
 )
 from claims.models.sources import unique_slug
@@ -233,6 +234,12 @@ def _returned_work(user) -> list:
 # Claims
 
 
+def responses_with_channels(claim: Claim) -> list[Response]:
+    responses = list(claim.responses.select_related("responder", "report__outlet"))
+    mark_channels(responses)
+    return responses
+
+
 def saved_message(obj, noun: str) -> str:
     if writing.is_public_row(obj):
         return f"{noun} saved: readers see the change once a second editor approves it."
@@ -252,7 +259,7 @@ def claim_page_context(claim: Claim) -> dict:
         "claim": claim,
         "live_verdict": claim.verdicts.live().first(),
         "carriages": claim.carriages.select_related("report__outlet", "cites__report__outlet"),
-        "responses": claim.responses.select_related("responder", "report__outlet"),
+        "responses": responses_with_channels(claim),
         "verdicts": claim.verdicts.select_related("author", "reviewer").prefetch_related(
             "corrections"
         ),

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from claims.models import (
+    Attribution,
     Carriage,
     CarriageRole,
     Claim,
@@ -22,6 +23,7 @@ from claims.models import (
     ImportJobStatus,
     LeadState,
     Outlet,
+    OutletKind,
     Report,
     Response,
     Snapshot,
@@ -30,9 +32,10 @@ from claims.models import (
 )
 from claims.models.sources import unique_slug
 
+from . import telegram
 from .extract import DEFAULT_TIME_ZONE, Article, ExtractError, extract, host_of
 from .fetch import FetchError, fetch
-from .suggest import suggest
+from .suggest import is_institution, suggest
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +47,18 @@ class ImportFailed(Exception):
     """An import that cannot go on; the message is meant for the editor."""
 
 
+def telegram_homepage(url: str) -> str:
+    """A Telegram channel's own address: every channel shares the host t.me."""
+    channel = telegram.channel_of(url)
+    return f"https://t.me/{channel}" if channel else ""
+
+
 def find_outlet(article: Article) -> Outlet | None:
-    """The outlet on file for this article: by homepage host, else by name."""
+    """The outlet on file for this article: by homepage host (a Telegram channel by its own
+    address), else by name."""
+    channel_home = telegram_homepage(article.canonical_url or article.url)
+    if channel_home:
+        return Outlet.objects.filter(homepage__iexact=channel_home).first()
     host = host_of(article.canonical_url or article.url).removeprefix("www.")
     if host:
         for outlet in Outlet.objects.exclude(homepage=""):
@@ -127,6 +140,19 @@ def existing_report(article: Article) -> Report | None:
 
 def build_result(article: Article) -> dict:
     suggestion = suggest(title=article.title, body=article.body, outlet=article.outlet)
+    if suggestion and article.source == "telegram" and not suggestion.responder:
+        # A channel's post speaks in the channel's own name.
+        suggestion.responder = article.outlet
+        suggestion.attribution = (
+            Attribution.OFFICIAL_STATEMENT
+            if is_institution(article.outlet)
+            else Attribution.NAMED_OFFICIAL
+        ).value
+        suggestion.notes.pop("responder", None)
+    if suggestion and article.source == "telegram" and not suggestion.quote:
+        # The post is the channel's own words: its denial sentence is the quote.
+        suggestion.quote = suggestion.evidence
+        suggestion.notes.pop("quote", None)
     report = existing_report(article)
     return {
         "article": article.as_json(),
@@ -232,12 +258,12 @@ def save_report(data: Confirmation, *, by, created: "Created") -> Report:
         "url": data.url,
     }
     if report is None:
-        homepage = ""
-        if data.canonical_url or data.url:
+        homepage, kind = telegram_homepage(data.canonical_url or data.url), OutletKind.TELEGRAM
+        if not homepage and (data.canonical_url or data.url):
             parts = urlsplit(data.canonical_url or data.url)
-            homepage = f"{parts.scheme}://{parts.netloc}/"
+            homepage, kind = f"{parts.scheme}://{parts.netloc}/", OutletKind.ONLINE
         outlet, new = writing.resolve_outlet(
-            data.outlet_name, by=by, create=True, homepage=homepage
+            data.outlet_name, by=by, create=True, homepage=homepage, kind=kind
         )
         if new:
             created.new_names.append(outlet)

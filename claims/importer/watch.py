@@ -21,9 +21,11 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from trafilatura.utils import load_html
 
 from claims.models import FeedItem, Lead, OutletFeed
 
+from . import telegram
 from .extract import measure
 from .fetch import FEED_TYPES, FetchError, fetch
 from .suggest import stance_of
@@ -153,9 +155,32 @@ def parse_json_feed(content: bytes) -> list[Entry]:
     return entries
 
 
+def telegram_entries(content: bytes) -> list[Entry]:
+    """A channel's public preview (t.me/s/<channel>) read as a feed: one entry per post."""
+    tree = load_html(content)
+    if tree is None:
+        raise ValueError("This Telegram page could not be read.")
+    entries = [
+        Entry(
+            url=post.url,
+            guid=post.url,
+            title=post.headline,
+            summary=post.text[:5000],
+            published_at=post.published,
+        )
+        for post in telegram.read_posts(tree)
+    ]
+    if not entries:
+        raise ValueError("This Telegram page holds no public posts.")
+    return entries
+
+
 def parse_feed(content: bytes, *, content_type: str = "", charset: str = "") -> list[Entry]:
-    """Entries of an RSS, Atom or JSON feed; ValueError when the bytes are no feed."""
+    """Entries of an RSS, Atom or JSON feed or a Telegram channel's preview page; ValueError
+    when the bytes are no feed."""
     stripped = content.lstrip()
+    if b"tgme_widget_message" in stripped[:2_000_000]:
+        return telegram_entries(stripped)
     if "json" in content_type or stripped.startswith(b"{"):
         try:
             return parse_json_feed(stripped)

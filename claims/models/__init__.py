@@ -12,16 +12,29 @@ from .importing import FeedItem, ImportJob, ImportJobStatus, Lead, LeadState, Ou
 from .reader_versions import ReaderVersion
 from .responses import Attribution, Response, ResponseQuerySet, Stance
 from .review import ChangeKind, PendingChange, ReviewState
-from .sources import Actor, ActorKind, Outlet, OutletKind, Report, Snapshot, Tag
+from .sources import (
+    Actor,
+    ActorChannel,
+    ActorKind,
+    ChannelKind,
+    Outlet,
+    OutletKind,
+    Report,
+    Snapshot,
+    Tag,
+    mark_channels,
+)
 from .verdicts import Correction, Rating, Verdict, VerdictQuerySet, VerdictState
 
 __all__ = [
     "Actor",
+    "ActorChannel",
     "ActorKind",
     "Attribution",
     "Carriage",
     "CarriageRole",
     "ChangeKind",
+    "ChannelKind",
     "Claim",
     "ClaimQuerySet",
     "Correction",
@@ -49,4 +62,5 @@ __all__ = [
     "Verdict",
     "VerdictQuerySet",
     "VerdictState",
+    "mark_channels",
 ]

@@ -1,7 +1,9 @@
 """Who publishes and who speaks: tags, outlets, actors, reports and their archived snapshots."""
 
 import hashlib
+import re
 
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -124,6 +126,89 @@ class Actor(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("claims:actor_detail", args=[self.slug])
+
+
+class ChannelKind(models.TextChoices):
+    TELEGRAM = "telegram", "Telegram"
+    X = "x", "X (Twitter)"
+    FACEBOOK = "facebook", "Facebook"
+    WEBSITE = "website", "Website"
+    OTHER = "other", "Other"
+
+
+# Outlet kinds whose reports are an actor's own channel speaking, not a newsroom reporting.
+CHANNEL_OUTLETS = {OutletKind.TELEGRAM, OutletKind.SOCIAL}
+
+
+def channel_key(url: str) -> str:
+    """ "http://www.t.me/Name/" and "https://t.me/name" are the same channel."""
+    key = re.sub(r"^https?://(?:www\.)?", "", (url or "").strip().lower())
+    return key.rstrip("/")
+
+
+class ActorChannel(models.Model):
+    """
+    A channel an actor speaks on (Telegram, X, a website). Officials are impersonated on
+    Telegram, so a channel counts as theirs only once an editor has verified it, with the
+    proof: who verified it, when, and the source (e.g. the ministry's site linking to it).
+    """
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="channels")
+    kind = models.CharField(max_length=20, choices=ChannelKind, default=ChannelKind.TELEGRAM)
+    url = models.URLField(max_length=500)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    proof = models.URLField(
+        max_length=1000, blank=True, help_text="Where the actor names this channel as theirs."
+    )
+
+    class Meta:
+        ordering = ["actor", "kind", "url"]
+        constraints = [
+            models.UniqueConstraint(fields=["actor", "url"], name="actor_channel_unique"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=ChannelKind.values), name="actor_channel_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(verified_at__isnull=True) | ~models.Q(proof=""),
+                name="actor_channel_verified_with_proof",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        mark = "verified" if self.verified else "not verified"
+        return f"{self.actor.name}: {self.url} ({mark})"
+
+    @property
+    def verified(self) -> bool:
+        return self.verified_at is not None
+
+
+def mark_channels(responses: list) -> None:
+    """
+    Set each response's `channel_verified`: None when it was not made on a channel (a news
+    report), else whether the responder has verified that channel as theirs. One query, and
+    none when no response came from a channel.
+    """
+    on_channels = [r for r in responses if r.report_id and r.report.outlet.kind in CHANNEL_OUTLETS]
+    for response in responses:
+        response.channel_verified = None
+    if not on_channels:
+        return
+    verified = {
+        (channel.actor_id, channel_key(channel.url))
+        for channel in ActorChannel.objects.filter(
+            actor__in={r.responder_id for r in on_channels}, verified_at__isnull=False
+        )
+    }
+    for response in on_channels:
+        key = channel_key(response.report.outlet.homepage or response.report.url)
+        response.channel_verified = (response.responder_id, key) in verified or any(
+            actor == response.responder_id and key.startswith(channel + "/")
+            for actor, channel in verified
+        )
 
 
 class ReportQuerySet(models.QuerySet):

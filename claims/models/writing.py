@@ -60,7 +60,7 @@ from .claims import Carriage, Claim
 from .history import HistoryAction, HistoryEntry
 from .responses import Response
 from .review import ChangeKind, PendingChange, ReviewState
-from .sources import Actor, ActorKind, Outlet, Report, Tag, unique_slug
+from .sources import Actor, ActorKind, Outlet, OutletKind, Report, Tag, unique_slug
 from .verdicts import Correction
 
 # Rows with their own approval. Reports are public through their carriages and responses.
@@ -636,8 +636,10 @@ def resolve_actor(name: str, *, by, create: bool = False, kind: str = ActorKind.
     return _resolve(Actor, name, by=by, create_missing=create, kind=kind)
 
 
-def resolve_outlet(name: str, *, by, create: bool = False, homepage: str = ""):
-    return _resolve(Outlet, name, by=by, create_missing=create, homepage=homepage)
+def resolve_outlet(
+    name: str, *, by, create: bool = False, homepage: str = "", kind: str = OutletKind.ONLINE
+):
+    return _resolve(Outlet, name, by=by, create_missing=create, homepage=homepage, kind=kind)
 
 
 def resolve_tags(names: Iterable[str], *, by, create: bool = False) -> tuple[list[Tag], list]:
