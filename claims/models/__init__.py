@@ -8,6 +8,7 @@ Outlets publish Reports; a Claim is carried by Reports (Carriage); Actors respon
 from .claims import Carriage, CarriageRole, Claim, ClaimQuerySet, OfficialPosition
 from .history import HistoryAction, HistoryEntry
 from .importing import FeedItem, ImportJob, ImportJobStatus, Lead, LeadState, OutletFeed
+from .partners import ApiKey, DeliveryState, Webhook, WebhookDelivery, WebhookEvent
 from .responses import Attribution, Response, ResponseQuerySet, Stance
 from .sources import Actor, ActorKind, Outlet, OutletKind, Report, Snapshot, Tag
 from .verdicts import Correction, Rating, Verdict, VerdictQuerySet, VerdictState
@@ -15,12 +16,14 @@ from .verdicts import Correction, Rating, Verdict, VerdictQuerySet, VerdictState
 __all__ = [
     "Actor",
     "ActorKind",
+    "ApiKey",
     "Attribution",
     "Carriage",
     "CarriageRole",
     "Claim",
     "ClaimQuerySet",
     "Correction",
+    "DeliveryState",
     "FeedItem",
     "HistoryAction",
     "HistoryEntry",
@@ -42,4 +45,7 @@ __all__ = [
     "Verdict",
     "VerdictQuerySet",
     "VerdictState",
+    "Webhook",
+    "WebhookDelivery",
+    "WebhookEvent",
 ]

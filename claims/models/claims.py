@@ -61,6 +61,11 @@ class ClaimQuerySet(models.QuerySet):
         """Claims not withdrawn from the desk."""
         return self.filter(withdrawn_at__isnull=True)
 
+    # GATE-ALIAS: the review gate's name for what readers may see (GATE-CONTRACT.md); until
+    # the gate lands it is today's filter. The lead replaces it with the gate's definition.
+    def public(self) -> "ClaimQuerySet":
+        return self.visible()
+
     def newest(self) -> "ClaimQuerySet":
         return self.order_by(models.F("first_seen_at").desc(nulls_last=True), "-pk")
 
@@ -269,6 +274,10 @@ class CarriageRole(models.TextChoices):
 class CarriageQuerySet(models.QuerySet):
     def current(self) -> "CarriageQuerySet":
         return self.filter(withdrawn_at__isnull=True)
+
+    # GATE-ALIAS (see ClaimQuerySet.public).
+    def public(self) -> "CarriageQuerySet":
+        return self.current().filter(claim__withdrawn_at__isnull=True)
 
 
 class Carriage(models.Model):

@@ -40,6 +40,10 @@ class ResponseQuerySet(models.QuerySet):
         """Responses not withdrawn from the desk."""
         return self.filter(withdrawn_at__isnull=True)
 
+    # GATE-ALIAS (see ClaimQuerySet.public).
+    def public(self) -> "ResponseQuerySet":
+        return self.on_visible_claims()
+
     def denials(self) -> "ResponseQuerySet":
         return self.filter(stance=Stance.DENIES)
 

@@ -126,6 +126,18 @@ class Actor(models.Model):
         return reverse("claims:actor_detail", args=[self.slug])
 
 
+class ReportQuerySet(models.QuerySet):
+    # GATE-ALIAS (see ClaimQuerySet.public): reports that carry a public carriage or relay a
+    # public response.
+    def public(self) -> "ReportQuerySet":
+        from .claims import Carriage
+        from .responses import Response
+
+        carrying = Carriage.objects.public().values("report_id")
+        relaying = Response.objects.public().filter(report__isnull=False).values("report_id")
+        return self.filter(models.Q(pk__in=carrying) | models.Q(pk__in=relaying))
+
+
 class Report(models.Model):
     """One published item of an outlet: an article, a post, a broadcast segment."""
 
@@ -142,6 +154,8 @@ class Report(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReportQuerySet.as_manager()
 
     class Meta:
         # An outlet's reports without reading them (the outlet filter, index-only).

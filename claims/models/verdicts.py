@@ -295,6 +295,14 @@ class Verdict(models.Model):
             )
 
 
+class CorrectionQuerySet(models.QuerySet):
+    # GATE-ALIAS (see ClaimQuerySet.public): corrections of published verdicts of public claims.
+    def public(self) -> "CorrectionQuerySet":
+        return self.filter(
+            verdict__state=VerdictState.PUBLISHED, verdict__claim__withdrawn_at__isnull=True
+        )
+
+
 class Correction(models.Model):
     """A public, dated note on a published verdict."""
 
@@ -304,6 +312,8 @@ class Correction(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = CorrectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["published_at", "pk"]
