@@ -23,6 +23,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.errors import HttpError
+from ninja.responses import Status
 
 from claims import caching
 from claims.importer.fetch import FetchError, check_url
@@ -481,7 +482,7 @@ def webhook_create(request: HttpRequest, hook: schemas.WebhookIn):
         events=sorted({event.value for event in hook.events}),
         secret=Webhook.new_secret(),
     )
-    return HTTPStatus.CREATED, {**webhook_out(created), "secret": created.secret}
+    return Status(HTTPStatus.CREATED, {**webhook_out(created), "secret": created.secret})
 
 
 @api.delete(
@@ -491,7 +492,7 @@ def webhook_delete(request: HttpRequest, id: int = ID):
     hook = own_hook(request, id)
     hook.active = False
     hook.save(update_fields=["active"])
-    return HTTPStatus.NO_CONTENT, None
+    return Status(HTTPStatus.NO_CONTENT, None)
 
 
 @api.get(

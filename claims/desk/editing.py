@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from claims.models import HistoryAction, HistoryEntry, derived
+from claims.models import HistoryAction, HistoryEntry, Response, derived
 from claims.models import history as history_log
 
 
@@ -103,6 +103,11 @@ def create(
         for name, related in m2m.items():
             getattr(obj, name).set(related)
         record_created(obj, by=by, claim=history_claim)
+        if isinstance(obj, Response):
+            # Partners' "new denial" webhooks (once the gate lands: on approval instead).
+            from claims.api.webhooks import notify_denial
+
+            notify_denial(obj)
     return obj
 
 

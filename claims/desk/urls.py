@@ -2,6 +2,8 @@
 
 from django.urls import path, register_converter
 
+from claims.api import desk_views as api_desk_views
+
 from . import views
 
 
@@ -48,4 +50,7 @@ urlpatterns = [
     path("verdicts/<int:pk>/withdraw/", views.verdict_withdraw, name="verdict_withdraw"),
     path("names/<name_kind:kind>/", views.autocomplete, name="autocomplete"),
     path("names/<name_kind:kind>/new/", views.name_create, name="name_create"),
+    path("api-keys/", api_desk_views.api_keys, name="api_keys"),
+    path("api-keys/new/", api_desk_views.api_key_create, name="api_key_create"),
+    path("api-keys/<int:pk>/revoke/", api_desk_views.api_key_revoke, name="api_key_revoke"),
 ]

@@ -233,6 +233,9 @@ class Verdict(models.Model):
             reviewer=by,
             published_at=timezone.now(),
         )
+        from claims.api.webhooks import notify  # the API sits above the models
+
+        notify("verdict.published", self)
 
     def return_to_draft(self, *, by, note: str) -> None:
         """The reviewer sends it back to the author with a note."""
@@ -270,6 +273,9 @@ class Verdict(models.Model):
             Verdict.objects.filter(pk=self.pk).update(version=F("version") + 1)
             self.version += 1
             history.record(self, by=by, action=HistoryAction.CORRECTED, note=correction.text)
+            from claims.api.webhooks import notify  # the API sits above the models
+
+            notify("correction.published", correction)
         return correction
 
     def _transition(self, *, by, action: str, allowed_from: set[str], to: str, **fields) -> None:
