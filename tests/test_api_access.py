@@ -66,7 +66,7 @@ def test_anonymous_reads_are_throttled_per_address(client, settings):
 
 def test_a_key_has_its_own_higher_limit(client, settings, partner_key):
     settings.API_ANON_PER_MINUTE = 1
-    key, secret = partner_key  # 5 a minute
+    _, secret = partner_key  # 5 a minute
     client.get(f"{API}/tags")
     assert client.get(f"{API}/tags").status_code == HTTPStatus.TOO_MANY_REQUESTS
     statuses = [
