@@ -134,3 +134,34 @@ def test_name_lists_walk_by_id(client, settings):
     settings.API_ANON_PER_MINUTE = 1000
     tags = [create_tag().pk for _ in range(7)]
     assert walk(client, f"{API}/tags", page_size=3) == tags
+
+
+def test_admins_issue_a_key_shown_once_and_revoke_it(client):
+    from tests.factories import create_user
+
+    admin = create_user(username="admin", is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    answer = client.post(
+        "/desk/api-keys/new/", {"partner": "Kyiv Post", "requests_per_minute": 100}
+    )
+    assert answer.status_code == HTTPStatus.FOUND
+    page = client.get("/desk/api-keys/").content.decode()
+    key = ApiKey.objects.get()
+    secret = page.split(f"<code>{key.prefix}", 1)[1].split("</code>", 1)[0]
+    secret = key.prefix + secret
+    assert ApiKey.objects.matching(secret) == key
+    assert secret not in client.get("/desk/api-keys/").content.decode()  # only once
+    client.post(f"/desk/api-keys/{key.pk}/revoke/")
+    key.refresh_from_db()
+    assert key.revoked_at is not None
+    assert ApiKey.objects.matching(secret) is None
+
+
+def test_editors_cannot_manage_keys(client):
+    from tests.factories import create_editor
+
+    client.force_login(create_editor())
+    assert client.get("/desk/api-keys/").status_code == HTTPStatus.FORBIDDEN
+    answer = client.post("/desk/api-keys/new/", {"partner": "x", "requests_per_minute": 1})
+    assert answer.status_code == HTTPStatus.FORBIDDEN
+    assert not ApiKey.objects.exists()

@@ -5,12 +5,12 @@ revoke it. A new key is shown once, on the page the POST redirects to, and never
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import user_passes_test
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from claims.desk.views import _role_required
 from claims.models import ApiKey
 
 NEW_KEY_SESSION = "api-keys:new-secret"
@@ -20,7 +20,8 @@ def can_manage_keys(user) -> bool:
     return user.is_active and (user.is_superuser or user.has_perm("claims.add_apikey"))
 
 
-admin_required = user_passes_test(can_manage_keys)
+# The desk's own access rule: the login page for strangers, 403 for other desk users.
+admin_required = _role_required(can_manage_keys)
 
 
 class ApiKeyForm(forms.ModelForm):
