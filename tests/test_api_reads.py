@@ -280,6 +280,10 @@ def test_unknown_names_are_400_problems(client, openapi, query):
         base64.urlsafe_b64encode(b'["claims-newest", null, 99999999999999999999999]').decode(),
         base64.urlsafe_b64encode(b'["claims-newest", [1], 5]').decode(),
         base64.urlsafe_b64encode(b'{"a": 1}').decode(),
+        base64.urlsafe_b64encode(b'["claims-newest", "yesterday", 5]').decode(),
+        base64.urlsafe_b64encode(b'["claims-newest", {"t": "2025-01-01T00:00"}, 5]').decode(),
+        base64.urlsafe_b64encode(b'["claims-newest", {"t": "2025-99-01T00:00Z"}, 5]').decode(),
+        base64.urlsafe_b64encode(b'["claims-newest", null, true]').decode(),
     ],
 )
 def test_foreign_or_forged_cursors_are_400_problems(client, cursor):
@@ -329,3 +333,10 @@ def test_docs_page_uses_only_our_static_files(client):
     assert "/static/ninja/swagger-ui-bundle.js" in html
     assert "<script>" not in html  # no inline script: the CSP allows none without a nonce
     assert "'unsafe-inline'" not in answer["Content-Security-Policy"]
+
+
+def test_forged_cursors_of_id_lists_are_400_problems(client):
+    for value in (b'"abc"', b"99999999999999999999999", b"null", b"1.5"):
+        cursor = base64.urlsafe_b64encode(b'["by-id", ' + value + b", 5]").decode()
+        answer = client.get(f"{API}/tags", {"cursor": cursor})
+        assert answer.status_code == HTTPStatus.BAD_REQUEST, value

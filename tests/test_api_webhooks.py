@@ -203,3 +203,11 @@ def test_the_write_path_sends_its_events(key, django_capture_on_commit_callbacks
     events = list(WebhookDelivery.objects.order_by("pk").values_list("event", flat=True))
     assert events == ["verdict.published", "correction.published"]
     assert len(queued) >= 2  # each delivery is queued once the transaction commits
+
+
+def test_registration_works_from_a_server_without_a_csrf_token(key):
+    # The key is a header, which browsers never send by themselves: no CSRF token is needed.
+    from django.test import Client
+
+    answer = register(Client(enforce_csrf_checks=True), key[1], PUBLIC_URL)
+    assert answer.status_code == HTTPStatus.CREATED

@@ -364,7 +364,7 @@ class NameFilters(Schema):
     query: str | None = Field(None, max_length=200, description="Part of the name.")
 
 
-BY_ID = Ordering("by-id", "id", descending=False)
+BY_ID = Ordering("by-id", "id", descending=False, timed=False)
 
 
 def named(queryset, filters: NameFilters):
