@@ -89,32 +89,42 @@ def main() -> None:
         "/api/v1/denials": deep_cursor("/api/v1/denials", 20),
     }
     kinds = {
-        "claims list": lambda: "/api/v1/claims"
-        + rng.choice(["", "?page_size=100", "?order=oldest", f"?cursor={deep['/api/v1/claims']}"]),
-        "claims filtered": lambda: "/api/v1/claims?"
-        + rng.choice(
-            [
-                "position=denied",
-                "rating=false",
-                f"actor={rng.choice(actors)}",
-                f"outlet={rng.choice(outlets)}",
-                f"tag={rng.choice(tags)}",
-                "language=uk",
-                "stance=denies&attribution=anonymous_source",
-                "max_age_days=30",
-            ]
+        "claims list": lambda: (
+            "/api/v1/claims"
+            + rng.choice(
+                ["", "?page_size=100", "?order=oldest", f"?cursor={deep['/api/v1/claims']}"]
+            )
         ),
-        "claims search": lambda: "/api/v1/claims?query="
-        + rng.choice(["refused", "fake", "villa", "border", "відмовився", "Неправда"]),
+        "claims filtered": lambda: (
+            "/api/v1/claims?"
+            + rng.choice(
+                [
+                    "position=denied",
+                    "rating=false",
+                    f"actor={rng.choice(actors)}",
+                    f"outlet={rng.choice(outlets)}",
+                    f"tag={rng.choice(tags)}",
+                    "language=uk",
+                    "stance=denies&attribution=anonymous_source",
+                    "max_age_days=30",
+                ]
+            )
+        ),
+        "claims search": lambda: (
+            "/api/v1/claims?query="
+            + rng.choice(["refused", "fake", "villa", "border", "відмовився", "Неправда"])
+        ),
         "claim detail": lambda: f"/api/v1/claims/{rng.choice(claim_ids)}",
-        "denials list": lambda: "/api/v1/denials"
-        + rng.choice(
-            [
-                "",
-                f"?actor={rng.choice(actors)}",
-                f"?outlet={rng.choice(outlets)}",
-                f"?cursor={deep['/api/v1/denials']}",
-            ]
+        "denials list": lambda: (
+            "/api/v1/denials"
+            + rng.choice(
+                [
+                    "",
+                    f"?actor={rng.choice(actors)}",
+                    f"?outlet={rng.choice(outlets)}",
+                    f"?cursor={deep['/api/v1/denials']}",
+                ]
+            )
         ),
         "denial detail": lambda: f"/api/v1/denials/{rng.choice(denial_ids)}",
         "verdicts list": lambda: "/api/v1/verdicts" + rng.choice(["", "?rating=false"]),
