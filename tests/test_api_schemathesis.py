@@ -4,7 +4,9 @@ content type, headers and body that the schema documents."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -29,7 +31,19 @@ CHECKS = [
 
 
 @pytest.fixture
-def api_data(settings):
+def one_connection():
+    """Django closes the database connection after each request it serves; the test
+    Client stops it doing so, but schemathesis calls the WSGI app directly, and on
+    PostgreSQL that would close the test's own transaction's connection."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_data(settings, one_connection):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast users
     settings.API_ANON_PER_MINUTE = 100_000
     chain = create_denied_chain()

@@ -31,6 +31,12 @@ class Ordering:
     timed: bool = True  # the field holds times (else ids)
 
     def apply(self, queryset: QuerySet) -> QuerySet:
+        if not self.nullable:
+            # The plain form, which the (field, id) indexes are built in: NULLS LAST on a
+            # descending sort would not match them, and the database would sort every row.
+            return queryset.order_by(
+                *((f"-{self.field}", "-pk") if self.descending else (self.field, "pk"))
+            )
         if self.descending:
             return queryset.order_by(F(self.field).desc(nulls_last=True), "-pk")
         return queryset.order_by(F(self.field).asc(nulls_last=True), "pk")
