@@ -128,7 +128,12 @@ def tables() -> list[Table]:
     return [
         Table(
             "claims",
-            lambda: Claim.objects.public().prefetch_related("tags").order_by("pk"),
+            lambda: (
+                Claim.objects.public()
+                .defer("search_document", "context")
+                .prefetch_related("tags")
+                .order_by("pk")
+            ),
             (
                 ID,
                 Column("slug", "string", lambda c: c.slug, required=True),
@@ -188,7 +193,7 @@ def tables() -> list[Table]:
         ),
         Table(
             "reports",
-            lambda: public_reports().order_by("pk"),
+            lambda: public_reports().defer("body").order_by("pk"),
             (
                 ID,
                 Column("outlet_id", "integer", lambda r: r.outlet_id, required=True),
@@ -336,13 +341,17 @@ def feed_items() -> Iterator[dict]:
     verdicts = (
         published_verdicts()
         .select_related("claim__claimant")
+        .defer("claim__search_document")
         .prefetch_related("corrections")
         .order_by("pk")
     )
     for verdict in verdicts.iterator(chunk_size=CHUNK):
         claim = verdict.claim
         carriages = list(
-            Carriage.objects.public().filter(claim=claim).select_related("report__outlet")
+            Carriage.objects.public()
+            .filter(claim=claim)
+            .select_related("report__outlet")
+            .defer("report__body")
         )
         review = claim_review(claim, verdict, carriages, page_url=_claim_url(claim))
         if review is None:

@@ -200,11 +200,17 @@ def verdicts(rows: list[Verdict]) -> list[dict]:
 
 def claim_detail(claim: Claim) -> dict:
     """The whole approved chain of one claim."""
-    carriages = list(Carriage.objects.public().filter(claim=claim).select_related("report__outlet"))
+    carriages = list(
+        Carriage.objects.public()
+        .filter(claim=claim)
+        .select_related("report__outlet")
+        .defer("report__body")
+    )
     answers = list(
         Response.objects.public()
         .filter(claim=claim)
         .select_related("responder", "report__outlet")
+        .defer("report__body")
         .order_by("responded_at", "pk")
     )
     reported = reports([c.report for c in carriages] + [r.report for r in answers if r.report_id])

@@ -101,6 +101,11 @@ ERRORS = {
     429: schemas.Problem,
 }
 ID = Path(..., ge=1, le=MAX_ID, description="The numeric id.")
+# Large columns no answer shows: a claim's search document, a report's full text.
+LIST_DEFERRED = ("search_document", "context")
+DENIAL_RELATED = ("claim", "responder", "report__outlet")
+DENIAL_DEFERRED = ("claim__search_document", "claim__context", "report__body")
+VERDICT_DEFERRED = ("claim__search_document", "claim__context")
 
 
 # Reads: cached for everyone, after authentication and throttling have run.
@@ -238,7 +243,7 @@ def claim_list(request: HttpRequest, filters: Query[ClaimFilters]):
     """Approved claims, newest first seen first (or oldest with `order=oldest`)."""
     ordering = newest_or_oldest("claims", "first_seen_at", filters.order, nullable=True)
     rows, next_cursor = page_of(
-        filter_claims(filters).select_related("claimant"), ordering, filters
+        filter_claims(filters).select_related("claimant").defer(*LIST_DEFERRED), ordering, filters
     )
     return {"items": represent.claims(rows), "next_cursor": next_cursor}
 
@@ -247,7 +252,9 @@ def claim_list(request: HttpRequest, filters: Query[ClaimFilters]):
 @cached_read(schemas.ClaimDetail)
 def claim_detail(request: HttpRequest, id: int = ID):
     """One claim with its whole approved chain: carriages, responses, verdict, corrections."""
-    claim = get_object_or_404(Claim.objects.public().select_related("claimant"), pk=id)
+    claim = get_object_or_404(
+        Claim.objects.public().select_related("claimant").defer("search_document"), pk=id
+    )
     return represent.claim_detail(claim)
 
 
@@ -295,7 +302,7 @@ def filter_denials(filters: DenialFilters):
 def denial_list(request: HttpRequest, filters: Query[DenialFilters]):
     """Approved denials, one item per denying response, as the denial feeds list them."""
     ordering = newest_or_oldest("denials", "responded_at", filters.order)
-    denials = filter_denials(filters).select_related("claim", "responder", "report__outlet")
+    denials = filter_denials(filters).select_related(*DENIAL_RELATED).defer(*DENIAL_DEFERRED)
     rows, next_cursor = page_of(denials, ordering, filters)
     return {"items": represent.denials(rows), "next_cursor": next_cursor}
 
@@ -304,7 +311,7 @@ def denial_list(request: HttpRequest, filters: Query[DenialFilters]):
 @cached_read(schemas.Denial)
 def denial_detail(request: HttpRequest, id: int = ID):
     denial = get_object_or_404(
-        Response.objects.public().denials().select_related("claim", "responder", "report__outlet"),
+        Response.objects.public().denials().select_related(*DENIAL_RELATED).defer(*DENIAL_DEFERRED),
         pk=id,
     )
     return represent.denials([denial])[0]
@@ -340,7 +347,8 @@ def verdict_list(request: HttpRequest, filters: Query[VerdictFilters]):
     if filters.updated_since:
         verdicts = verdicts.filter(updated_at__gte=filters.updated_since)
     ordering = newest_or_oldest("verdicts", "published_at", filters.order)
-    rows, next_cursor = page_of(verdicts.select_related("claim"), ordering, filters)
+    verdicts = verdicts.select_related("claim").defer(*VERDICT_DEFERRED)
+    rows, next_cursor = page_of(verdicts, ordering, filters)
     items = [
         {**item, "claim": represent.claim_ref(verdict.claim)}
         for item, verdict in zip(represent.verdicts(rows), rows, strict=True)
@@ -351,7 +359,9 @@ def verdict_list(request: HttpRequest, filters: Query[VerdictFilters]):
 @api.get("/verdicts/{id}", response={200: schemas.VerdictItem, **ERRORS}, tags=["verdicts"])
 @cached_read(schemas.VerdictItem)
 def verdict_detail(request: HttpRequest, id: int = ID):
-    verdict = get_object_or_404(published_verdicts().select_related("claim"), pk=id)
+    verdict = get_object_or_404(
+        published_verdicts().select_related("claim").defer(*VERDICT_DEFERRED), pk=id
+    )
     return {**represent.verdicts([verdict])[0], "claim": represent.claim_ref(verdict.claim)}
 
 
