@@ -19,6 +19,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -345,15 +346,28 @@ def feed_items() -> Iterator[dict]:
         .prefetch_related("corrections")
         .order_by("pk")
     )
+    batch = []
     for verdict in verdicts.iterator(chunk_size=CHUNK):
+        batch.append(verdict)
+        if len(batch) == CHUNK:
+            yield from _feed_batch(batch)
+            batch = []
+    yield from _feed_batch(batch)
+
+
+def _feed_batch(verdicts: list[Verdict]) -> Iterator[dict]:
+    """The items of a batch of verdicts, their claims' carriages fetched in one query."""
+    carriages = defaultdict(list)
+    for carriage in (
+        Carriage.objects.public()
+        .filter(claim__in=[verdict.claim_id for verdict in verdicts])
+        .select_related("report__outlet")
+        .defer("report__body")
+    ):
+        carriages[carriage.claim_id].append(carriage)
+    for verdict in verdicts:
         claim = verdict.claim
-        carriages = list(
-            Carriage.objects.public()
-            .filter(claim=claim)
-            .select_related("report__outlet")
-            .defer("report__body")
-        )
-        review = claim_review(claim, verdict, carriages, page_url=_claim_url(claim))
+        review = claim_review(claim, verdict, carriages[claim.pk], page_url=_claim_url(claim))
         if review is None:
             continue
         review.pop("@context")
