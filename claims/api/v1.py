@@ -34,6 +34,7 @@ from claims.models import (
     Attribution,
     Carriage,
     Claim,
+    Correction,
     OfficialPosition,
     Outlet,
     OutletKind,
@@ -203,6 +204,11 @@ def changed_since(claims, since: datetime):
         | Q(pk__in=Response.objects.public().filter(updated_at__gte=since).values("claim_id"))
         | Q(pk__in=Carriage.objects.public().filter(updated_at__gte=since).values("claim_id"))
         | Q(pk__in=Verdict.objects.published().filter(updated_at__gte=since).values("claim_id"))
+        | Q(
+            pk__in=Correction.objects.public()
+            .filter(published_at__gte=since)
+            .values("verdict__claim_id")
+        )
     )
 
 
