@@ -351,7 +351,10 @@ def verdict_list(request: HttpRequest, filters: Query[VerdictFilters]):
     if filters.max_age_days:
         verdicts = verdicts.filter(published_at__gte=days_ago(filters.max_age_days))
     if filters.updated_since:
-        verdicts = verdicts.filter(updated_at__gte=filters.updated_since)
+        corrected = Correction.objects.public().filter(published_at__gte=filters.updated_since)
+        verdicts = verdicts.filter(
+            Q(updated_at__gte=filters.updated_since) | Q(pk__in=corrected.values("verdict_id"))
+        )
     ordering = newest_or_oldest("verdicts", "published_at", filters.order)
     verdicts = verdicts.select_related("claim").defer(*VERDICT_DEFERRED)
     rows, next_cursor = page_of(verdicts, ordering, filters)
