@@ -340,3 +340,14 @@ def test_forged_cursors_of_id_lists_are_400_problems(client):
         cursor = base64.urlsafe_b64encode(b'["by-id", ' + value + b", 5]").decode()
         answer = client.get(f"{API}/tags", {"cursor": cursor})
         assert answer.status_code == HTTPStatus.BAD_REQUEST, value
+
+
+def test_a_new_correction_counts_as_a_change(client, chain):
+    stamp = (timezone.now() + timedelta(minutes=1)).isoformat().replace("+00:00", "Z")
+    assert client.get(f"{API}/verdicts", {"updated_since": stamp}).json()["items"] == []
+    create_correction(verdict=chain["verdict"], published_at=timezone.now() + timedelta(minutes=2))
+    cache.clear()
+    verdicts = client.get(f"{API}/verdicts", {"updated_since": stamp}).json()["items"]
+    assert [v["id"] for v in verdicts] == [chain["verdict"].pk]
+    claims = client.get(f"{API}/claims", {"updated_since": stamp}).json()["items"]
+    assert [c["id"] for c in claims] == [chain["claim"].pk]
