@@ -25,6 +25,10 @@ HEADER = "X-API-Key"
 WINDOW = 60  # seconds
 
 
+def now() -> float:
+    return time.time()
+
+
 def anon_per_minute() -> int:
     return getattr(settings, "API_ANON_PER_MINUTE", 60)
 
@@ -78,9 +82,9 @@ class PerMinute(BaseThrottle):
             ident, limit = f"key:{who.pk}", who.requests_per_minute
         else:
             ident, limit = f"addr:{request.META.get('REMOTE_ADDR', '')}", anon_per_minute()
-        now = time.time()
-        window = int(now // WINDOW)
-        self.retry_after = (window + 1) * WINDOW - now
+        moment = now()
+        window = int(moment // WINDOW)
+        self.retry_after = (window + 1) * WINDOW - moment
         key = f"api-throttle:{ident}:{window}"
         if cache.add(key, 1, WINDOW + 5):
             return True
