@@ -282,7 +282,11 @@ LOGGING = {
 # stay off everywhere else.
 IMPORTER_MAX_BYTES = 5 * 1024 * 1024
 IMPORTER_MAX_REDIRECTS = 5
-IMPORTER_TIMEOUT = 10  # seconds for the whole fetch
+IMPORTER_TIMEOUT = 10  # seconds for the whole fetch: connect, headers, body and redirects
+# A page nested deeper or with more elements is refused before extraction: either would cost
+# the parsers and trafilatura far more than a few seconds.
+IMPORTER_MAX_DEPTH = 200
+IMPORTER_MAX_ELEMENTS = 20_000
 IMPORTER_ALLOW_LOOPBACK = False
 IMPORTER_ALLOWED_PORTS = (80, 443)  # tests add their local server's port
 IMPORTER_LEAD_THRESHOLD = 50  # feed items scoring this much (0-100) become inbox leads
