@@ -28,7 +28,7 @@ from django.tasks import task
 from django.utils import timezone
 from requests_hardened.ip_filter import InvalidIPAddress
 
-from claims.importer.fetch import FetchError, FetchRefused, check_url, session
+from claims.importer.fetch import Deadline, FetchError, FetchRefused, check_url, session
 from claims.models import (
     Correction,
     DeliveryState,
@@ -43,7 +43,7 @@ from . import represent
 
 SIGNATURE_HEADER = "X-Factcheck-Signature"
 MAX_ATTEMPTS = 6
-TIMEOUT = (5, 10)  # seconds to connect, to read
+TIMEOUT = 10  # seconds for the whole try, however slowly the partner answers
 
 logger = logging.getLogger(__name__)
 
@@ -127,14 +127,22 @@ def attempt(delivery: WebhookDelivery) -> str:
     }
     try:
         check_url(hook.url)
-        with session() as http:
+        with Deadline(TIMEOUT) as deadline, session(deadline) as http:
             answer = http.post(
-                hook.url, data=body, headers=headers, timeout=TIMEOUT, allow_redirects=False
+                hook.url,
+                data=body,
+                headers=headers,
+                timeout=(5, TIMEOUT),
+                allow_redirects=False,
+                stream=True,  # the status is all we read, never a body of any size
             )
+            answer.close()
+            if deadline.expired:
+                raise deadline.error()
     except (FetchRefused, InvalidIPAddress) as error:
         logger.warning("webhook %s refused: %s", hook.pk, error)
         return _finish(delivery, DeliveryState.FAILED, error=f"Refused: {error}")
-    except (FetchError, requests.RequestException) as error:
+    except (FetchError, requests.RequestException, OSError) as error:
         return _retry(delivery, error=str(error) or type(error).__name__)
     delivery.last_status_code = answer.status_code
     if 200 <= answer.status_code < 300:
