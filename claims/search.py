@@ -1,12 +1,13 @@
 """
 Reader search over claim text, response quotes and report titles.
 
-PostgreSQL matches the claim's stored search document (claim text, current responses' quotes
+PostgreSQL matches the claim's stored search document (claim text, approved responses' quotes
 and titles of the reports carrying it, kept in step by models/derived.py) with full-text
 search in the `simple` configuration (no stemming, so Ukrainian and English behave alike),
 through one GIN index: every word must appear somewhere in the claim's chain. SQLite has no
-full-text index here, so it falls back to "every word appears in the claim text, in a current
-quote or in a carrying report's title", which gives the same results on whole-word test data.
+full-text index here, so it falls back to "every word appears in the claim text, in an
+approved quote or in the title of a report carrying it", which gives the same results on
+whole-word test data.
 """
 
 import re
@@ -55,8 +56,8 @@ def search_claims(claims: models.QuerySet, text: str) -> models.QuerySet:
     if connections[claims.db].vendor == "postgresql":
         return claims.filter(search_document=_tsquery(terms))
     by_text = _contains_all(Claim.objects.all(), "text", terms).values("pk")
-    by_quote = _contains_all(Response.objects.current(), "quote", terms).values("claim_id")
-    by_title = Carriage.objects.current().filter(
+    by_quote = _contains_all(Response.objects.approved(), "quote", terms).values("claim_id")
+    by_title = Carriage.objects.approved().filter(
         report__in=_contains_all(Report.objects.all(), "title", terms).values("pk")
     )
     return claims.filter(

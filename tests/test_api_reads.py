@@ -306,22 +306,24 @@ def test_conditional_get_answers_304(client, chain):
     assert again.status_code == HTTPStatus.NOT_MODIFIED
 
 
-def test_reads_are_cached_until_content_changes(client, chain, django_capture_on_commit_callbacks):
+def test_reads_are_cached_until_their_scope_changes(client, chain):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+
+    from claims import caching
 
     path = f"{API}/claims/{chain['claim'].pk}"
     client.get(path)
     with CaptureQueriesContext(connection) as queries:
         client.get(path)
-    assert len(queries) == 0  # no key: nothing to look up, and the body came from the cache
-    from claims import caching
-
+    # The claim's slug and the scopes' versions; the body came from the cache.
+    assert len(queries) == 2
     tag = create_tag(name="new-tag")
     chain["claim"].tags.add(tag)
     assert tag.slug not in client.get(path).json()["tags"]  # still the cached copy
-    with django_capture_on_commit_callbacks(execute=True):
-        caching.content_changed()  # what every desk write calls
+    caching.changed(claim_ids=[create_claim().pk])  # another claim: not this one's scope
+    assert tag.slug not in client.get(path).json()["tags"]
+    caching.changed(claim_ids=[chain["claim"].pk])  # what an approval of this claim calls
     assert tag.slug in client.get(path).json()["tags"]
 
 
@@ -351,3 +353,141 @@ def test_a_new_correction_counts_as_a_change(client, chain):
     assert [v["id"] for v in verdicts] == [chain["verdict"].pk]
     claims = client.get(f"{API}/claims", {"updated_since": stamp}).json()["items"]
     assert [c["id"] for c in claims] == [chain["claim"].pk]
+
+
+def log(author, word: str, *, quote: str) -> dict:
+    """An editor logs a denied claim through the gate's write path, as the desk does."""
+    from claims.models import Actor, Carriage, Claim, Outlet, Report, Response, Tag, writing
+
+    now = timezone.now()
+    slug = word.lower()
+    office = writing.create(Actor, by=author, values={"name": f"{word} Office"}, slug=slug)
+    outlet = writing.create(Outlet, by=author, values={"name": f"{word} News"}, slug=slug)
+    tag = writing.create(Tag, by=author, values={"name": f"{slug}-tag"}, slug=f"{slug}-tag")
+    claim = writing.create(
+        Claim,
+        by=author,
+        values={
+            "text": f"{word} governor fled",
+            "first_seen_at": now - timedelta(days=2),
+            "language": "en",
+            "tags": [tag],
+        },
+        slug=f"{slug}-governor",
+    )
+    report = writing.create(
+        Report,
+        by=author,
+        values={"outlet": outlet, "title": f"{word} report", "published_at": now},
+        history_claim=claim,
+    )
+    writing.create(Carriage, by=author, values={"claim": claim, "report": report, "role": "origin"})
+    denial = writing.create(
+        Response,
+        by=author,
+        values={
+            "claim": claim,
+            "responder": office,
+            "stance": "denies",
+            "attribution": "spokesperson",
+            "quote": quote,
+            "report": report,
+            "responded_at": now - timedelta(days=1),
+        },
+    )
+    return {"claim": claim, "denial": denial, "office": office, "outlet": outlet, "tag": tag}
+
+
+def test_drafts_and_pending_changes_never_appear(client, settings, tmp_path):
+    """Nothing waiting for a second editor reaches partners: not a new chain, not an edit of a
+    public quote (the last approved one shows), not a verdict in review, not a correction;
+    once a second editor approves, all of it does."""
+    from django.core.management import call_command
+
+    from claims.api import bulk
+    from claims.models import Verdict, writing
+    from tests.factories import create_editor, create_reviewer
+
+    settings.BULK_DATA_DIR = tmp_path / "bulk"
+    author, reviewer = create_editor(username="author"), create_reviewer(username="reviewer")
+    public = log(author, "Zebrafish", quote="Pangolin nonsense")
+    rated = log(author, "Ocelot", quote="Heron nonsense")
+    writing.approve(public["claim"], by=reviewer)
+    writing.approve(rated["claim"], by=reviewer)
+    verdict = writing.create(
+        Verdict,
+        by=author,
+        values={"claim": public["claim"], "author": author, "rating": "false", "summary": "Emu"},
+    )
+    verdict.submit(by=author)
+    verdict.publish(by=reviewer)
+
+    # Waiting for review: a new chain, an edit of a public quote, a verdict, a correction.
+    pending = log(author, "Yak", quote="Walrus denial")
+    denial = public["denial"]
+    writing.save_edit(
+        denial, by=author, version=writing.desk_version(denial), values={"quote": "Marmoset lies"}
+    )
+    in_review = writing.create(
+        Verdict,
+        by=author,
+        values={"claim": rated["claim"], "author": author, "rating": "false", "summary": "Gecko"},
+    )
+    in_review.submit(by=author)
+    correction = verdict.correct(by=author, text="The governor was in Lviv")
+    hidden_words = ("Yak", "Walrus", "Marmoset", "Gecko", "Lviv", "yak-tag")
+
+    def answers() -> dict[str, str]:
+        call_command("build_bulk_data", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        folder = settings.BULK_DATA_DIR
+        reads = {
+            "claims": f"{API}/claims",
+            "claim": f"{API}/claims/{public['claim'].pk}",
+            "rated claim": f"{API}/claims/{rated['claim'].pk}",
+            "denials": f"{API}/denials",
+            "denial": f"{API}/denials/{denial.pk}",
+            "verdicts": f"{API}/verdicts",
+            "verdict": f"{API}/verdicts/{verdict.pk}",
+            "tags": f"{API}/tags",
+        }
+        found = {}
+        for name, url in reads.items():
+            answer = client.get(url)
+            assert answer.status_code == HTTPStatus.OK, name
+            found[name] = answer.content.decode()
+        for path in folder.iterdir():
+            if path.suffix in {".csv", ".json"}:
+                found[path.name] = path.read_text(encoding="utf-8")
+        assert bulk.FEED_NAME in found
+        return found
+
+    before = answers()
+    for name, body in before.items():
+        for word in hidden_words:
+            assert word not in body, (name, word)
+    assert "Pangolin nonsense" in before["claim"] and "Pangolin nonsense" in before["denial"]
+    assert "Pangolin nonsense" in before[bulk.FEED_NAME] or "Emu" in before[bulk.FEED_NAME]
+    assert "Heron nonsense" in before["denials"]  # public, not yet rated
+    for url in (f"{API}/claims/{pending['claim'].pk}", f"{API}/denials/{pending['denial'].pk}"):
+        assert client.get(url).status_code == HTTPStatus.NOT_FOUND
+    assert client.get(f"{API}/verdicts/{in_review.pk}").status_code == HTTPStatus.NOT_FOUND
+
+    # A second editor approves; nothing is cleared by hand: the approvals move the versions on.
+    writing.approve(pending["claim"], by=reviewer)
+    writing.approve(public["claim"], by=reviewer)
+    in_review.refresh_from_db()
+    in_review.publish(by=reviewer)
+    correction.refresh_from_db()
+    assert correction.approved_at is not None
+
+    after = answers()
+    assert "Yak governor" in after["claims"] and "yak-tag" in after["tags"]
+    assert "Marmoset lies" in after["claim"] and "Pangolin" not in after["claim"]
+    assert "Marmoset lies" in after["denial"] and "Walrus denial" in after["denials"]
+    assert "Gecko" in after["rated claim"] and "Gecko" in after["verdicts"]
+    assert "in Lviv" in after["verdict"] and "in Lviv" in after["claim"]
+    for name in ("claims.csv", "responses.csv", "corrections.csv", bulk.FEED_NAME):
+        assert any(w in after[name] for w in ("Yak", "Marmoset", "Lviv", "Gecko")), name
+    assert "Marmoset lies" in after["responses.csv"] and "Walrus denial" in after["responses.csv"]
+    assert "Lviv" in after["corrections.csv"] and "Gecko" in after[bulk.FEED_NAME]
+    assert client.get(f"{API}/claims/{pending['claim'].pk}").status_code == HTTPStatus.OK

@@ -12,12 +12,9 @@ from django_tasks_db.models import DBTaskResult
 from claims.api import webhooks
 from claims.models import ApiKey, DeliveryState, Webhook, WebhookDelivery, WebhookEvent
 from tests.factories import (
-    create_carriage,
-    create_claim,
     create_editor,
     create_response,
     create_reviewer,
-    create_verdict,
 )
 
 API = "/api/v1"
@@ -190,19 +187,48 @@ def test_only_subscribed_active_hooks_of_live_keys_get_events(key):
     assert webhooks.notify("denial.new", create_response()) == 0
 
 
-def test_the_write_path_sends_its_events(key, django_capture_on_commit_callbacks):
+def test_the_write_path_sends_its_events_when_they_become_public(
+    key, django_capture_on_commit_callbacks
+):
+    """Events go out when a second editor makes something public: a new denial on approval
+    (not when it is logged, nor when a public one is edited), a verdict when it is published,
+    a correction when it is approved. Each delivery is queued once the transaction commits."""
+    from claims.models import Verdict, writing
+    from tests.test_api_reads import log
+
     Webhook.objects.create(
         api_key=key[0], url=PUBLIC_URL, events=[e.value for e in WebhookEvent], secret="s"
     )
-    claim = create_claim()
-    create_carriage(claim=claim)
-    verdict = create_verdict(claim=claim, state="in_review", author=create_editor())
+    author, reviewer = create_editor(username="author"), create_reviewer(username="reviewer")
+
+    def events() -> list[str]:
+        return list(WebhookDelivery.objects.order_by("pk").values_list("event", flat=True))
+
+    chain = log(author, "Zebrafish", quote="Pangolin nonsense")
+    assert events() == []  # logged, not public
     with django_capture_on_commit_callbacks(execute=False) as queued:
-        verdict.publish(by=create_reviewer())
-        verdict.correct(by=create_reviewer(), text="A date was wrong.")
-    events = list(WebhookDelivery.objects.order_by("pk").values_list("event", flat=True))
-    assert events == ["verdict.published", "correction.published"]
-    assert len(queued) >= 2  # each delivery is queued once the transaction commits
+        writing.approve(chain["claim"], by=reviewer)
+    assert events() == ["denial.new"]
+    assert len(queued) >= 1
+    denial = chain["denial"]
+    writing.save_edit(
+        denial, by=author, version=writing.desk_version(denial), values={"quote": "Edited"}
+    )
+    writing.approve(chain["claim"], by=reviewer)
+    assert events() == ["denial.new"]  # an edit of a public denial is no new denial
+
+    verdict = writing.create(
+        Verdict,
+        by=author,
+        values={"claim": chain["claim"], "author": author, "rating": "false", "summary": "S"},
+    )
+    verdict.submit(by=author)
+    verdict.publish(by=reviewer)
+    assert events() == ["denial.new", "verdict.published"]
+    verdict.correct(by=author, text="A date was wrong.")
+    assert events() == ["denial.new", "verdict.published"]  # waits for review
+    writing.approve(chain["claim"], by=reviewer)
+    assert events() == ["denial.new", "verdict.published", "correction.published"]
 
 
 def test_registration_works_from_a_server_without_a_csrf_token(key):

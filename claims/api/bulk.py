@@ -39,18 +39,16 @@ from claims.exports import neutralise
 from claims.jsonld import claim_review
 from claims.links import slug_path
 from claims.models import (
-    Actor,
     Carriage,
     Claim,
     Correction,
-    Outlet,
     Rating,
     Report,
     Response,
-    Tag,
     Verdict,
 )
 
+from .names import listed_actors, listed_outlets, listed_tags
 from .problems import problem
 
 CHUNK = 2000
@@ -241,7 +239,7 @@ def tables() -> list[Table]:
         ),
         Table(
             "actors",
-            lambda: Actor.objects.order_by("pk"),
+            lambda: listed_actors().order_by("pk"),
             (
                 ID,
                 Column("slug", "string", lambda a: a.slug, required=True),
@@ -256,7 +254,7 @@ def tables() -> list[Table]:
         ),
         Table(
             "outlets",
-            lambda: Outlet.objects.order_by("pk"),
+            lambda: listed_outlets().order_by("pk"),
             (
                 ID,
                 Column("slug", "string", lambda o: o.slug, required=True),
@@ -270,7 +268,7 @@ def tables() -> list[Table]:
         ),
         Table(
             "tags",
-            lambda: Tag.objects.order_by("pk"),
+            lambda: listed_tags().order_by("pk"),
             (
                 ID,
                 Column("slug", "string", lambda t: t.slug, required=True),

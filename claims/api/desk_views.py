@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from claims.desk.views import _role_required
 from claims.models import ApiKey
+from claims.roles import role_required
 
 NEW_KEY_SESSION = "api-keys:new-secret"
 
@@ -21,7 +21,7 @@ def can_manage_keys(user) -> bool:
 
 
 # The desk's own access rule: the login page for strangers, 403 for other desk users.
-admin_required = _role_required(can_manage_keys)
+admin_required = role_required(can_manage_keys)
 
 
 class ApiKeyForm(forms.ModelForm):

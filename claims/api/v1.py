@@ -4,9 +4,12 @@ chains, denials, verdicts, actors, outlets and tags, plus partners' webhooks.
 
 Filter names follow Google's Fact Check Tools API where they mean the same (`query`,
 `language`, `max_age_days`, `page_size`, and the publisher site as `outlet`). Lists are
-paged by cursor (claims/api/cursor.py). Successful reads are cached like the reader's pages
-(dropped whenever published content changes) after the key and the rate limit are checked;
-ConditionalGetMiddleware adds the ETag and answers If-None-Match with 304.
+paged by cursor (claims/api/cursor.py). Everything shown is approved data (the review gate's
+`public()` QuerySets). Successful reads of claims, denials and verdicts are cached under the
+reader cache's scope versions (the lists, or the claim's own scope), so an approval drops them
+as it drops the reader's pages; they are served after the key and the rate limit are checked.
+Names (actors, outlets, tags) are one query and are not cached. ConditionalGetMiddleware
+adds the ETag and answers If-None-Match with 304.
 """
 
 import hashlib
@@ -44,10 +47,12 @@ from claims.models import (
     Tag,
     Verdict,
     Webhook,
+    reader_versions,
 )
+from claims.models.reader_versions import LISTS, SITE
 from claims.search import search_claims
 
-from . import access, cursor, problems, represent, schemas
+from . import access, cursor, names, problems, represent, schemas
 from .cursor import BadCursor, Ordering
 
 MAX_ID = 2**63 - 1
@@ -112,14 +117,21 @@ VERDICT_DEFERRED = ("claim__search_document", "claim__context")
 # Reads: cached for everyone, after authentication and throttling have run.
 
 
-def cached_read(schema: type[Schema]) -> Callable:
-    """Serve the JSON of `schema` from the reader cache (see claims/caching.py)."""
+def cached_read(
+    schema: type[Schema], depends_on: Callable[..., list[str]] = caching.on_lists
+) -> Callable:
+    """Serve the JSON of `schema` from the reader cache, keyed by the versions of the reader
+    scopes the answer shows in (claims/caching.py): the site, plus the lists or one object.
+    An approval moves those versions on, so partners see it on their next request."""
 
     def decorator(operation: Callable) -> Callable:
         @wraps(operation)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-            key = f"api-v1:{caching.generation()}:{path}"
+            scopes = [SITE, *depends_on(**kwargs)]
+            found = reader_versions.versions(scopes)
+            versions = ",".join(f"{s}={found[s][0] if s in found else 0}" for s in scopes)
+            variant = f"{request.get_full_path()}|{versions}"
+            key = f"api-v1:{hashlib.sha256(variant.encode()).hexdigest()}"
             body = cache.get(key)
             if body is None:
                 result = operation(request, *args, **kwargs)
@@ -130,6 +142,17 @@ def cached_read(schema: type[Schema]) -> Callable:
         return wrapped
 
     return decorator
+
+
+def on_claim(id: int, **kwargs) -> list[str]:
+    """A claim's answer shows in the claim's own scope (one indexed look-up of its slug)."""
+    slug = Claim.objects.filter(pk=id).values_list("slug", flat=True).first()
+    return [caching.scope("claim", slug)] if slug else [LISTS]
+
+
+def on_outlet(id: int, **kwargs) -> list[str]:
+    slug = Outlet.objects.filter(pk=id).values_list("slug", flat=True).first()
+    return [caching.scope("outlet", slug)] if slug else [LISTS]
 
 
 def page_of(queryset, ordering: Ordering, params) -> tuple[list, str | None]:
@@ -255,7 +278,7 @@ def claim_list(request: HttpRequest, filters: Query[ClaimFilters]):
 
 
 @api.get("/claims/{id}", response={200: schemas.ClaimDetail, **ERRORS}, tags=["claims"])
-@cached_read(schemas.ClaimDetail)
+@cached_read(schemas.ClaimDetail, depends_on=on_claim)
 def claim_detail(request: HttpRequest, id: int = ID):
     """One claim with its whole approved chain: carriages, responses, verdict, corrections."""
     claim = get_object_or_404(
@@ -397,9 +420,8 @@ class ActorFilters(NameFilters):
 
 
 @api.get("/actors", response={200: schemas.ActorPage, **ERRORS}, tags=["actors"])
-@cached_read(schemas.ActorPage)
 def actor_list(request: HttpRequest, filters: Query[ActorFilters]):
-    actors = named(Actor.objects.select_related("parent"), filters)
+    actors = named(names.listed_actors().select_related("parent"), filters)
     if filters.kind:
         actors = actors.filter(kind=filters.kind)
     rows, next_cursor = page_of(actors, BY_ID, filters)
@@ -407,7 +429,6 @@ def actor_list(request: HttpRequest, filters: Query[ActorFilters]):
 
 
 @api.get("/actors/{id}", response={200: schemas.Actor, **ERRORS}, tags=["actors"])
-@cached_read(schemas.Actor)
 def actor_detail(request: HttpRequest, id: int = ID):
     return represent.actor(get_object_or_404(Actor.objects.select_related("parent"), pk=id))
 
@@ -418,9 +439,8 @@ class OutletFilters(NameFilters):
 
 
 @api.get("/outlets", response={200: schemas.OutletPage, **ERRORS}, tags=["outlets"])
-@cached_read(schemas.OutletPage)
 def outlet_list(request: HttpRequest, filters: Query[OutletFilters]):
-    outlets = named(Outlet.objects.all(), filters)
+    outlets = named(names.listed_outlets(), filters)
     if filters.kind:
         outlets = outlets.filter(kind=filters.kind)
     if filters.country:
@@ -430,7 +450,7 @@ def outlet_list(request: HttpRequest, filters: Query[OutletFilters]):
 
 
 @api.get("/outlets/{id}", response={200: schemas.OutletDetail, **ERRORS}, tags=["outlets"])
-@cached_read(schemas.OutletDetail)
+@cached_read(schemas.OutletDetail, depends_on=on_outlet)
 def outlet_detail(request: HttpRequest, id: int = ID):
     """One outlet with its track record over the public claims it carried."""
     outlet = get_object_or_404(Outlet, pk=id)
@@ -439,14 +459,12 @@ def outlet_detail(request: HttpRequest, id: int = ID):
 
 
 @api.get("/tags", response={200: schemas.TagPage, **ERRORS}, tags=["tags"])
-@cached_read(schemas.TagPage)
 def tag_list(request: HttpRequest, filters: Query[NameFilters]):
-    rows, next_cursor = page_of(named(Tag.objects.all(), filters), BY_ID, filters)
+    rows, next_cursor = page_of(named(names.listed_tags(), filters), BY_ID, filters)
     return {"items": [represent.tag(t) for t in rows], "next_cursor": next_cursor}
 
 
 @api.get("/tags/{id}", response={200: schemas.TagOut, **ERRORS}, tags=["tags"])
-@cached_read(schemas.TagOut)
 def tag_detail(request: HttpRequest, id: int = ID):
     return represent.tag(get_object_or_404(Tag, pk=id))
 

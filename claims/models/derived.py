@@ -2,14 +2,15 @@
 What the reader's lists filter and search on, stored on each claim and kept in step with its
 chain.
 
-A claim's official position (from its current responses), the rating of its published verdict
-and, on PostgreSQL, its search document (the claim's text, its current responses' quotes and the
-titles of the reports that carry it) are derived data. Deriving them per request costs hundreds
-of milliseconds at a million claims: every filter becomes a join over millions of responses,
-verdicts or carriages. So they are stored on Claim, indexed, and recomputed from the chain by
-one UPDATE whenever a response, carriage, verdict, report or the claim itself is written, inside
-the writing transaction: `refresh(claim_ids)`. Nobody types them in; `stale()` lists any claim
-whose stored values differ from what its chain says.
+A claim's official position (from its approved responses), the rating of its published verdict
+and, on PostgreSQL, its search document (the claim's text, its approved responses' quotes and
+the titles of the reports that carry it in approved carriages) are derived data, from approved
+rows only (see models/writing.py). Deriving them per request costs hundreds of milliseconds at
+a million claims: every filter becomes a join over millions of responses, verdicts or
+carriages. So they are stored on Claim, indexed, and recomputed from the chain by one UPDATE
+inside the transaction that changed what readers see (an approval, a verdict's workflow):
+`refresh(claim_ids)`. Nobody types them in; `stale()` lists any claim whose stored values
+differ from what its chain says.
 """
 
 from collections.abc import Callable, Iterable
@@ -28,7 +29,7 @@ def position_expression() -> Case:
     from .claims import OfficialPosition
     from .responses import CONFIRMING_STANCES, DENYING_STANCES, Response
 
-    responses = Response.objects.current().filter(claim=OuterRef("pk"))
+    responses = Response.objects.approved().filter(claim=OuterRef("pk"))
     denied = Exists(responses.filter(stance__in=DENYING_STANCES))
     confirmed = Exists(responses.filter(stance__in=CONFIRMING_STANCES))
     return Case(
@@ -44,7 +45,7 @@ def rating_expression() -> Coalesce:
     """The published verdict's rating, or "" (a claim has at most one live verdict)."""
     from .verdicts import Verdict
 
-    published = Verdict.objects.published().filter(claim=OuterRef("pk")).values("rating")[:1]
+    published = Verdict.objects.filter(state="published", claim=OuterRef("pk")).values("rating")[:1]
     return Coalesce(Subquery(published), Value(""), output_field=models.CharField())
 
 
@@ -65,8 +66,8 @@ def search_document_expression() -> SearchVector:
 
     return SearchVector(
         "text",
-        joined(Response.objects.current(), "quote"),
-        joined(Carriage.objects.current(), "report__title"),
+        joined(Response.objects.approved(), "quote"),
+        joined(Carriage.objects.approved(), "report__title"),
         config="simple",
     )
 
@@ -99,8 +100,9 @@ DERIVED_FIELDS = ["official_position", "published_rating"]
 
 
 def refresh_for(obj: models.Model) -> None:
-    """After saving or deleting a claim, or a response, carriage, verdict or report, refresh
-    the claims it feeds; a claim object already loaded alongside gets the new values too."""
+    """After writing a claim, or a response, carriage, verdict or report, outside the write
+    path (a bulk load, a test's factory), refresh the claims it feeds; a claim object already
+    loaded alongside gets the new values too."""
     name = obj._meta.model_name
     if name == "claim":
         claim_ids, loaded = [obj.pk], obj
@@ -116,14 +118,6 @@ def refresh_for(obj: models.Model) -> None:
         fresh = type(loaded).objects.filter(pk=loaded.pk).values(*DERIVED_FIELDS).first()
         for field, value in (fresh or {}).items():
             setattr(loaded, field, value)
-
-
-def keep_claims_in_step(sender, instance, raw: bool = False, **kwargs) -> None:
-    """post_save and post_delete of a claim, response, carriage, verdict or report (connected
-    in apps.py). Signals, not save()/delete() overrides, so that queryset deletes (the admin's
-    "delete selected") count too. Rows loaded from an export (`raw`) carry their values."""
-    if not raw:
-        refresh_for(instance)
 
 
 def refresh_all(progress: Callable[[int, int], None] | None = None) -> int:

@@ -127,15 +127,14 @@ class Actor(models.Model):
 
 
 class ReportQuerySet(models.QuerySet):
-    # GATE-ALIAS (see ClaimQuerySet.public): reports that carry a public carriage or relay a
-    # public response.
     def public(self) -> "ReportQuerySet":
+        """Reports readers may see: they carry a public carriage or relay a public response."""
         from .claims import Carriage
         from .responses import Response
 
-        carrying = Carriage.objects.public().values("report_id")
-        relaying = Response.objects.public().filter(report__isnull=False).values("report_id")
-        return self.filter(models.Q(pk__in=carrying) | models.Q(pk__in=relaying))
+        carried = Carriage.objects.public().filter(report=models.OuterRef("pk"))
+        relayed = Response.objects.public().filter(report=models.OuterRef("pk"))
+        return self.filter(models.Exists(carried) | models.Exists(relayed))
 
 
 class Report(models.Model):

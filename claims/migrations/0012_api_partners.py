@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0008_covering_indexes'),
+        ('claims', '0011_reader_versions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
