@@ -1,7 +1,8 @@
 """
 Webhooks: partners' URLs told of new denials, published verdicts and corrections.
 
-`notify(event, obj)` is what the write path calls once something becomes public; it stores
+`notify(event, obj)` is what the write path calls once something becomes public (a second
+editor's approval in models/writing.py, a verdict's publication in models/verdicts.py); it stores
 one WebhookDelivery per subscribed hook and queues it after the transaction commits. The
 worker POSTs the body, signed:
 
