@@ -318,7 +318,7 @@ def _compute_choices() -> dict[str, list]:
         "actors": _most_active(Actor, actors),
         "outlets": _most_active(Outlet, outlets),
         "tags": list(
-            Tag.objects.exclude(pk__in=_tags_in_review_only())
+            Tag.objects.exclude(pk__in=tags_in_review_only())
             .order_by("name")
             .values_list("slug", "name")
         ),
@@ -326,7 +326,7 @@ def _compute_choices() -> dict[str, list]:
     }
 
 
-def _tags_in_review_only() -> set[int]:
+def tags_in_review_only() -> set[int]:
     """Tags that only claims still in review carry (a few, so two small queries)."""
     links = Claim.tags.through.objects
     pending = set(links.filter(claim__approved_at__isnull=True).values_list("tag_id", flat=True))

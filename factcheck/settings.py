@@ -147,6 +147,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",
     "axes",
+    "ninja",  # the API's documentation page uses its bundled Swagger UI static files
     "claims",
 ]
 

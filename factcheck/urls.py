@@ -1,4 +1,4 @@
-"""Top-level URLs: the admin, accounts, the editor desk and the claims app."""
+"""Top-level URLs: the admin, accounts, the editor desk, the API and the claims app."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/logout/", desk_views.logout, name="logout"),
     path("desk/", include("claims.importer.urls")),
     path("desk/", include("claims.desk.urls")),
+    path("api/", include("claims.api.urls")),
     path("", include("claims.urls")),
 ]
 

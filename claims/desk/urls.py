@@ -2,6 +2,8 @@
 
 from django.urls import path, register_converter
 
+from claims.api import desk_views as api_desk_views
+
 from . import views
 
 
@@ -53,4 +55,7 @@ urlpatterns = [
     path("review/<slug:slug>/resubmit/", views.review_resubmit, name="review_resubmit"),
     path("names/<name_kind:kind>/", views.autocomplete, name="autocomplete"),
     path("names/<name_kind:kind>/new/", views.name_create, name="name_create"),
+    path("api-keys/", api_desk_views.api_keys, name="api_keys"),
+    path("api-keys/new/", api_desk_views.api_key_create, name="api_key_create"),
+    path("api-keys/<int:pk>/revoke/", api_desk_views.api_key_revoke, name="api_key_revoke"),
 ]

@@ -9,6 +9,7 @@ public before a second editor approves it (PendingChange; the write path is mode
 from .claims import Carriage, CarriageRole, Claim, ClaimQuerySet, OfficialPosition
 from .history import HistoryAction, HistoryEntry
 from .importing import FeedItem, ImportJob, ImportJobStatus, Lead, LeadState, OutletFeed
+from .partners import ApiKey, DeliveryState, Webhook, WebhookDelivery, WebhookEvent
 from .reader_versions import ReaderVersion
 from .responses import Attribution, Response, ResponseQuerySet, Stance
 from .review import ChangeKind, PendingChange, ReviewState
@@ -30,6 +31,7 @@ __all__ = [
     "Actor",
     "ActorChannel",
     "ActorKind",
+    "ApiKey",
     "Attribution",
     "Carriage",
     "CarriageRole",
@@ -38,6 +40,7 @@ __all__ = [
     "Claim",
     "ClaimQuerySet",
     "Correction",
+    "DeliveryState",
     "FeedItem",
     "HistoryAction",
     "HistoryEntry",
@@ -62,5 +65,8 @@ __all__ = [
     "Verdict",
     "VerdictQuerySet",
     "VerdictState",
+    "Webhook",
+    "WebhookDelivery",
+    "WebhookEvent",
     "mark_channels",
 ]

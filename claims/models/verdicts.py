@@ -255,14 +255,18 @@ class Verdict(models.Model):
             )
         if not self.claim.carriages.public().exists():
             raise WorkflowError("Add at least one source carriage, approved, before publishing.")
-        self._transition(
-            by=by,
-            action="published",
-            allowed_from={VerdictState.IN_REVIEW},
-            to=VerdictState.PUBLISHED,
-            reviewer=by,
-            published_at=timezone.now(),
-        )
+        with transaction.atomic():
+            self._transition(
+                by=by,
+                action="published",
+                allowed_from={VerdictState.IN_REVIEW},
+                to=VerdictState.PUBLISHED,
+                reviewer=by,
+                published_at=timezone.now(),
+            )
+            from claims.api.webhooks import notify  # the API sits above the models
+
+            notify("verdict.published", self)  # delivered once the transaction commits
 
     def return_to_draft(self, *, by, note: str) -> None:
         """The reviewer sends it back to the author with a note."""

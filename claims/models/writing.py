@@ -486,6 +486,11 @@ def approve(
                 touched_claims |= _apply(change, reviewer=reviewer)
         # Private rows of the chain become public.
         gate = {"approved_at": now, "approved_by": reviewer}
+        first_public = list(
+            Response.objects.filter(claim=claim, approved_at__isnull=True).values_list(
+                "pk", flat=True
+            )
+        )
         Claim.objects.filter(pk=claim.pk, approved_at__isnull=True).update(**gate)
         Carriage.objects.filter(claim=claim, approved_at__isnull=True).update(**gate)
         Response.objects.filter(claim=claim, approved_at__isnull=True).update(**gate)
@@ -505,7 +510,19 @@ def approve(
         )
         derived.refresh(touched_claims)
         changed(claim_ids=touched_claims)
+        _tell_partners(first_public, corrections)
     return count
+
+
+def _tell_partners(response_ids: list[int], corrections: list[Correction]) -> None:
+    """Partners' webhooks for what this approval made public for the first time: new denials
+    (not edits of public ones) and corrections. Delivered once the transaction commits."""
+    from claims.api.webhooks import notify, notify_denial  # the API sits above the models
+
+    for response in Response.objects.public().filter(pk__in=response_ids).order_by("pk"):
+        notify_denial(response)
+    for correction in Correction.objects.public().filter(pk__in=[c.pk for c in corrections]):
+        notify("correction.published", correction)
 
 
 def return_work(claim: Claim, *, by, note: str, fingerprint: str | None = None) -> int:

@@ -1,0 +1,238 @@
+"""
+Rows as the API shows them: plain dicts in the shapes of claims/api/schemas.py, built from
+rows fetched in a fixed number of queries per page (never a query per item).
+
+Only approved data is read: claims, carriages, responses, reports and corrections through
+their `public()` QuerySets, verdicts through `published()`.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.urls import reverse
+
+from claims.links import slug_path
+from claims.models import (
+    Actor,
+    Attribution,
+    Carriage,
+    Claim,
+    Correction,
+    Outlet,
+    Rating,
+    Report,
+    Response,
+    Snapshot,
+    Tag,
+    Verdict,
+)
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def actor_ref(actor: Actor) -> dict:
+    return {
+        "id": actor.pk,
+        "slug": actor.slug,
+        "name": actor.name,
+        "url": absolute(slug_path("claims:actor_detail", actor.slug)),
+    }
+
+
+def actor(row: Actor) -> dict:
+    return {
+        **actor_ref(row),
+        "kind": row.kind,
+        "role": row.role,
+        "description": row.description,
+        "same_as": row.same_as,
+        "parent": actor_ref(row.parent) if row.parent_id else None,
+    }
+
+
+def outlet_ref(outlet: Outlet) -> dict:
+    return {
+        "id": outlet.pk,
+        "slug": outlet.slug,
+        "name": outlet.name,
+        "url": absolute(slug_path("claims:outlet_detail", outlet.slug)),
+    }
+
+
+def outlet(row: Outlet) -> dict:
+    return {
+        **outlet_ref(row),
+        "kind": row.kind,
+        "homepage": row.homepage,
+        "country": row.country,
+        "language": row.language,
+        "description": row.description,
+    }
+
+
+def tag(row: Tag) -> dict:
+    return {
+        "id": row.pk,
+        "slug": row.slug,
+        "name": row.name,
+        "url": absolute(slug_path("claims:tag_detail", row.slug)),
+    }
+
+
+def claim_ref(claim: Claim) -> dict:
+    return {
+        "id": claim.pk,
+        "slug": claim.slug,
+        "text": claim.text,
+        "url": absolute(slug_path("claims:claim_detail", claim.slug)),
+    }
+
+
+def claims(rows: Iterable[Claim]) -> list[dict]:
+    """Claims as list items; `rows` should have claimant selected (see claim_rows)."""
+    rows = list(rows)
+    tags = defaultdict(list)
+    for claim_id, slug in (
+        Claim.tags.through.objects.filter(claim_id__in=[c.pk for c in rows])
+        .order_by("tag__slug")
+        .values_list("claim_id", "tag__slug")
+    ):
+        tags[claim_id].append(slug)
+    return [
+        {
+            **claim_ref(claim),
+            "language": claim.language,
+            "first_seen_at": claim.first_seen_at,
+            "updated_at": claim.updated_at,
+            "claimant": actor_ref(claim.claimant) if claim.claimant_id else None,
+            "official_position": claim.official_position,
+            "rating": claim.published_rating or None,
+            "tags": tags[claim.pk],
+        }
+        for claim in rows
+    ]
+
+
+def reports(rows: Iterable[Report]) -> dict[int, dict]:
+    """Reports by id (outlets selected), each with its archived snapshots."""
+    rows = {report.pk: report for report in rows}
+    snapshots = defaultdict(list)
+    for report_id, pk, sha256, fetched_at in (
+        Snapshot.objects.filter(report_id__in=list(rows))
+        .order_by("fetched_at", "pk")
+        .values_list("report_id", "pk", "sha256", "fetched_at")
+    ):
+        snapshots[report_id].append(
+            {
+                "sha256": sha256,
+                "fetched_at": fetched_at,
+                "url": absolute(reverse("claims:snapshot_detail", args=[pk])),
+            }
+        )
+    return {
+        pk: {
+            "id": pk,
+            "url": report.link,
+            "title": report.title,
+            "published_at": report.published_at,
+            "byline": report.byline,
+            "language": report.language,
+            "outlet": outlet_ref(report.outlet),
+            "snapshots": snapshots[pk],
+        }
+        for pk, report in rows.items()
+    }
+
+
+def responses(rows: list[Response], reported: dict[int, dict]) -> list[dict]:
+    return [
+        {
+            "id": response.pk,
+            "responder": actor_ref(response.responder),
+            "stance": response.stance,
+            "attribution": response.attribution,
+            "attribution_strength": Attribution(response.attribution).strength,
+            "speaker_name": response.speaker_name,
+            "quote": response.quote,
+            "responded_at": response.responded_at,
+            "report": reported.get(response.report_id),
+        }
+        for response in rows
+    ]
+
+
+def denials(rows: list[Response]) -> list[dict]:
+    """Denials as feed items (rows with claim, responder and report__outlet selected)."""
+    reported = reports(response.report for response in rows if response.report_id)
+    return [
+        {**item, "claim": claim_ref(response.claim)}
+        for item, response in zip(responses(rows, reported), rows, strict=True)
+    ]
+
+
+def verdicts(rows: list[Verdict]) -> list[dict]:
+    corrections = defaultdict(list)
+    for correction in Correction.objects.public().filter(verdict__in=[v.pk for v in rows]):
+        corrections[correction.verdict_id].append(
+            {"id": correction.pk, "text": correction.text, "published_at": correction.published_at}
+        )
+    items = []
+    for verdict in rows:
+        rating = Rating(verdict.rating)
+        items.append(
+            {
+                "id": verdict.pk,
+                "claim_id": verdict.claim_id,
+                "rating": rating.value,
+                "rating_value": rating.rating_value,
+                "rating_label": rating.label,
+                "summary": verdict.summary,
+                "rationale": verdict.rationale,
+                "published_at": verdict.published_at,
+                "corrections": corrections[verdict.pk],
+            }
+        )
+    return items
+
+
+def claim_detail(claim: Claim) -> dict:
+    """The whole approved chain of one claim."""
+    carriages = list(
+        Carriage.objects.public()
+        .filter(claim=claim)
+        .select_related("report__outlet")
+        .defer("report__body")
+    )
+    answers = list(
+        Response.objects.public()
+        .filter(claim=claim)
+        .select_related("responder", "report__outlet")
+        .defer("report__body")
+        .order_by("responded_at", "pk")
+    )
+    reported = reports([c.report for c in carriages] + [r.report for r in answers if r.report_id])
+    cited = {c.cites_id for c in carriages if c.cites_id}
+    public_cited = set(Carriage.objects.public().filter(pk__in=cited).values_list("pk", flat=True))
+    verdict = (
+        Verdict.objects.published().filter(claim=claim, claim__in=Claim.objects.public()).first()
+    )
+    return {
+        **claims([claim])[0],
+        "context": claim.context,
+        "subjects": [actor_ref(a) for a in claim.subjects.order_by("name", "pk")],
+        "carriages": [
+            {
+                "id": c.pk,
+                "role": c.role,
+                "wording": c.wording,
+                "cites": c.cites_id if c.cites_id in public_cited else None,
+                "report": reported[c.report_id],
+            }
+            for c in carriages
+        ],
+        "responses": responses(answers, reported),
+        "verdict": verdicts([verdict])[0] if verdict else None,
+    }
