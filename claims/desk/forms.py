@@ -445,7 +445,9 @@ class NewNameForm(forms.ModelForm):
 
     def values(self) -> dict:
         values = {name: self.cleaned_data[name] for name in self._meta.fields}
-        values["slug"] = unique_slug(self._meta.model, values["name"])
+        values["slug"] = unique_slug(
+            self._meta.model, values["name"], language=values.get("language", "")
+        )
         return values
 
 

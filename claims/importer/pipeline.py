@@ -315,7 +315,7 @@ def confirm(data: Confirmation, *, by, job: ImportJob | None = None) -> Created:
         text = data.claim_text.strip()[:500]
         claim = Claim.objects.create(
             text=text,
-            slug=unique_slug(Claim, text),
+            slug=unique_slug(Claim, text, language=data.language),
             claimant=claimant,
             first_seen_at=data.published_at or timezone.now(),
             language=data.language[:10],

@@ -9,7 +9,7 @@ from .claims import Carriage, CarriageRole, Claim, ClaimQuerySet, OfficialPositi
 from .history import HistoryAction, HistoryEntry
 from .importing import FeedItem, ImportJob, ImportJobStatus, Lead, LeadState, OutletFeed
 from .responses import Attribution, Response, ResponseQuerySet, Stance
-from .sources import Actor, ActorKind, Outlet, OutletKind, Report, Snapshot, Tag
+from .sources import Actor, ActorKind, Outlet, OutletKind, Report, SlugAlias, Snapshot, Tag
 from .verdicts import Correction, Rating, Verdict, VerdictQuerySet, VerdictState
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "Report",
     "Response",
     "ResponseQuerySet",
+    "SlugAlias",
     "Snapshot",
     "Stance",
     "Tag",
