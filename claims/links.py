@@ -12,7 +12,6 @@ the active language, so the language is not part of the key.)
 from functools import lru_cache, wraps
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
-
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.urls.resolvers import get_resolver
 

@@ -50,7 +50,7 @@ RUSSIAN = {
 
 
 def script_language(text: str) -> str:
-    """"uk" or "ru" for Cyrillic text, "" for text without Cyrillic."""
+    """ "uk" or "ru" for Cyrillic text, "" for text without Cyrillic."""
     if not CYRILLIC.search(text):
         return ""
     letters = set(text)

@@ -173,9 +173,7 @@ def test_meaningless_slugs_are_replaced_and_old_urls_redirect(client):
         "/outlets/item/": outlet.get_absolute_url(),
         "/tags/item/": tag.get_absolute_url(),
         "/feeds/actors/item/denied.rss": reverse("claims:actor_denied_rss", args=[office.slug]),
-        "/feeds/actors/item-2/denied.atom": reverse(
-            "claims:actor_denied_atom", args=[umerov.slug]
-        ),
+        "/feeds/actors/item-2/denied.atom": reverse("claims:actor_denied_atom", args=[umerov.slug]),
         "/feeds/outlets/item/denied.rss": reverse("claims:outlet_denied_rss", args=[outlet.slug]),
         "/feeds/tags/item/denied.atom": reverse("claims:tag_denied_atom", args=[tag.slug]),
     }
