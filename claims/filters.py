@@ -21,7 +21,7 @@ from django.core.cache import cache
 from django.db.models import Count, QuerySet
 
 from .models import Actor, Claim, OfficialPosition, Outlet, Rating, Report, Response, Tag
-from .search import MAX_QUERY_LENGTH, clean_query, search_claims
+from .search import MAX_QUERY_LENGTH, clean_query, ranked, search_claims
 
 DEFAULT_SORT = "newest"
 SORTS = {
@@ -164,6 +164,8 @@ def filter_claims(claims: QuerySet, filters: ClaimFilters) -> QuerySet:
         return claims.oldest()
     if filters.sort == "text":
         return claims.order_by("text", "pk")
+    if filters.q:
+        return ranked(claims, filters.q)
     return claims.newest()
 
 

@@ -1,24 +1,29 @@
 """
-Reader search over claim text, response quotes and report titles.
+Reader search over claim text, response quotes and report titles, in Ukrainian, Russian and
+English, on SQLite and PostgreSQL alike.
 
-PostgreSQL matches the claim's stored search document (claim text, current responses' quotes
-and titles of the reports carrying it, kept in step by models/derived.py) with full-text
-search in the `simple` configuration (no stemming, so Ukrainian and English behave alike),
-through one GIN index: every word must appear somewhere in the claim's chain. SQLite has no
-full-text index here, so it falls back to "every word appears in the claim text, in a current
-quote or in a carrying report's title", which gives the same results on whole-word test data.
+Each claim stores its search document (claims/search_terms.py: its words as written and the
+keys of their inflected forms; kept in step by models/derived.py). The query goes through the
+same normaliser, and every query word must match, as written or by one of its keys:
+- PostgreSQL: the document's tokens as a tsvector (one GIN index), matched with a tsquery
+  built from the tokens verbatim ('умєров' | '_умєров') & ('фейк' | '_фейк'); no text
+  search configuration touches them, so nothing is stemmed twice or dropped as a stop word;
+- SQLite: " token " looked up in the document with LIKE; the document is already lower-cased,
+  so LIKE's ASCII-only case folding does not matter.
+
+Ranking (the default order when searching): claims holding the query exactly as written (the
+whole phrase, word for word) first, then those matching every word in any form; newest first
+within each.
 """
 
-import re
-
-from django.contrib.postgres.search import SearchQuery
+from django.contrib.postgres.search import SearchQueryField
 from django.db import connections, models
-from django.db.models import Q
+from django.db.models import Case, F, Func, Q, Value, When
+from django.db.models.functions import Cast
+
+from . import search_terms
 
 MAX_QUERY_LENGTH = 200
-MAX_TERMS = 12
-
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def clean_query(text: str) -> str:
@@ -27,38 +32,50 @@ def clean_query(text: str) -> str:
     return " ".join(text.split())[:MAX_QUERY_LENGTH]
 
 
-def query_terms(text: str) -> list[str]:
-    """The words of a query, lower-cased, at most MAX_TERMS of them."""
-    return [word.lower() for word in _WORD.findall(text)][:MAX_TERMS]
+class _Matches(Func):
+    """search_document @@ tsquery."""
+
+    arg_joiner = " @@ "
+    template = "(%(expressions)s)"
+    output_field = models.BooleanField()
 
 
-def _tsquery(terms: list[str]) -> SearchQuery:
-    # Plain terms ANDed together: no operators from user input reach to_tsquery.
-    return SearchQuery(" ".join(terms), config="simple", search_type="plain")
+def _lexeme(token: str) -> str:
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def _contains_all(queryset: models.QuerySet, field: str, terms: list[str]) -> models.QuerySet:
-    """Rows of `queryset` whose `field` contains every term (SQLite)."""
-    condition = Q()
-    for term in terms:
-        condition &= Q(**{f"{field}__icontains": term})
-    return queryset.filter(condition)
+def tsquery_text(query: search_terms.Query) -> str:
+    """('a' | '_a') & ('b' | '_b'): the tokens quoted, taken verbatim by ::tsquery."""
+    return " & ".join(
+        "(" + " | ".join(_lexeme(token) for token in options) + ")"
+        for options in query.alternatives
+    )
+
+
+def _holds(token: str) -> Q:
+    return Q(search_terms__contains=f" {token} ")
 
 
 def search_claims(claims: models.QuerySet, text: str) -> models.QuerySet:
-    """Claims whose text, a current response's quote or a carrying report's title match."""
-    from .models import Carriage, Claim, Report, Response
-
-    terms = query_terms(clean_query(text))
-    if not terms:
+    """Claims whose text, a current response's quote or a carrying report's title hold every
+    word of `text`, in any inflected form."""
+    query = search_terms.query(clean_query(text))
+    if not query:
         return claims
     if connections[claims.db].vendor == "postgresql":
-        return claims.filter(search_document=_tsquery(terms))
-    by_text = _contains_all(Claim.objects.all(), "text", terms).values("pk")
-    by_quote = _contains_all(Response.objects.current(), "quote", terms).values("claim_id")
-    by_title = Carriage.objects.current().filter(
-        report__in=_contains_all(Report.objects.all(), "title", terms).values("pk")
-    )
-    return claims.filter(
-        Q(pk__in=by_text) | Q(pk__in=by_quote) | Q(pk__in=by_title.values("claim_id"))
-    )
+        tsquery = Cast(Value(tsquery_text(query)), output_field=SearchQueryField())
+        return claims.filter(_Matches(F("search_document"), tsquery))
+    condition = Q()
+    for options in query.alternatives:
+        either = Q()
+        for token in options:
+            either |= _holds(token)
+        condition &= either
+    return claims.filter(condition)
+
+
+def ranked(claims: models.QuerySet, text: str) -> models.QuerySet:
+    """Search results in reading order: the exact phrase first, then by recency."""
+    query = search_terms.query(clean_query(text))
+    claims = claims.alias(exact=Case(When(_holds(query.phrase), then=Value(0)), default=Value(1)))
+    return claims.order_by("exact", F("first_seen_at").desc(nulls_last=True), "-pk")

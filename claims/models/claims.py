@@ -212,6 +212,9 @@ class Claim(models.Model):
         editable=False,
     )
     published_rating = models.CharField(max_length=20, choices=Rating, blank=True, editable=False)
+    # The words the claim is found by, as written and by their inflected forms' keys (see
+    # claims/search_terms.py); PostgreSQL indexes them as the search document.
+    search_terms = models.TextField(blank=True, default="", editable=False)
     search_document = SearchVectorField(null=True, editable=False)  # PostgreSQL only
 
     objects = ClaimQuerySet.as_manager()

@@ -1,0 +1,65 @@
+"""Load the search corpus (corpus.json) as claims with quotes and carrying reports, and read
+the query set (queries.json). Used by tests/test_search.py and bench/search_quality.py."""
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+from django.utils import timezone
+
+from claims.models import (
+    Actor,
+    Attribution,
+    Carriage,
+    CarriageRole,
+    Claim,
+    Outlet,
+    Report,
+    Response,
+    Stance,
+)
+from claims.models.sources import unique_slug
+
+HERE = Path(__file__).resolve().parent
+
+
+def queries() -> list[dict]:
+    return json.loads((HERE / "queries.json").read_text(encoding="utf-8"))["queries"]
+
+
+def load_corpus() -> dict[int, str]:
+    """Create the corpus's claims (newest first as listed); returns {claim id: key}."""
+    rows = json.loads((HERE / "corpus.json").read_text(encoding="utf-8"))["claims"]
+    now = timezone.now()
+    responder, _ = Actor.objects.get_or_create(
+        slug="search-corpus-office",
+        defaults={"name": "Search corpus office", "kind": "organisation"},
+    )
+    outlet, _ = Outlet.objects.get_or_create(
+        slug="search-corpus-outlet", defaults={"name": "Search corpus outlet"}
+    )
+    keys = {}
+    for n, row in enumerate(rows):
+        seen = now - timedelta(days=n + 1)
+        claim = Claim.objects.create(
+            text=row["text"],
+            slug=unique_slug(Claim, row["text"], language=row["language"]),
+            language=row["language"],
+            first_seen_at=seen,
+        )
+        for quote in row["quotes"]:
+            Response.objects.create(
+                claim=claim,
+                responder=responder,
+                stance=Stance.DENIES,
+                attribution=Attribution.OFFICIAL_STATEMENT,
+                quote=quote,
+                responded_at=seen,
+            )
+        for title in row["titles"]:
+            report = Report.objects.create(
+                outlet=outlet, title=title, published_at=seen, language=row["language"]
+            )
+            Carriage.objects.create(claim=claim, report=report, role=CarriageRole.REPEAT)
+        keys[claim.pk] = row["key"]
+    return keys

@@ -1,0 +1,89 @@
+"""Reader search in Ukrainian, Russian and English: the query set (tests/search/queries.json)
+over its corpus, ranking, and the search terms kept in step with the chain."""
+
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+
+from claims.models import Claim
+from claims.search import search_claims
+from claims.search_terms import document, keys, query
+from tests.factories import create_claim, create_report, create_response
+from tests.search.corpus import load_corpus, queries
+
+QUERIES = queries()
+
+
+@pytest.fixture
+def corpus():
+    return load_corpus()
+
+
+def found(corpus: dict[int, str], text: str) -> set[str]:
+    return {
+        corpus[pk] for pk in search_claims(Claim.objects.all(), text).values_list("pk", flat=True)
+    }
+
+
+def test_the_query_set_is_large_enough():
+    assert len(QUERIES) >= 40
+    scripts = {"cyrillic": 0, "latin": 0}
+    for item in QUERIES:
+        scripts["latin" if item["q"].isascii() else "cyrillic"] += 1
+    assert scripts["cyrillic"] >= 30 and scripts["latin"] >= 10
+
+
+def test_every_query_finds_exactly_its_claims(corpus):
+    wrong = {}
+    for item in QUERIES:
+        got, expected = found(corpus, item["q"]), set(item["expect"])
+        if got != expected:
+            wrong[item["q"]] = {"missing": expected - got, "extra": got - expected}
+    assert not wrong
+
+
+def test_names_are_never_mangled():
+    # pymorphy3 reads Russian "Умеров" as a form of "умер"; the word itself stays a term.
+    assert " умеров " in document(["Умеров отказался"])
+    assert "_умер" not in query("Умер").alternatives[0]
+    assert keys("Мінекономіки") == ("_мінекономіки",)
+
+
+def test_exact_phrase_first_then_newest(client, corpus):
+    # Both hold "Офіс президента" in some form; u12 word for word, u1 as "Офісі президента".
+    url = reverse("claims:claim_list")
+    page = client.get(url, {"q": "Офіс президента"}).content.decode()
+    assert page.index("Офіс президента готує заміну уряду") < page.index(
+        "Умєров відмовився повертатися в Україну"
+    )
+    # Sorted by date when asked.
+    page = client.get(url, {"q": "Офіс президента", "sort": "oldest"}).content.decode()
+    assert page.index("Офіс президента готує") < page.index("Зеленський звільнив")
+
+
+def test_search_page_finds_cyrillic_in_any_case(client, corpus):
+    response = client.get(reverse("claims:claim_list"), {"q": "УМЄРОВА"})
+    assert response.status_code == HTTPStatus.OK
+    assert "Умєров відмовився повертатися в Україну" in response.content.decode()
+
+
+def test_search_terms_follow_the_chain():
+    claim = create_claim(text="Умєров відмовився повертатися в Україну")
+    assert not search_claims(Claim.objects.all(), "фейком").exists()
+    response = create_response(claim=claim, quote="Це фейк")
+    assert search_claims(Claim.objects.all(), "фейком").get() == claim
+    response.quote = "Неправда"
+    response.save()
+    assert not search_claims(Claim.objects.all(), "фейком").exists()
+    report = create_report(title="Офіс президента спростував")
+    claim.carriages.create(report=report)
+    assert search_claims(Claim.objects.all(), "Офісі президента").get() == claim
+    report.title = "Інша назва"
+    report.save()
+    assert not search_claims(Claim.objects.all(), "Офісі").exists()
+
+
+def test_bad_queries_are_harmless(corpus):
+    for text in ["", "   ", "'", "’’’", "&|!():*", "\\'", "a' | 'b", "_фейк", "|"]:
+        list(search_claims(Claim.objects.all(), text))
