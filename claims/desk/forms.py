@@ -262,7 +262,7 @@ class CarriageForm(VersionedForm):
     class Meta:
         model = Carriage
         # The report is a form field of its own: it may be described here and not exist yet.
-        fields = ["role", "wording", "cites"]
+        fields = ["role", "wording", "language", "cites"]
         widgets = {"wording": forms.Textarea(attrs={"rows": 3})}
 
     field_order = [
@@ -273,6 +273,7 @@ class CarriageForm(VersionedForm):
         "new_report_published_at",
         "role",
         "wording",
+        "language",
         "cites",
     ]
 
@@ -347,6 +348,7 @@ class ResponseForm(VersionedForm):
             "attribution",
             "speaker_name",
             "quote",
+            "language",
             "report",
             "responded_at",
         ]

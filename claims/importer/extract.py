@@ -23,6 +23,8 @@ from django.conf import settings
 from django.utils.dateparse import parse_datetime
 from htmldate import find_date
 
+from claims.languages import detect_language
+
 DEFAULT_TIME_ZONE = "Europe/Kyiv"
 ARTICLE_TYPES = {
     "newsarticle",
@@ -853,7 +855,8 @@ def extract_text(text: str, *, url: str, tz: ZoneInfo) -> Article:
         published_precision=precision,
         byline=find_byline(ld, meta, soup, scope),
         outlet=outlet,
-        language=find_language(soup, meta, ld),
+        # What the page declares, else what its words say (offline, claims/languages.py).
+        language=find_language(soup, meta, ld) or detect_language(f"{title}. {body[:2000]}"),
         description=first(meta, "description", "og:description")[:1000],
         tags=find_tags(ld, meta, soup, scope),
         body=body,

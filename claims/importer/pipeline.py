@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from claims.languages import detect_language
 from claims.models import (
     Actor,
     ActorKind,
@@ -318,7 +319,9 @@ def confirm(data: Confirmation, *, by, job: ImportJob | None = None) -> Created:
             slug=unique_slug(Claim, text, language=data.language),
             claimant=claimant,
             first_seen_at=data.published_at or timezone.now(),
-            language=data.language[:10],
+            # The claim may be told in another language than the report's (a Russian claim in
+            # an English article): its own words say which.
+            language=detect_language(text) or data.language[:10],
             created_by=by if getattr(by, "is_authenticated", False) else None,
         )
         claim.tags.set(get_tags(data.tags))
@@ -330,6 +333,7 @@ def confirm(data: Confirmation, *, by, job: ImportJob | None = None) -> Created:
             report=report,
             defaults={
                 "wording": data.wording,
+                "language": report.language,
                 "role": data.carriage_role,
                 "created_by": by if getattr(by, "is_authenticated", False) else None,
             },
@@ -347,6 +351,7 @@ def confirm(data: Confirmation, *, by, job: ImportJob | None = None) -> Created:
                 attribution=data.attribution,
                 speaker_name=data.speaker_name[:200],
                 quote=data.quote,
+                language=detect_language(data.quote) or report.language,
                 report=report,
                 responded_at=data.published_at or timezone.now(),
                 created_by=by if getattr(by, "is_authenticated", False) else None,

@@ -2,12 +2,26 @@
 
 import hashlib
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
 from claims.transliteration import slug_from
+
+# A content language: an ISO 639-1 (or 639-3) code, optionally with a region, e.g. uk, en, ru.
+language_code = RegexValidator(
+    r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})?$",
+    "Give the language as an ISO code in lower case, e.g. uk, en or ru.",
+)
+LANGUAGE_HELP = "ISO code of the text's language, e.g. uk, en, ru."
+
+
+def language_field(**kwargs) -> models.CharField:
+    """The language of a piece of content (a claim's text, a report, a wording, a quote)."""
+    kwargs.setdefault("help_text", LANGUAGE_HELP)
+    return models.CharField(max_length=10, blank=True, validators=[language_code], **kwargs)
 
 
 def unique_slug(
@@ -140,7 +154,7 @@ class Report(models.Model):
     title = models.CharField(max_length=500)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     byline = models.CharField(max_length=300, blank=True)
-    language = models.CharField(max_length=10, blank=True)
+    language = language_field()
     body = models.TextField(blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="reports")
     version = models.PositiveIntegerField(default=1, editable=False)
