@@ -11,9 +11,14 @@ same normaliser, and every query word must match, as written or by one of its ke
 - SQLite: " token " looked up in the document with LIKE; the document is already lower-cased,
   so LIKE's ASCII-only case folding does not matter.
 
-Ranking (the default order when searching): claims holding the query exactly as written (the
-whole phrase, word for word) first, then those matching every word in any form; newest first
-within each.
+Ranking (the default order when searching for two words or more): claims holding the query
+exactly as written (the whole phrase, word for word) first, then those matching every word in
+any form; newest first within each. Ranking every match would read every matching row (tens of
+thousands for a common word at a million claims), so the ranking is bounded like the list
+itself (a page shows at most views.COUNT_CAP claims): the newest RANKED matches are fetched
+in one index-backed "filter, newest first, limit", each marked whether it holds the phrase,
+and only they are reordered. With more matches than that, an exact match older than the
+newest RANKED matches is not lifted to the top; narrowing the search finds it.
 """
 
 from django.contrib.postgres.search import SearchQueryField
@@ -24,6 +29,7 @@ from django.db.models.functions import Cast
 from . import search_terms
 
 MAX_QUERY_LENGTH = 200
+RANKED = 1001  # views.COUNT_CAP + 1: enough to fill and count the list
 
 
 def clean_query(text: str) -> str:
@@ -75,7 +81,19 @@ def search_claims(claims: models.QuerySet, text: str) -> models.QuerySet:
 
 
 def ranked(claims: models.QuerySet, text: str) -> models.QuerySet:
-    """Search results in reading order: the exact phrase first, then by recency."""
+    """Search results (`claims`, already searched for `text` and filtered) in reading order:
+    the exact phrase first, then the rest, newest first within each (see above)."""
     query = search_terms.query(clean_query(text))
-    claims = claims.alias(exact=Case(When(_holds(query.phrase), then=Value(0)), default=Value(1)))
-    return claims.order_by("exact", F("first_seen_at").desc(nulls_last=True), "-pk")
+    if len(query.alternatives) < 2:
+        return claims.newest()
+    window = list(
+        claims.newest()
+        .annotate(exact=Case(When(_holds(query.phrase), then=Value(0)), default=Value(1)))
+        .values_list("pk", "exact")[:RANKED]
+    )
+    first = [pk for pk, exact in window if exact == 0]
+    return (
+        claims.model.objects.filter(pk__in=[pk for pk, _ in window])
+        .alias(exact=Case(When(pk__in=first, then=Value(0)), default=Value(1)))
+        .order_by("exact", F("first_seen_at").desc(nulls_last=True), "-pk")
+    )
