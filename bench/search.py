@@ -2,17 +2,20 @@
 Search benchmark (run by hand): how well and how fast reader search finds Ukrainian, Russian
 and English words in any form.
 
+    .venv/bin/python bench/search.py forms
     .venv/bin/python bench/search.py quality --db sqlite
     .venv/bin/python bench/search.py quality --db postgres
     .venv/bin/python bench/search.py speed --db postgres --claims 100000
 
-`quality` loads tests/search/corpus.json into a throwaway test database and runs every query of
-tests/search/queries.json, printing each miss and the set's recall and precision (micro-averaged
-over expected hits). `speed` times the search page's database work (the ranked id list the page
-takes, as claims.views.paginate does, then the page's rows) on a database filled by
-`manage.py generate_claims` (the same database bench/reader.py uses, `fc_bench` or
-bench/fc_bench.sqlite3; generated when short), for single words and phrases in the generated
-texts' languages, and prints p50 and p95.
+`forms` checks the lemmatiser on tests/search/forms.json (inflected forms that must meet their
+base form, different words that should not) and times it, uncached and cached. `quality`
+loads tests/search/corpus.json into a throwaway test database and runs every query of
+tests/search/queries.json, printing each miss and the set's recall and precision
+(micro-averaged over expected hits). `speed` times the search page's database work (the
+ranked id list the page takes, as claims.views.paginate does, then the page's rows) on a
+database filled by `manage.py generate_claims` (the same database bench/reader.py uses,
+`fc_bench` or bench/fc_bench.sqlite3; generated when short), for single words and phrases in
+the generated texts' languages, and prints p50 and p95.
 """
 
 import argparse
@@ -57,6 +60,34 @@ SPEED_QUERIES = [
     "кордоном",
     "nothing matches this",
 ]
+
+
+def forms() -> None:
+    from claims import search_terms
+    from tests.search.corpus import form_figures
+    from tests.search.corpus import forms as form_pairs
+
+    words = [word for pair in form_pairs()["same"] for word in pair]
+    search_terms.keys("прогрів")  # load the dictionaries
+    search_terms.keys.cache_clear()
+    started = time.perf_counter()
+    for word in words:
+        search_terms.keys(word)
+    uncached = (time.perf_counter() - started) / len(words) * 1e6
+    started = time.perf_counter()
+    for word in words:
+        search_terms.keys(word)
+    cached = (time.perf_counter() - started) / len(words) * 1e6
+    figures = form_figures()
+    print(
+        f"forms meeting their base form: {figures['same']}/{figures['same_total']}; "
+        f"missed {figures['missed']}"
+    )
+    print(
+        f"different words kept apart: {figures['apart']}/{figures['different_total']}; "
+        f"sharing a reading {figures['confused']}"
+    )
+    print(f"keys of a word: {uncached:.0f} µs uncached, {cached:.1f} µs cached")
 
 
 def quality(raw_only: bool) -> None:
@@ -158,7 +189,7 @@ def speed(claims: int, requests: int, seed: int, no_parallel: bool) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("mode", choices=["quality", "speed"])
+    parser.add_argument("mode", choices=["forms", "quality", "speed"])
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--claims", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=200)
@@ -168,7 +199,7 @@ def main() -> None:
         "--raw-only", action="store_true", help="quality: match words as written, no lemmas"
     )
     args = parser.parse_args()
-    if args.mode == "quality" and args.db == "sqlite":
+    if args.mode in ("forms", "quality") and args.db == "sqlite":
         os.environ["DATABASE_URL"] = "sqlite:///:memory:"
     else:
         configure(args.db)
@@ -177,7 +208,9 @@ def main() -> None:
     import django
 
     django.setup()
-    if args.mode == "quality":
+    if args.mode == "forms":
+        forms()
+    elif args.mode == "quality":
         quality(args.raw_only)
     else:
         speed(args.claims, args.requests, args.seed, args.no_parallel)

@@ -9,7 +9,8 @@ Every word is kept twice over:
 - as keys for its inflected forms, marked with a leading "_" so that a key never meets a word
   as written: the lemmas pymorphy3 gives with its Ukrainian and Russian dictionaries (all of a
   known word's readings; for a word the dictionaries lack, such as most surnames, the three
-  likeliest guesses), and for Latin words the Snowball English stem. Raw words and keys live
+  likeliest guesses and the word without its case ending, "_~умєров"), and for Latin words
+  the Snowball English stem. Raw words and keys live
   apart because a lemmatiser may read a name as another word: Russian "Умеров" is also the
   genitive plural of "умер", and must not find claims about someone who died.
 
@@ -43,6 +44,20 @@ _LATIN = re.compile(r"[a-z]")
 UKRAINIAN_ONLY = frozenset("іїєґ")
 RUSSIAN_ONLY = frozenset("ыэъё")
 GUESSES = 3  # lemmas kept for a word no dictionary knows
+# A word no dictionary knows (most surnames) also gets its stem without the case ending, so
+# that Умєрову, Умєровим and Умєров meet even when the lemma guesses differ. Longest first;
+# -ов, -ев, -ів are left alone: surnames end in them.
+ENDINGS = sorted(
+    [
+        "а", "я", "у", "ю", "і", "и", "е", "є", "о", "ы", "ь", "й",
+        "ові", "еві", "єві", "ом", "ем", "єм", "ою", "ею", "єю", "ої", "ей", "ій", "ий",
+        "ого", "ому", "им", "ім", "ими", "ами", "ями", "ах", "ях", "ам", "ям", "ой", "ым",
+        "ых", "ую",
+    ],
+    key=len,
+    reverse=True,
+)  # fmt: skip
+MIN_STEM = 4
 # A query word's readings less likely than this are not searched for (Russian "Киев" is also
 # the genitive plural of "кий", 6%): the document keeps them all, so a query for the rare
 # reading's own word still finds it.
@@ -59,6 +74,14 @@ def _analysers() -> dict:
 @lru_cache(maxsize=1)
 def _english():
     return snowballstemmer.stemmer("english")
+
+
+def _stem(word: str) -> str:
+    """`word` without its case ending, keeping at least MIN_STEM letters (see ENDINGS)."""
+    for ending in ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= MIN_STEM:
+            return word[: -len(ending)]
+    return word
 
 
 def fold(word: str) -> str:
@@ -102,6 +125,8 @@ def keys(word: str, likeliest: bool = False) -> tuple[str, ...]:
         for known, lemmas in readings:
             distinct = [fold(lemma) for lemma in dict.fromkeys(lemmas)]
             found += distinct if known else distinct[:GUESSES]
+        if not any(known for known, _ in readings):
+            found.append("~" + _stem(fold(lower)))
         return tuple(sorted({KEY + lemma for lemma in found if lemma}))
     if _LATIN.search(lower):
         return (KEY + _english().stemWord(fold(lower)),)

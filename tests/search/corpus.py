@@ -27,6 +27,32 @@ def queries() -> list[dict]:
     return json.loads((HERE / "queries.json").read_text(encoding="utf-8"))["queries"]
 
 
+def forms() -> dict[str, list[list[str]]]:
+    """{"same": [[form, base form], …], "different": [[word, other word], …]}"""
+    return json.loads((HERE / "forms.json").read_text(encoding="utf-8"))
+
+
+def finds(held: str, typed: str) -> bool:
+    """Whether a reader typing `typed` finds a claim holding the word `held`."""
+    from claims.search_terms import fold, keys, query
+
+    return bool(set(query(typed).alternatives[0]) & {fold(held), *keys(held)})
+
+
+def form_figures() -> dict:
+    pairs = forms()
+    same = [pair for pair in pairs["same"] if finds(*pair)]
+    confused = [pair for pair in pairs["different"] if finds(*pair) or finds(*reversed(pair))]
+    return {
+        "same": len(same),
+        "same_total": len(pairs["same"]),
+        "missed": [pair for pair in pairs["same"] if pair not in same],
+        "apart": len(pairs["different"]) - len(confused),
+        "different_total": len(pairs["different"]),
+        "confused": confused,
+    }
+
+
 def load_corpus() -> dict[int, str]:
     """Create the corpus's claims (newest first as listed); returns {claim id: key}."""
     rows = json.loads((HERE / "corpus.json").read_text(encoding="utf-8"))["claims"]
