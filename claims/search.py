@@ -8,8 +8,12 @@ same normaliser, and every query word must match, as written or by one of its ke
 - PostgreSQL: the document's tokens as a tsvector (one GIN index), matched with a tsquery
   built from the tokens verbatim ('умєров' | '_умєров') & ('фейк' | '_фейк'); no text
   search configuration touches them, so nothing is stemmed twice or dropped as a stop word;
-- SQLite: " token " looked up in the document with LIKE; the document is already lower-cased,
-  so LIKE's ASCII-only case folding does not matter.
+- SQLite: an FTS5 index of the same tokens (table claim_search, kept in step with the column
+  by triggers; `ensure_sqlite_index` creates it after every migrate, so a migration that
+  rebuilds the claims table cannot leave it behind), matched with ("a" OR "_a") AND …. The
+  tokens are already lower-cased, so SQLite's ASCII-only case folding does not matter. (A LIKE
+  scan of the column took 0.3-0.9 s at 30,000 claims on a loaded 2-core machine; FTS5 reads
+  only the matches.)
 
 Ranking (the default order when searching for two words or more): claims holding the query
 exactly as written (the whole phrase, word for word) first, then those matching every word in
@@ -24,6 +28,7 @@ newest RANKED matches is not lifted to the top; narrowing the search finds it.
 from django.contrib.postgres.search import SearchQueryField
 from django.db import connections, models
 from django.db.models import Case, F, Func, Q, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 
 from . import search_terms
@@ -62,6 +67,53 @@ def _holds(token: str) -> Q:
     return Q(search_terms__contains=f" {token} ")
 
 
+SQLITE_INDEX = "claim_search"  # and its triggers claim_search_insert, _update, _delete
+# Every token is one FTS5 token: letters and digits, "_" and "~" kept inside; case folded
+# already, and diacritics are letters here (й is not и).
+SQLITE_INDEX_SQL = [
+    "CREATE VIRTUAL TABLE IF NOT EXISTS claim_search USING fts5(search_terms, "
+    "tokenize = \"unicode61 remove_diacritics 0 tokenchars '_~'\")",
+    "CREATE TRIGGER IF NOT EXISTS claim_search_insert AFTER INSERT ON claims_claim BEGIN "
+    "INSERT INTO claim_search(rowid, search_terms) VALUES (new.id, new.search_terms); END",
+    "CREATE TRIGGER IF NOT EXISTS claim_search_update AFTER UPDATE OF search_terms "
+    "ON claims_claim BEGIN DELETE FROM claim_search WHERE rowid = old.id; "
+    "INSERT INTO claim_search(rowid, search_terms) VALUES (new.id, new.search_terms); END",
+    "CREATE TRIGGER IF NOT EXISTS claim_search_delete AFTER DELETE ON claims_claim BEGIN "
+    "DELETE FROM claim_search WHERE rowid = old.id; END",
+    "DELETE FROM claim_search",
+    "INSERT INTO claim_search(rowid, search_terms) SELECT id, search_terms FROM claims_claim",
+]
+
+
+def ensure_sqlite_index(using: str = "default", **kwargs) -> None:
+    """Create SQLite's search index and its triggers if missing (post_migrate), and fill it
+    from the claims when they were missing."""
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        tables = {name for (name,) in cursor.execute("SELECT name FROM sqlite_master")}
+        if "claims_claim" not in tables:
+            return
+        kinds = ("insert", "update", "delete")
+        if {SQLITE_INDEX, *(f"{SQLITE_INDEX}_{kind}" for kind in kinds)} <= tables:
+            return
+        for statement in SQLITE_INDEX_SQL:  # the last two fill it anew
+            cursor.execute(statement)
+
+
+def _fts_phrase(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+def fts_match_text(query: search_terms.Query) -> str:
+    """("a" OR "_a") AND ("b" OR "_b"): the tokens quoted, nothing of FTS5's syntax from input."""
+    return " AND ".join(
+        "(" + " OR ".join(_fts_phrase(token) for token in options) + ")"
+        for options in query.alternatives
+    )
+
+
 def search_claims(claims: models.QuerySet, text: str) -> models.QuerySet:
     """Claims whose text, a current response's quote or a carrying report's title hold every
     word of `text`, in any inflected form."""
@@ -71,13 +123,11 @@ def search_claims(claims: models.QuerySet, text: str) -> models.QuerySet:
     if connections[claims.db].vendor == "postgresql":
         tsquery = Cast(Value(tsquery_text(query)), output_field=SearchQueryField())
         return claims.filter(_Matches(F("search_document"), tsquery))
-    condition = Q()
-    for options in query.alternatives:
-        either = Q()
-        for token in options:
-            either |= _holds(token)
-        condition &= either
-    return claims.filter(condition)
+    # The match text is a bound parameter, its tokens quoted (fts_match_text).
+    matches = RawSQL(
+        "SELECT rowid FROM claim_search WHERE claim_search MATCH %s", [fts_match_text(query)]
+    )
+    return claims.filter(pk__in=matches)
 
 
 def ranked(claims: models.QuerySet, text: str) -> models.QuerySet:

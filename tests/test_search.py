@@ -101,3 +101,24 @@ def test_search_terms_follow_the_chain():
 def test_bad_queries_are_harmless(corpus):
     for text in ["", "   ", "'", "’’’", "&|!():*", "\\'", "a' | 'b", "_фейк", "|"]:
         list(search_claims(Claim.objects.all(), text))
+
+
+def test_sqlite_index_heals_after_a_table_rebuild():
+    """A migration that rebuilds the claims table drops its triggers: the next migrate's
+    post_migrate puts the index back, filled (SQLite only)."""
+    from django.db import connection
+
+    from claims.search import ensure_sqlite_index
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's full-text index")
+    claim = create_claim(text="Умєров відмовився")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER claim_search_insert")
+        cursor.execute("DROP TABLE claim_search")
+    ensure_sqlite_index()
+    assert search_claims(Claim.objects.all(), "Умєрова").get() == claim
+    later = create_claim(text="Зеленський звільнив")
+    assert search_claims(Claim.objects.all(), "Зеленського").get() == later
+    later.delete()
+    assert not search_claims(Claim.objects.all(), "Зеленського").exists()
