@@ -6,11 +6,11 @@ Each claim stores its search document (claims/search_terms.py: its words as writ
 keys of their inflected forms; kept in step by models/derived.py). The query goes through the
 same normaliser, and every query word must match, as written or by one of its keys:
 - PostgreSQL: the document's tokens as a tsvector (one GIN index), matched with a tsquery
-  built from the tokens verbatim ('умєров' | '_умєров') & ('фейк' | '_фейк'); no text
-  search configuration touches them, so nothing is stemmed twice or dropped as a stop word;
+  built from the tokens verbatim ('_умєров' | '_~умєр…') & '_фейк'; no text search
+  configuration touches them, so nothing is stemmed twice or dropped as a stop word;
 - SQLite: an FTS5 index of the same tokens (table claim_search, kept in step with the column
   by triggers; `ensure_sqlite_index` creates it after every migrate, so a migration that
-  rebuilds the claims table cannot leave it behind), matched with ("a" OR "_a") AND …. The
+  rebuilds the claims table cannot leave it behind), matched with ("_a" OR "_a2") AND …. The
   tokens are already lower-cased, so SQLite's ASCII-only case folding does not matter. (A LIKE
   scan of the column took 0.3-0.9 s at 30,000 claims on a loaded 2-core machine; FTS5 reads
   only the matches.)
@@ -56,10 +56,9 @@ def _lexeme(token: str) -> str:
 
 
 def tsquery_text(query: search_terms.Query) -> str:
-    """('a' | '_a') & ('b' | '_b'): the tokens quoted, taken verbatim by ::tsquery."""
+    """('_a' | '_a2') & '_b': the tokens quoted, taken verbatim by ::tsquery."""
     return " & ".join(
-        "(" + " | ".join(_lexeme(token) for token in options) + ")"
-        for options in query.alternatives
+        "(" + " | ".join(_lexeme(token) for token in options) + ")" for options in query.needed
     )
 
 
@@ -107,10 +106,9 @@ def _fts_phrase(token: str) -> str:
 
 
 def fts_match_text(query: search_terms.Query) -> str:
-    """("a" OR "_a") AND ("b" OR "_b"): the tokens quoted, nothing of FTS5's syntax from input."""
+    """("_a" OR "_a2") AND ("_b"): the tokens quoted, nothing of FTS5's syntax from input."""
     return " AND ".join(
-        "(" + " OR ".join(_fts_phrase(token) for token in options) + ")"
-        for options in query.alternatives
+        "(" + " OR ".join(_fts_phrase(token) for token in options) + ")" for options in query.needed
     )
 
 
