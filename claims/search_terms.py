@@ -133,6 +133,11 @@ def keys(word: str, likeliest: bool = False) -> tuple[str, ...]:
     return ()
 
 
+@lru_cache(maxsize=200_000)
+def _terms(word: str) -> tuple[str, tuple[str, ...]]:
+    return fold(word), keys(word)
+
+
 def document(texts: Iterable[str]) -> str:
     """The search document of a claim from its texts (claim text, quotes, report titles)."""
     tokens: list[str] = []
@@ -140,9 +145,12 @@ def document(texts: Iterable[str]) -> str:
     for text in texts:
         written = _WORD.findall(text or "")
         if written:
-            tokens += [FIELD_BREAK] if tokens else []
-            tokens += [fold(word) for word in written]
-            found.update(key for word in written for key in keys(word))
+            if tokens:
+                tokens.append(FIELD_BREAK)
+            for word in written:
+                folded, word_keys = _terms(word)
+                tokens.append(folded)
+                found.update(word_keys)
     return " " + " ".join([*tokens, *sorted(found)]) + " "
 
 
