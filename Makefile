@@ -13,11 +13,15 @@ FIND_PYTHON := for p in python3.13 python3.12 python3 $$HOME/.pyenv/versions/3.1
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/factcheck
 # Two workers (pytest-xdist): the machine has two cores.
 PYTEST_ARGS ?= -n 2
+# `make run PORT=8001` when 8000 is taken. The demo's address is also its SITE_URL, so the
+# printed logins, feed links and ClaimReview URLs point where the server really listens.
+PORT ?= 8000
+DEMO_URL = http://127.0.0.1:$(PORT)
 
 .PHONY: help setup run serve seed test test-postgres test-faults lint format lock clean browser-deps
 
 help:
-	@echo "make run            set up, migrate, load the seed chain and serve on http://127.0.0.1:8000/"
+	@echo "make run            set up, migrate, load the seed chain and serve on $(DEMO_URL)/ (or PORT=8001)"
 	@echo "make test           set up and run the test suite on SQLite"
 	@echo "make test-postgres  the same suite on PostgreSQL (DATABASE_URL=$(POSTGRES_URL))"
 	@echo "make serve          production serving with gunicorn + WhiteNoise (settings from the environment)"
@@ -36,11 +40,12 @@ $(STAMP): requirements.lock
 run: setup
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed
-	$(PY) manage.py demo_accounts
+	SITE_URL=$(DEMO_URL) $(PY) manage.py demo_accounts
 	@# The task worker (imports, feed polling) runs beside the server and stops with it.
+	export SITE_URL=$(DEMO_URL); \
 	$(PY) manage.py db_worker --queue-name '*' & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Production serving: gunicorn (threads) + WhiteNoise; settings come from the environment
 # (DEBUG=false needs SECRET_KEY and ALLOWED_HOSTS; add ?pool=true to DATABASE_URL for the pool).

@@ -42,7 +42,7 @@ def pages() -> list[tuple[str, str, bool]]:
 
     from claims.models import Actor, Claim, Outlet, Tag
 
-    claim = Claim.objects.visible().with_denials().published().order_by("-pk").first()
+    claim = Claim.objects.public().with_denials().published().order_by("-pk").first()
     actor = Actor.objects.filter(kind="person").order_by("pk").first()
     outlet = Outlet.objects.order_by("pk").first()
     tag = Tag.objects.annotate(n=Count("claims")).order_by("-n").first()

@@ -1,7 +1,7 @@
 """
-Extraction benchmark: our extractor against trafilatura alone, on the shared test corpus.
+Extraction benchmark: our extractor against trafilatura alone, on the test corpus (tests/corpus).
 
-    .venv/bin/python bench/extraction.py [--corpus ../shared/corpus] [--cases PREFIX] [--show]
+    .venv/bin/python bench/extraction.py [--corpus tests/corpus] [--cases PREFIX] [--show]
 
 For every field with ground truth in a case's expected.json it scores both extractors
 (title, published at the ground truth's precision, byline, outlet, tags, body opening,
@@ -160,7 +160,7 @@ FIELDS = ["title", "published", "byline", "outlet", "tags", "body opening", "bod
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
+    parser.add_argument("--corpus", default=str(ROOT / "tests" / "corpus"))
     parser.add_argument("--cases", default="", help="only cases whose name starts with this")
     parser.add_argument("--show", action="store_true", help="print each case's misses")
     args = parser.parse_args()

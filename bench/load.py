@@ -66,14 +66,24 @@ def wait_until_up(url: str, timeout: float = 30) -> None:
 
 
 def wrk(
-    url: str, *, connections: int, seconds: int, threads: int = 2, paths: Path | None = None
+    url: str,
+    *,
+    connections: int,
+    seconds: int,
+    threads: int = 2,
+    paths: Path | None = None,
+    script: Path | None = None,
+    script_args: tuple | list = (),
 ) -> dict:
-    """wrk against one URL, or (with `paths`) cycling through the paths in that file."""
-    script, extra = LUA, []
+    """wrk against one URL, or (with `paths`) cycling through the paths in that file; a
+    `script` of its own (printing the JSON line) gets the paths file and `script_args`."""
+    extra = []
     if paths:
-        script = RESULTS / "wrk_vary_report.lua"
-        script.write_text(VARY_LUA.read_text() + "\n" + LUA.read_text())
-        extra = ["--", str(paths)]
+        if script is None:
+            script = RESULTS / "wrk_vary_report.lua"
+            script.write_text(VARY_LUA.read_text() + "\n" + LUA.read_text())
+        extra = ["--", str(paths), *script_args]
+    script = script or LUA
     result = subprocess.run(
         [
             "wrk",
@@ -180,7 +190,7 @@ def default_pages(env) -> list[tuple[str, str]]:
     """The reader pages, with a real claim slug and query term from the database."""
     code = (
         "import django; django.setup(); from claims.models import Claim; "
-        "c = Claim.objects.visible().with_denials().order_by('-pk').first(); "
+        "c = Claim.objects.public().with_denials().order_by('-pk').first(); "
         "print(c.slug); print(c.text.split()[0])"
     )
     out = subprocess.run(
@@ -207,7 +217,7 @@ lists = []
 for page in range(1, 41):
     for sort in ("", "&sort=oldest", "&sort=text"):
         lists.append(f"/claims/?page={page}{sort}")
-slugs = list(Claim.objects.visible().order_by("?").values_list("slug", flat=True)[:3000])
+slugs = list(Claim.objects.public().order_by("?").values_list("slug", flat=True)[:3000])
 actors = list(Actor.objects.order_by("?").values_list("slug", flat=True)[:100])
 outlets = list(Outlet.objects.order_by("?").values_list("slug", flat=True)[:100])
 tags = list(Tag.objects.values_list("slug", flat=True))

@@ -96,7 +96,7 @@ def main() -> None:
     )
 
     rng = random.Random(args.seed)
-    slugs = list(Claim.objects.visible().order_by("?").values_list("slug", flat=True)[:500])
+    slugs = list(Claim.objects.public().order_by("?").values_list("slug", flat=True)[:500])
     actors = list(Actor.objects.order_by("?").values_list("slug", flat=True)[:50])
     outlets = list(Outlet.objects.order_by("?").values_list("slug", flat=True)[:50])
     tags = list(Tag.objects.values_list("slug", flat=True))

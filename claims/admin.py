@@ -1,9 +1,11 @@
-"""The Django admin: usable by an editor on day one, with the chain inline on the claim."""
+"""The Django admin: names (tags, outlets, actors) and the importer's records are edited here;
+the chain (claims, carriages, reports, responses, verdicts, corrections, pending changes) is
+read-only, because every change to it goes through the write path (models/writing.py) and its
+review gate, which only the desk and the importer call."""
 
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 
-from .caching import content_changed
+from .caching import changed, content_changed
 from .models import (
     Actor,
     Carriage,
@@ -14,21 +16,22 @@ from .models import (
     Lead,
     Outlet,
     OutletFeed,
+    PendingChange,
     Report,
     Response,
     Snapshot,
     Tag,
     Verdict,
-    VerdictState,
 )
 
 
 class ReaderContentAdmin(admin.ModelAdmin):
-    """Admin for what readers see: any change drops the cached reader pages."""
+    """Admin for names readers see: a change drops the pages that show the name (a deletion,
+    every page)."""
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        content_changed()
+        changed(names=[form.instance])
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
@@ -37,6 +40,31 @@ class ReaderContentAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
         content_changed()
+
+
+class ChainAdmin(admin.ModelAdmin):
+    """Read-only: the chain is written only through models/writing.py (see the module
+    docstring), so the admin cannot go around the version check, history or review gate."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ChainInline:
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Tag)
@@ -73,7 +101,7 @@ class SnapshotInline(admin.TabularInline):
 
 
 @admin.register(Report)
-class ReportAdmin(ReaderContentAdmin):
+class ReportAdmin(ChainAdmin):
     list_display = ["title", "outlet", "published_at", "language"]
     list_filter = ["outlet", "language", "tags"]
     list_select_related = ["outlet"]
@@ -83,18 +111,19 @@ class ReportAdmin(ReaderContentAdmin):
     inlines = [SnapshotInline]
 
 
-class CarriageInline(admin.StackedInline):
+class CarriageInline(ChainInline, admin.StackedInline):
     model = Carriage
     fk_name = "claim"
     extra = 0
-    fields = ["report", "role", "wording", "cites", "withdrawn_at", "withdrawn_reason"]
+    fields = ["approved_at", "report", "role", "wording", "cites", "withdrawn_at"]
     autocomplete_fields = ["report"]
 
 
-class ResponseInline(admin.StackedInline):
+class ResponseInline(ChainInline, admin.StackedInline):
     model = Response
     extra = 0
     fields = [
+        "approved_at",
         "responder",
         "stance",
         "attribution",
@@ -109,28 +138,21 @@ class ResponseInline(admin.StackedInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(ReaderContentAdmin):
-    list_display = ["text", "claimant", "first_seen_at", "position"]
+class ClaimAdmin(ChainAdmin):
+    list_display = ["text", "claimant", "first_seen_at", "position", "approved_at"]
     list_filter = ["language", "tags", "responses__stance"]
     list_select_related = ["claimant"]
     search_fields = ["text", "slug", "responses__quote", "carriages__report__title"]
     date_hierarchy = "first_seen_at"
-    prepopulated_fields = {"slug": ["text"]}
-    autocomplete_fields = ["claimant", "subjects", "tags"]
     inlines = [CarriageInline, ResponseInline]
 
     @admin.display(description="Official position", ordering="official_position")
     def position(self, claim: Claim) -> str:
         return claim.official_position_display.label
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-
 
 @admin.register(Carriage)
-class CarriageAdmin(ReaderContentAdmin):
+class CarriageAdmin(ChainAdmin):
     list_display = ["claim", "report", "role"]
     list_filter = ["role"]
     list_select_related = ["claim", "report__outlet"]
@@ -139,7 +161,7 @@ class CarriageAdmin(ReaderContentAdmin):
 
 
 @admin.register(Response)
-class ResponseAdmin(ReaderContentAdmin):
+class ResponseAdmin(ChainAdmin):
     list_display = ["responder", "stance", "attribution", "claim", "responded_at"]
     list_filter = ["stance", "attribution"]
     list_select_related = ["responder", "claim"]
@@ -151,7 +173,7 @@ class ResponseAdmin(ReaderContentAdmin):
 class CorrectionInline(admin.TabularInline):
     model = Correction
     extra = 0
-    fields = ["text", "published_at", "created_by"]
+    fields = ["text", "rating", "previous_rating", "published_at", "created_by", "approved_by"]
     readonly_fields = fields
     can_delete = False
 
@@ -160,60 +182,21 @@ class CorrectionInline(admin.TabularInline):
 
 
 @admin.register(Verdict)
-class VerdictAdmin(ReaderContentAdmin):
-    """Workflow fields are read-only here: state changes go through the model's actions,
-    which enforce the two-person rule."""
+class VerdictAdmin(ChainAdmin):
+    """Read-only: verdicts move through their workflow on the desk (two-person rule)."""
 
     list_display = ["claim", "rating", "state", "author", "reviewer", "published_at"]
     list_filter = ["state", "rating"]
     list_select_related = ["claim", "author", "reviewer"]
     search_fields = ["claim__text", "summary", "rationale"]
-    autocomplete_fields = ["claim"]
-    readonly_fields = [
-        "state",
-        "author",
-        "reviewer",
-        "review_note",
-        "submitted_at",
-        "published_at",
-        "withdrawn_at",
-        "withdrawn_reason",
-    ]
     inlines = [CorrectionInline]
-    actions = ["submit_for_review", "publish"]
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.author = request.user
-        super().save_model(request, obj, form, change)
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        # Published and withdrawn verdicts change only through corrections and withdrawal.
-        if obj is not None and obj.state in {VerdictState.PUBLISHED, VerdictState.WITHDRAWN}:
-            return False
-        return super().has_change_permission(request, obj)
-
-    def _run(self, request, queryset, action: str, done: str) -> None:
-        for verdict in queryset:
-            try:
-                getattr(verdict, action)(by=request.user)
-            except ValidationError as error:
-                self.message_user(
-                    request, f"{verdict.claim}: {' '.join(error.messages)}", messages.ERROR
-                )
-            else:
-                self.message_user(request, f"{verdict.claim}: {done}.", messages.SUCCESS)
-
-    @admin.action(description="Submit selected verdicts for review")
-    def submit_for_review(self, request, queryset):
-        self._run(request, queryset, "submit", "submitted for review")
-
-    @admin.action(description="Publish selected verdicts (reviewers only)", permissions=["review"])
-    def publish(self, request, queryset):
-        self._run(request, queryset, "publish", "published")
-
-    def has_review_permission(self, request) -> bool:
-        return request.user.has_perm("claims.review_verdict")
+@admin.register(PendingChange)
+class PendingChangeAdmin(ChainAdmin):
+    list_display = ["claim", "kind", "content_type", "object_id", "author", "state", "reviewer"]
+    list_filter = ["state", "kind"]
+    list_select_related = ["claim", "author", "reviewer", "content_type"]
 
 
 # The importer's records (claims/importer).

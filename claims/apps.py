@@ -1,7 +1,8 @@
 """The claims app: the newsroom's domain."""
 
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import post_migrate
+from django.urls import register_converter
 
 
 class ClaimsConfig(AppConfig):
@@ -9,14 +10,17 @@ class ClaimsConfig(AppConfig):
     verbose_name = "Claims and denials"
 
     def ready(self) -> None:
-        from .models import Carriage, Claim, Report, Response, Verdict, derived
+        from .ids import IdConverter
         from .roles import ensure_role_groups
         from .search import ensure_sqlite_index
 
+        # `<id:pk>` in every URLconf: ids that fit the database, so any other number is a 404.
+        register_converter(IdConverter, "id")
+        # And in queries, a number no id column can hold matches nothing instead of failing.
+        from . import lookups  # noqa: F401  (registers them)
+
+        # Derived columns and the reader cache follow the chain through the write path
+        # (models/writing.py), which calls them itself: no signals.
         post_migrate.connect(ensure_role_groups, sender=self)
         # SQLite's full-text index of the search terms (claims/search.py).
         post_migrate.connect(ensure_sqlite_index, sender=self)
-        # A claim's stored position, rating and search document follow its chain.
-        for model in (Claim, Carriage, Response, Verdict, Report):
-            post_save.connect(derived.keep_claims_in_step, sender=model)
-            post_delete.connect(derived.keep_claims_in_step, sender=model)

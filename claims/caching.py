@@ -1,73 +1,269 @@
 """
-Page and feed caching for anonymous readers, invalidated whenever published content changes.
+Reader pages and feeds, cached for anonymous readers and dropped only where a change shows.
 
-Readers without a session share one cached copy per URL (and per htmx fragment). Anything an
-editor does that readers can see (publishing, correcting or withdrawing a verdict, saving a
-claim, carriage, response or report, confirming an import) calls `content_changed()` once the
-transaction commits: it moves the cache's content generation on, so every page cached before
-is ignored from then on. Editors (who always have a session cookie) are never served from or
-written to the cache.
+**Scopes and versions.** Every reader page depends on a few *scopes*: the whole site, plus
+either the lists (home, `/claims/` with its filters and search, the site-wide feeds, the
+exports, methodology) or one object (a claim's page; an actor's, outlet's or tag's page and
+feeds). Each scope has a version in the database (models/reader_versions.py), so every
+process sees it: web workers, the task worker, the admin, management commands.
+
+**Reading.** A cached page's key carries the versions of its scopes, read in one query per
+request; editors (who always have a session cookie) are never served from or written to the
+cache. The same versions answer conditional GETs (`ETag`, `Last-Modified`, 304) and tell a
+CDN or reverse proxy how long it may keep the page (`Cache-Control` with `s-maxage` and
+`stale-while-revalidate`; `Surrogate-Key` lists the scopes, for purging by key).
+
+**Writing.** The write path (models/writing.py) calls `changed()` with what a change touched,
+in the transaction that made it:
+
+- an approval, or a verdict's publication, correction or withdrawal, moves on the claim's
+  scope, the lists, and the scopes of every actor, outlet and tag linked to the claim (its
+  claimant, subjects and responders, the outlets of its reports, its tags); nothing else;
+- a new name (actor, outlet, tag) moves on only its own scope; an edited name that claims
+  already show moves on the whole site (names appear on many pages; renames are rare).
+
+Pages cached under older versions are never read again and age out of the cache. When
+`READER_PURGE_URL` is set, the changed scopes are also sent there once the transaction
+commits, so a proxy in front can drop its copies at once (docs/deploy.md).
+
+**CSP nonces.** A cached page is its body and headers without the Content-Security-Policy,
+which the CSP middleware adds to every response, cached or not. A page whose body used the
+request's CSP nonce is stored with that nonce noted, and each reader served from the cache gets
+the body with a fresh nonce of their own in its place (a nonce that repeats is no nonce). The
+swap costs 5-20 µs, a hit stays 1.0-1.1x a plain one; not caching such pages would cost the
+whole rendering, 77-141x a hit (bench/csp_nonce.py).
 """
 
 import hashlib
-from collections.abc import Callable
-from functools import wraps
+import logging
+import urllib.request
+from collections.abc import Callable, Iterable
+from functools import partial, wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csp import get_nonce
+from django.utils import translation
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.csp import CSP
+from django.utils.http import http_date
 
-GENERATION_KEY = "reader-pages:generation"
-DEFAULT_TIMEOUT = 300
+from claims.models import reader_versions
+from claims.models.reader_versions import LISTS, SITE
+
+logger = logging.getLogger(__name__)
+
+# Keys carry their versions, so a long life is safe: a changed page is simply never asked for.
+DEFAULT_TIMEOUT = 3600
 
 
-def generation() -> int:
-    return cache.get_or_set(GENERATION_KEY, 1, timeout=None)
+def scope(kind: str, slug: str) -> str:
+    """An object's scope, e.g. "claim:umerov-refused-to-return" or "actor:rustem-umerov"."""
+    return f"{kind}:{slug}"
+
+
+# Writing
+
+
+def changed(*, claim_ids: Iterable = (), names: Iterable = ()) -> None:
+    """Readers may see something new: move on the scopes it shows in (see the module
+    docstring). `names` are actors, outlets or tags edited or created themselves. Call it
+    inside the transaction that made the change."""
+    by_kind = {"actor": set(), "outlet": set(), "tag": set()}
+    for name in names:
+        by_kind[name._meta.model_name].add(name.pk)
+    scopes = affected_scopes(claim_ids=set(claim_ids), names=by_kind)
+    if scopes:
+        reader_versions.bump(scopes)
+        if settings.READER_PURGE_URL:
+            transaction.on_commit(partial(purge, sorted(scopes)))
 
 
 def content_changed() -> None:
-    """Drop every cached reader page, after the current transaction commits."""
+    """Something every page may show changed: drop every cached reader page."""
+    reader_versions.bump([SITE])
+    if settings.READER_PURGE_URL:
+        transaction.on_commit(partial(purge, [SITE]))
 
-    def bump() -> None:
-        try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:  # evicted or never set: any new value invalidates
-            cache.set(GENERATION_KEY, generation() + 1, timeout=None)
 
-    transaction.on_commit(bump)
+def affected_scopes(*, claim_ids: set, names: dict[str, set]) -> set[str]:
+    from claims.models import Actor, Carriage, Claim, Outlet, Response, Tag
+
+    models = {"actor": Actor, "outlet": Outlet, "tag": Tag}
+    scopes = set()
+    for kind, ids in names.items():
+        if not ids:
+            continue
+        rows = models[kind].objects.filter(pk__in=ids)
+        scopes |= {scope(kind, slug) for slug in rows.values_list("slug", flat=True)}
+        if _shown_by_claims(kind, ids):
+            scopes.add(SITE)
+    if not claim_ids:
+        return scopes
+    scopes.add(LISTS)
+    claims = Claim.objects.filter(pk__in=claim_ids)
+    # A withdrawn duplicate's notice shows the claim it duplicated.
+    duplicates = Claim.objects.filter(duplicate_of__in=claim_ids)
+    for slug, claimant in claims.values_list("slug", "claimant__slug"):
+        scopes.add(scope("claim", slug))
+        if claimant:
+            scopes.add(scope("actor", claimant))
+    scopes |= {scope("claim", slug) for slug in duplicates.values_list("slug", flat=True)}
+    linked = [
+        ("actor", Claim.subjects.through.objects.filter(claim__in=claim_ids), "actor__slug"),
+        ("tag", Claim.tags.through.objects.filter(claim__in=claim_ids), "tag__slug"),
+        ("actor", Response.objects.filter(claim__in=claim_ids), "responder__slug"),
+        ("outlet", Response.objects.filter(claim__in=claim_ids), "report__outlet__slug"),
+        ("outlet", Carriage.objects.filter(claim__in=claim_ids), "report__outlet__slug"),
+    ]
+    for kind, rows, slug_field in linked:
+        slugs = rows.exclude(**{f"{slug_field}__isnull": True}).values_list(slug_field, flat=True)
+        scopes |= {scope(kind, slug) for slug in slugs.distinct()}
+    return scopes
+
+
+def _shown_by_claims(kind: str, ids: set) -> bool:
+    from claims.models import Actor, Carriage, Claim, Response
+
+    if kind == "actor":
+        return (
+            Claim.objects.filter(claimant__in=ids).exists()
+            or Claim.subjects.through.objects.filter(actor__in=ids).exists()
+            or Response.objects.filter(responder__in=ids).exists()
+            or Actor.objects.filter(parent__in=ids).exists()  # a member's page names its body
+        )
+    if kind == "outlet":
+        return (
+            Carriage.objects.filter(report__outlet__in=ids).exists()
+            or Response.objects.filter(report__outlet__in=ids).exists()
+        )
+    return Claim.tags.through.objects.filter(tag__in=ids).exists()
+
+
+def purge(scopes: list[str]) -> None:
+    """Ask the proxy in front to drop the pages of these scopes (one PURGE request)."""
+    request = urllib.request.Request(  # noqa: S310 (settings allow only http and https)
+        settings.READER_PURGE_URL, method="PURGE", headers={"Surrogate-Key": " ".join(scopes)}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=2):  # noqa: S310 (a configured URL)
+            pass
+    except OSError as error:
+        # The proxy's copies then live out their s-maxage; the app's own cache is right anyway.
+        logger.warning("reader cache: purge at %s failed: %s", settings.READER_PURGE_URL, error)
+
+
+# Reading
 
 
 def is_anonymous_read(request: HttpRequest) -> bool:
     return request.method in {"GET", "HEAD"} and settings.SESSION_COOKIE_NAME not in request.COOKIES
 
 
-def cache_for_readers(timeout: int = DEFAULT_TIMEOUT) -> Callable:
-    """Cache a view's successful responses for anonymous readers (see the module docstring)."""
+def on_lists(**kwargs) -> list[str]:
+    return [LISTS]
+
+
+def on_object(kind: str) -> Callable[..., list[str]]:
+    """The scope of the object a URL names by its slug (a claim, actor, outlet or tag)."""
+
+    def scopes(slug: str = "", **kwargs) -> list[str]:
+        return [scope(kind, slug)]
+
+    return scopes
+
+
+class Validators:
+    """A page's versions as the cache key's part, the ETag and the Last-Modified."""
+
+    def __init__(self, request: HttpRequest, scopes: list[str]) -> None:
+        found = reader_versions.versions(scopes)
+        versions = ",".join(f"{s}={found[s][0] if s in found else 0}" for s in scopes)
+        # The same URL is a different page as an htmx fragment or in another language.
+        fragment = request.headers.get("HX-Request", "") + request.headers.get("HX-Target", "")
+        variant = f"{request.get_full_path()}|{fragment}|{translation.get_language()}|{versions}"
+        digest = hashlib.sha256(variant.encode()).hexdigest()
+        self.key = f"reader-pages:{digest}"
+        self.etag = f'"{digest[:32]}"'
+        times = [changed_at for _, changed_at in found.values()]
+        self.last_modified = int(max(times).timestamp()) if times else None
+        self.scopes = scopes
+
+    def apply(self, response: HttpResponse) -> HttpResponse:
+        response.headers["ETag"] = self.etag
+        if self.last_modified is not None:
+            response.headers["Last-Modified"] = http_date(self.last_modified)
+        response.headers["Surrogate-Key"] = " ".join(self.scopes)
+        # Browsers check back every time (a 304 is cheap); a shared cache keeps the page for
+        # s-maxage and may serve it stale while it fetches a fresh copy.
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=0,
+            s_maxage=settings.READER_SHARED_MAX_AGE,
+            stale_while_revalidate=settings.READER_STALE_WHILE_REVALIDATE,
+        )
+        return response
+
+
+def cache_for_readers(
+    depends_on: Callable[..., list[str]] = on_lists, timeout: int = DEFAULT_TIMEOUT
+) -> Callable:
+    """Cache a view's successful responses for anonymous readers, keyed by the versions of
+    the scopes `depends_on(**url_kwargs)` names (see the module docstring)."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if not is_anonymous_read(request):
-                return view(request, *args, **kwargs)
-            fragment = request.headers.get("HX-Request", "") + request.headers.get("HX-Target", "")
-            path = hashlib.sha256(f"{request.get_full_path()}|{fragment}".encode()).hexdigest()
-            key = f"reader-pages:{generation()}:{path}"
-            response = cache.get(key)
-            if response is not None:
+                response = view(request, *args, **kwargs)
+                patch_cache_control(response, private=True, no_store=True)
                 return response
+            validators = Validators(request, [SITE, *depends_on(**kwargs)])
+            not_modified = get_conditional_response(
+                request, etag=validators.etag, last_modified=validators.last_modified
+            )
+            if not_modified is not None:
+                return validators.apply(not_modified)
+            response = cache.get(validators.key)
+            if response is not None:
+                response.headers["X-Cache"] = "hit"
+                return with_fresh_nonce(response, request)
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and callable(response.render):
                 response.render()
+            if response.status_code != 200:
+                return response
+            validators.apply(response)
             if not response.streaming:
                 # One chunk: a feed is written in hundreds of small pieces, and a WSGI server
                 # sends each as its own packet (at 1M claims under load, feeds ran at 8% of the
                 # floor, stalled on TCP acknowledgements, instead of 100%+).
                 response.content = response.content
-            if response.status_code == 200 and not response.streaming and not response.cookies:
-                cache.set(key, response, timeout)
+                if not response.cookies:
+                    nonce = get_nonce(request)
+                    response.csp_nonce = str(nonce) if nonce else None  # if the page used it
+                    cache.set(validators.key, response, timeout)
+            response.headers["X-Cache"] = "miss"  # for the benchmark's hit ratio, and proxies' logs
             return response
 
         return wrapped
 
     return decorator
+
+
+def with_fresh_nonce(response: HttpResponse, request: HttpRequest) -> HttpResponse:
+    """A cached page with this request's CSP nonce in place of the one it was rendered with."""
+    stale, fresh = getattr(response, "csp_nonce", None), get_nonce(request)
+    if not stale or fresh is None:
+        return response
+    fresh = str(fresh)  # generated now, so the middleware puts it in the header too
+    # A nonce is 22 random URL-safe characters: nothing else in a page matches it.
+    response.content = response.content.replace(stale.encode(), fresh.encode())
+    for header in (CSP.HEADER_ENFORCE, CSP.HEADER_REPORT_ONLY):
+        if header in response:  # set by the view itself
+            response.headers[header] = response.headers[header].replace(stale, fresh)
+    response.csp_nonce = fresh
+    return response

@@ -1,6 +1,7 @@
 """
 The filtered claim list as CSV and JSON, streamed row by row so a large export never sits
-in memory. Only visible claims and published verdicts are exported.
+in memory. Only public claims and published verdicts are exported (the callers filter with
+filters.filter_claims, which starts from Claim.objects.public()).
 
 CSV cells that a spreadsheet would run as a formula (starting with = + - @, a tab or a
 carriage return) get a leading apostrophe.

@@ -1,6 +1,8 @@
 """
 RSS 2.0 and Atom feeds (django.contrib.syndication): newest denials — all, per actor, per
-outlet, per tag — and newly published verdicts and corrections.
+outlet, per tag — and newly published verdicts, corrections and withdrawals. Only public rows
+(approved by a second editor, models/writing.py): a denial appears once it is approved, dated
+by the denial's own time.
 
 Each item's guid is a tag: URI built from the row's primary key, so it never changes when a
 claim's slug or text is edited.
@@ -8,6 +10,8 @@ claim's slug or text is edited.
 
 import io
 import re
+from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -181,7 +185,7 @@ class OutletDeniedFeed(DeniedFeed):
         return get_object_or_404(Outlet, slug=slug)
 
     def responses(self, outlet):
-        carried = Carriage.objects.current().filter(report__outlet=outlet).values("claim_id")
+        carried = Carriage.objects.approved().filter(report__outlet=outlet).values("claim_id")
         reports = Report.objects.filter(outlet=outlet).values("pk")
         # Id lists on both sides of the OR: no join to test each denial.
         return super().responses(outlet).filter(Q(claim__in=carried) | Q(report__in=reports))
@@ -204,8 +208,45 @@ class TagDeniedAtomFeed(TagDeniedFeed):
     feed_type = AtomFeed
 
 
+@dataclass(frozen=True)
+class Withdrawal:
+    """A public notice that a published verdict or a public claim was withdrawn."""
+
+    kind: str  # "verdict" or "claim"
+    pk: int
+    claim: Claim
+    published_at: datetime
+    reason: str
+    what: str
+
+
+def withdrawals(limit: int) -> list[Withdrawal]:
+    """The newest withdrawals of what readers saw: verdicts and claims."""
+    verdicts = (
+        Verdict.objects.withdrawn_from_public()
+        .select_related("claim")
+        .order_by("-withdrawn_at", "-pk")[:limit]
+    )
+    claims = Claim.objects.withdrawn_from_public().order_by("-withdrawn_at", "-pk")[:limit]
+    notices = [
+        Withdrawal(
+            "verdict",
+            v.pk,
+            v.claim,
+            v.withdrawn_at,
+            v.withdrawn_reason,
+            f"the rating {v.rating_choice.label if v.rating_choice else ''}".strip(),
+        )
+        for v in verdicts
+    ] + [
+        Withdrawal("claim", c.pk, c, c.withdrawn_at, c.withdrawn_reason, "the claim")
+        for c in claims
+    ]
+    return notices
+
+
 class VerdictFeed(Feed):
-    """Newly published verdicts and corrections to them, newest first."""
+    """Newly published verdicts, corrections to them and withdrawals, newest first."""
 
     feed_type = RssFeed
     item_guid_is_permalink = False
@@ -217,7 +258,10 @@ class VerdictFeed(Feed):
         return page_path("claims:claim_list")
 
     def description(self) -> str:
-        return "Verdicts as they are published, and every correction to a published verdict."
+        return (
+            "Verdicts as they are published, every correction to a published verdict, and "
+            "every withdrawal of a verdict or a claim."
+        )
 
     subtitle = description
 
@@ -225,40 +269,52 @@ class VerdictFeed(Feed):
         # Each verdict's latest correction (its date_modified) comes in the same query:
         # prefetching the corrections of 50 verdicts costs more than all the feed's queries.
         latest_correction = (
-            Correction.objects.filter(verdict=OuterRef("pk"))
+            Correction.objects.filter(verdict=OuterRef("pk"), approved_at__isnull=False)
             .order_by("-published_at")
             .values("published_at")[:1]
         )
         verdicts = list(
             Verdict.objects.newest_published()
-            .filter(claim__withdrawn_at__isnull=True)
             .select_related("claim")
             .annotate(last_corrected_at=Subquery(latest_correction))[:ITEMS]
         )
         corrections = list(
-            Correction.objects.filter(
-                verdict__state="published", verdict__claim__withdrawn_at__isnull=True
-            )
+            Correction.objects.public()
             .select_related("verdict__claim")
             .order_by("-published_at", "-pk")[:ITEMS]
         )
         merged = sorted(
-            verdicts + corrections, key=lambda item: (item.published_at, item.pk), reverse=True
+            verdicts + corrections + withdrawals(ITEMS),
+            key=lambda item: (item.published_at, item.pk),
+            reverse=True,
         )
         return merged[:ITEMS]
 
     def item_title(self, item) -> str:
+        if isinstance(item, Withdrawal):
+            return f"Withdrawn ({item.what}): {item.claim.text}"
         if isinstance(item, Correction):
             return f"Correction: {item.verdict.claim.text}"
         return f"Rated {item.rating_choice.label}: {item.claim.text}"
 
     def item_description(self, item) -> str:
+        if isinstance(item, Withdrawal):
+            return format_html("<p>We withdrew {}. Why: {}</p>", item.what, item.reason)
         if isinstance(item, Correction):
+            if item.previous_rating:
+                return format_html(
+                    "<p>Correction: {}</p><p>Rating changed from {} to {}.</p>",
+                    item.text,
+                    item.previous_rating_choice.label,
+                    item.rating_choice.label,
+                )
             return format_html("<p>Correction: {}</p>", item.text)
         rating = item.rating_choice  # published verdicts are always rated
         return format_html("<p>{}: {}</p><p>{}</p>", rating.label, rating.meaning, item.summary)
 
     def item_link(self, item) -> str:
+        if isinstance(item, Withdrawal):
+            return f"{claim_path(item.claim)}#withdrawal"
         if isinstance(item, Correction):
             return f"{claim_path(item.verdict.claim)}#correction-{item.pk}"
         return f"{claim_path(item.claim)}#verdict"
@@ -267,11 +323,13 @@ class VerdictFeed(Feed):
         return item.published_at
 
     def item_updateddate(self, item):
-        if isinstance(item, Correction):
+        if isinstance(item, (Correction, Withdrawal)):
             return item.published_at
         return item.last_corrected_at or item.published_at
 
     def item_guid(self, item) -> str:
+        if isinstance(item, Withdrawal):
+            return guid(f"{item.kind}-withdrawal", item.pk)
         kind = "correction" if isinstance(item, Correction) else "verdict"
         return guid(kind, item.pk)
 

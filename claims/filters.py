@@ -20,7 +20,17 @@ from django import forms
 from django.core.cache import cache
 from django.db.models import Count, QuerySet
 
-from .models import Actor, Claim, OfficialPosition, Outlet, Rating, Report, Response, Tag
+from .models import (
+    Actor,
+    Carriage,
+    Claim,
+    OfficialPosition,
+    Outlet,
+    Rating,
+    Report,
+    Response,
+    Tag,
+)
 from .search import MAX_QUERY_LENGTH, clean_query, ranked, search_claims
 
 DEFAULT_SORT = "newest"
@@ -89,7 +99,11 @@ class ClaimFilterForm(forms.Form):
         super().__init__(data if data is not None else {}, **kwargs)
 
     def clean_q(self) -> str:
-        return clean_query(self.cleaned_data["q"])[:MAX_QUERY_LENGTH]
+        query = clean_query(self.cleaned_data["q"])
+        if len(" ".join(self.cleaned_data["q"].split())) > MAX_QUERY_LENGTH:
+            # Searched all the same, cut: say so, without dropping the search as an error would.
+            self.add_error(None, f"Only the first {MAX_QUERY_LENGTH} characters were searched.")
+        return query[:MAX_QUERY_LENGTH]
 
     def clean(self):
         cleaned = super().clean()
@@ -97,6 +111,12 @@ class ClaimFilterForm(forms.Form):
         if start and end and start > end:
             self.add_error("date_to", "The end date is before the start date.")
         return cleaned
+
+    @property
+    def field_errors(self) -> dict:
+        """The errors of single fields: those fields are ignored (a note for the whole form,
+        such as a cut search, is not)."""
+        return {name: errors for name, errors in self.errors.items() if name in self.fields}
 
     @property
     def values(self) -> "ClaimFilters":
@@ -142,10 +162,10 @@ class ClaimFilters:
 
 
 def filter_claims(claims: QuerySet, filters: ClaimFilters, *, rank: bool = True) -> QuerySet:
-    """Apply the filters to visible claims, sorted as asked. A search is ranked (exact phrase
+    """Apply the filters to public claims, sorted as asked. A search is ranked (exact phrase
     first, see search.ranked: bounded to what a page can show) unless `rank` is off, as for
     exports, which list every match newest first."""
-    claims = claims.visible()
+    claims = claims.public()
     if filters.q:
         claims = search_claims(claims, filters.q)
     if filters.rating:
@@ -262,14 +282,21 @@ def _compute_choices() -> dict[str, list]:
     # One grouped count per table by foreign key, without joining the names in (they are
     # looked up for the few hundred most active only): at 1M claims a count subquery per
     # actor took 14 s, grouping by slug and name ~1.7 s, this ~1.1 s.
+    # Approved rows only: a name that only a chain still in review uses is not offered.
     actors = Counter(
-        dict(Response.objects.order_by().values_list("responder_id").annotate(n=Count("pk")))
+        dict(
+            Response.objects.filter(approved_at__isnull=False)
+            .order_by()
+            .values_list("responder_id")
+            .annotate(n=Count("pk"))
+        )
     )
     # Claimants and languages in one pass over the claims table (a second scan cost 230 ms),
     # ordered by language for the database's collation, as the selects have always been.
     languages: dict[str, None] = {}  # in order, without repeats
     for claimant_id, language, n in (
-        Claim.objects.order_by("language")
+        Claim.objects.filter(approved_at__isnull=False)
+        .order_by("language")
         .values_list("claimant_id", "language")
         .annotate(n=Count("pk"))
     ):
@@ -277,15 +304,40 @@ def _compute_choices() -> dict[str, list]:
             actors[claimant_id] += n
         if language:
             languages[language] = None
+    # Reports of chains in review are left out (they are few: id lists, not joins).
+    in_review = Carriage.objects.filter(approved_at__isnull=True).values("report_id")
+    answered_in_review = Response.objects.filter(
+        approved_at__isnull=True, report__isnull=False
+    ).values("report_id")
     outlets = Counter(
-        dict(Report.objects.order_by().values_list("outlet_id").annotate(n=Count("pk")))
+        dict(
+            Report.objects.exclude(pk__in=in_review)
+            .exclude(pk__in=answered_in_review)
+            .order_by()
+            .values_list("outlet_id")
+            .annotate(n=Count("pk"))
+        )
     )
     return {
         "actors": _most_active(Actor, actors),
         "outlets": _most_active(Outlet, outlets),
-        "tags": list(Tag.objects.order_by("name").values_list("slug", "name")),
+        "tags": list(
+            Tag.objects.exclude(pk__in=_tags_in_review_only())
+            .order_by("name")
+            .values_list("slug", "name")
+        ),
         "languages": list(languages),
     }
+
+
+def _tags_in_review_only() -> set[int]:
+    """Tags that only claims still in review carry (a few, so two small queries)."""
+    links = Claim.tags.through.objects
+    pending = set(links.filter(claim__approved_at__isnull=True).values_list("tag_id", flat=True))
+    if not pending:
+        return set()
+    public = links.filter(tag_id__in=pending, claim__approved_at__isnull=False)
+    return pending - set(public.values_list("tag_id", flat=True))
 
 
 def _most_active(model, activity: Counter) -> list[tuple[str, str]]:

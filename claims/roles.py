@@ -1,6 +1,23 @@
-"""Desk roles. Each role is a Group (created by a data migration) carrying model permissions."""
+"""Desk roles. Each role is a Group (created by a data migration) carrying model permissions,
+and one decorator (`role_required`) that every desk and importer view checks them with.
 
+Editors log chains and draft verdicts; reviewers are second editors who may also approve or
+return other editors' work (the review gate, models/writing.py, checks that again)."""
+
+import logging
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
+from django.utils.http import urlencode
+from django_htmx.http import HttpResponseClientRedirect
+
+logger = logging.getLogger("claims.desk.views")
 
 EDITOR = "editor"
 REVIEWER = "reviewer"
@@ -61,3 +78,32 @@ def grant_role(user, role: str) -> None:
     if not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
+
+
+def role_required(check: Callable) -> Callable:
+    """Anonymous users go to the login page (htmx: a client-side redirect); signed-in users
+    without the role get 403, logged (ASVS 16.3.2)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not request.user.is_authenticated:
+                if getattr(request, "htmx", False):
+                    page = request.htmx.current_url_abs_path or request.get_full_path()
+                    query = urlencode({REDIRECT_FIELD_NAME: page})
+                    return HttpResponseClientRedirect(f"{resolve_url('login')}?{query}")
+                return redirect_to_login(request.get_full_path())
+            if not check(request.user):
+                logger.warning(
+                    "desk: refused %s %s to user %s", request.method, request.path, request.user.pk
+                )
+                raise PermissionDenied("The desk is for editors and reviewers.")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+editor_required = role_required(is_editor)
+reviewer_required = role_required(is_reviewer)

@@ -3,7 +3,9 @@ Load seed chains from `seeds/*.json` into the database.
 
 Loading is create-only: a row that already exists (by slug, canonical URL or natural key) is
 left exactly as it is, so running the loader twice changes nothing and never overwrites an
-editor's later edits.
+editor's later edits. Chains go through the write path (models/writing.py): logged by the seed
+verdict's author and approved by its reviewer (or by the system, for a chain without a verdict),
+so the demo is public and its history says who approved it.
 
 A tag, actor, outlet or claim may leave out its slug (the Ukrainian and Russian twins of the
 seed chain do): it then gets the slug the desk would give it, transliterated from its name or
@@ -30,6 +32,8 @@ from .models import (
     Tag,
     Verdict,
     VerdictState,
+    derived,
+    writing,
 )
 from .models.sources import unique_slug
 from .roles import EDITOR, REVIEWER, grant_role
@@ -133,65 +137,95 @@ def load_seed(path: Path) -> Counter:
         note(Report, new)
 
     for row in data.get("claims", []):
-        claim, new = get_or_create_by_slug_or_name(
-            Claim,
-            row,
-            {
-                "text": row["text"],
-                "claimant": actors[row["claimant"]] if row.get("claimant") else None,
-                "first_seen_at": parse_time(row.get("first_seen_at")),
-                "language": row.get("language", ""),
-                "context": row.get("context", ""),
-            },
-            name_field="text",
-        )
-        note(Claim, new)
-        if new:
-            claim.subjects.set(actors[slug] for slug in row.get("subjects", []))
-            claim.tags.set(tags[slug] for slug in row.get("tags", []))
+        # The chain is logged by the verdict's author and approved by its reviewer, through
+        # the write path, as on the desk; a chain without a verdict by the system.
+        verdict = row.get("verdict")
+        author = seed_user(verdict["author"], EDITOR) if verdict else None
+        reviewer = seed_user(verdict["reviewer"], REVIEWER) if verdict else None
+        if row.get("slug"):
+            claim = Claim.objects.filter(slug=row["slug"]).first()
+        else:
+            claim = Claim.objects.filter(text=row["text"]).order_by("pk").first()
+        note(Claim, claim is None)
+        if claim is None:
+            claim = writing.create(
+                Claim,
+                by=author,
+                values={
+                    "text": row["text"],
+                    "claimant": actors[row["claimant"]] if row.get("claimant") else None,
+                    "first_seen_at": parse_time(row.get("first_seen_at")),
+                    "language": row.get("language", ""),
+                    "context": row.get("context", ""),
+                    "subjects": [actors[slug] for slug in row.get("subjects", [])],
+                    "tags": [tags[slug] for slug in row.get("tags", [])],
+                },
+                slug=row.get("slug")
+                or unique_slug(Claim, row["text"], language=row.get("language", "")),
+            )
 
         carriages: dict[str, Carriage] = {}
         for item in row.get("carriages", []):
-            carriage, new = Carriage.objects.get_or_create(
-                claim=claim,
-                report=reports[item["report"]],
-                defaults={
-                    "role": item["role"],
-                    "wording": item.get("wording", ""),
-                    "cites": carriages.get(item.get("cites", "")),
-                },
-            )
+            carriage = Carriage.objects.filter(claim=claim, report=reports[item["report"]]).first()
+            note(Carriage, carriage is None)
+            if carriage is None:
+                carriage = writing.create(
+                    Carriage,
+                    by=author,
+                    values={
+                        "claim": claim,
+                        "report": reports[item["report"]],
+                        "role": item["role"],
+                        "wording": item.get("wording", ""),
+                        "cites": carriages.get(item.get("cites", "")),
+                    },
+                )
             carriages[item.get("key", item["report"])] = carriage
-            note(Carriage, new)
 
         for item in row.get("responses", []):
-            _, new = Response.objects.get_or_create(
-                claim=claim,
-                responder=actors[item["responder"]],
-                stance=item["stance"],
-                responded_at=parse_time(item["responded_at"]),
-                defaults={
-                    "attribution": item["attribution"],
-                    "speaker_name": item.get("speaker_name", ""),
-                    "quote": item.get("quote", ""),
-                    "report": reports[item["report"]] if item.get("report") else None,
+            lookup = {
+                "claim": claim,
+                "responder": actors[item["responder"]],
+                "stance": item["stance"],
+                "responded_at": parse_time(item["responded_at"]),
+            }
+            exists = Response.objects.filter(**lookup).exists()
+            note(Response, not exists)
+            if not exists:
+                writing.create(
+                    Response,
+                    by=author,
+                    values={
+                        **lookup,
+                        "attribution": item["attribution"],
+                        "speaker_name": item.get("speaker_name", ""),
+                        "quote": item.get("quote", ""),
+                        "report": reports[item["report"]] if item.get("report") else None,
+                    },
+                )
+
+        if writing.pending_authors(claim):
+            writing.approve(
+                claim, by=reviewer, system=reviewer is None, note="Loaded from the seed."
+            )
+
+        if verdict and not claim.verdicts.exclude(state=VerdictState.WITHDRAWN).exists():
+            writing.create(
+                Verdict,
+                by=author,
+                values={
+                    "claim": claim,
+                    "rating": verdict["rating"],
+                    "summary": verdict["summary"],
+                    "rationale": verdict["rationale"],
+                    "author": author,
+                    "reviewer": reviewer,
+                    "state": VerdictState.PUBLISHED,
+                    "submitted_at": parse_time(verdict.get("submitted_at")),
+                    "published_at": parse_time(verdict["published_at"]),
                 },
             )
-            note(Response, new)
-
-        verdict = row.get("verdict")
-        if verdict and not claim.verdicts.exclude(state=VerdictState.WITHDRAWN).exists():
-            Verdict.objects.create(
-                claim=claim,
-                rating=verdict["rating"],
-                summary=verdict["summary"],
-                rationale=verdict["rationale"],
-                author=seed_user(verdict["author"], EDITOR),
-                reviewer=seed_user(verdict["reviewer"], REVIEWER),
-                state=VerdictState.PUBLISHED,
-                submitted_at=parse_time(verdict.get("submitted_at")),
-                published_at=parse_time(verdict["published_at"]),
-            )
+            derived.refresh([claim.pk])
             note(Verdict, True)
     return created
 

@@ -3,13 +3,17 @@
 from django.urls import path
 
 from . import feeds, views
-from .caching import cache_for_readers
+from .caching import cache_for_readers, on_object
 from .links import follow_old_slug
 from .models import Actor, Claim, Outlet, Tag
 
 app_name = "claims"
-# Feed readers poll often: serve them from the reader cache (dropped on every change).
+# Feed readers poll often: serve them from the reader cache (dropped when what they list
+# changes: the site-wide feeds with the lists, a scoped feed with its actor, outlet or tag).
 reader_feed = cache_for_readers()
+actor_feed = cache_for_readers(on_object("actor"))
+outlet_feed = cache_for_readers(on_object("outlet"))
+tag_feed = cache_for_readers(on_object("tag"))
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -23,39 +27,39 @@ urlpatterns = [
     ),
     path("tags/<slug:slug>/", follow_old_slug(Tag, views.tag_detail), name="tag_detail"),
     path("methodology/", views.methodology, name="methodology"),
-    path("archive/<int:pk>/", views.snapshot_detail, name="snapshot_detail"),
+    path("archive/<id:pk>/", views.snapshot_detail, name="snapshot_detail"),
     path("feeds/denied.rss", reader_feed(feeds.DeniedFeed()), name="denied_rss"),
     path("feeds/denied.atom", reader_feed(feeds.DeniedAtomFeed()), name="denied_atom"),
     path("feeds/verdicts.rss", reader_feed(feeds.VerdictFeed()), name="verdicts_rss"),
     path("feeds/verdicts.atom", reader_feed(feeds.VerdictAtomFeed()), name="verdicts_atom"),
     path(
         "feeds/actors/<slug:slug>/denied.rss",
-        follow_old_slug(Actor, reader_feed(feeds.ActorDeniedFeed())),
+        follow_old_slug(Actor, actor_feed(feeds.ActorDeniedFeed())),
         name="actor_denied_rss",
     ),
     path(
         "feeds/actors/<slug:slug>/denied.atom",
-        follow_old_slug(Actor, reader_feed(feeds.ActorDeniedAtomFeed())),
+        follow_old_slug(Actor, actor_feed(feeds.ActorDeniedAtomFeed())),
         name="actor_denied_atom",
     ),
     path(
         "feeds/outlets/<slug:slug>/denied.rss",
-        follow_old_slug(Outlet, reader_feed(feeds.OutletDeniedFeed())),
+        follow_old_slug(Outlet, outlet_feed(feeds.OutletDeniedFeed())),
         name="outlet_denied_rss",
     ),
     path(
         "feeds/outlets/<slug:slug>/denied.atom",
-        follow_old_slug(Outlet, reader_feed(feeds.OutletDeniedAtomFeed())),
+        follow_old_slug(Outlet, outlet_feed(feeds.OutletDeniedAtomFeed())),
         name="outlet_denied_atom",
     ),
     path(
         "feeds/tags/<slug:slug>/denied.rss",
-        follow_old_slug(Tag, reader_feed(feeds.TagDeniedFeed())),
+        follow_old_slug(Tag, tag_feed(feeds.TagDeniedFeed())),
         name="tag_denied_rss",
     ),
     path(
         "feeds/tags/<slug:slug>/denied.atom",
-        follow_old_slug(Tag, reader_feed(feeds.TagDeniedAtomFeed())),
+        follow_old_slug(Tag, tag_feed(feeds.TagDeniedAtomFeed())),
         name="tag_denied_atom",
     ),
 ]

@@ -6,14 +6,14 @@ from math import ceil
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from . import archive, exports
-from .caching import cache_for_readers
+from .caching import cache_for_readers, on_object
 from .filters import SORTS, ClaimFilterForm, choice_lists, filter_claims, with_selected
 from .jsonld import claim_review, ld_json_script
 from .links import page_path, slug_path
@@ -22,6 +22,7 @@ from .models import (
     Attribution,
     Carriage,
     Claim,
+    Correction,
     OfficialPosition,
     Outlet,
     Rating,
@@ -30,6 +31,7 @@ from .models import (
     Stance,
     Tag,
     Verdict,
+    VerdictState,
 )
 from .timeline import WIDTH as TIMELINE_WIDTH
 from .timeline import claim_events
@@ -171,11 +173,7 @@ def list_page(
 @cache_for_readers()
 def home(request: HttpRequest) -> HttpResponse:
     denials = list(Response.objects.for_feed().denials()[:10])
-    verdicts = list(
-        Verdict.objects.newest_published()
-        .filter(claim__withdrawn_at__isnull=True)
-        .select_related("claim")[:10]
-    )
+    verdicts = list(Verdict.objects.newest_published().select_related("claim")[:10])
     return render_page(request, "claims/home.html", {"denials": denials, "verdicts": verdicts})
 
 
@@ -192,6 +190,7 @@ def _export_filters(request: HttpRequest):
 
 
 @require_GET
+@cache_for_readers()
 def claim_export_csv(request: HttpRequest) -> StreamingHttpResponse:
     _filters, claims = _export_filters(request)
     rows = exports.export_rows(claims, base_url=absolute(request, "/").rstrip("/"))
@@ -203,6 +202,7 @@ def claim_export_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 
 @require_GET
+@cache_for_readers()
 def claim_export_json(request: HttpRequest) -> StreamingHttpResponse:
     filters, claims = _export_filters(request)
     rows = exports.export_rows(claims, base_url=absolute(request, "/").rstrip("/"))
@@ -228,6 +228,10 @@ def _attach_archived_copies(reports: list) -> None:
         report.archived_copies = copies[report.pk]
 
 
+def _public_or_none(claim: Claim | None) -> Claim | None:
+    return claim if claim is not None and claim.is_public else None
+
+
 def _published_order(carriage: Carriage) -> tuple:
     """Oldest report first; reports without a time go last."""
     published = carriage.report.published_at
@@ -235,28 +239,47 @@ def _published_order(carriage: Carriage) -> tuple:
 
 
 @require_GET
-@cache_for_readers()
+@cache_for_readers(on_object("claim"))
 def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    # One query for the claim readers see, or saw: a withdrawn claim keeps a notice at its URL.
     claim = get_object_or_404(
-        Claim.objects.visible()
-        .select_related("claimant")
-        .prefetch_related(
-            "subjects",
-            "tags",
-            Prefetch(
-                "carriages",
-                # Unordered: they are sorted below, undated reports last.
-                queryset=Carriage.objects.current()
-                .select_related("report__outlet", "cites__report__outlet")
-                .order_by(),
-                to_attr="current_carriages",
-            ),
-            Prefetch(
-                "responses",
-                queryset=Response.objects.current().select_related("responder", "report__outlet"),
-            ),
+        Claim.objects.public_or_withdrawn().select_related("claimant"), slug=slug
+    )
+    if claim.withdrawn_at is not None:
+        # Nothing public disappears silently: the URL keeps a notice of what, when and why.
+        return render_page(
+            request,
+            "claims/claim_withdrawn.html",
+            {"claim": claim, "duplicate_of": _public_or_none(claim.duplicate_of)},
+        )
+    prefetch_related_objects(
+        [claim],
+        "subjects",
+        "tags",
+        Prefetch(
+            "carriages",
+            # Unordered: they are sorted below, undated reports last.
+            queryset=Carriage.objects.approved()
+            .select_related("report__outlet", "cites__report__outlet")
+            .order_by(),
+            to_attr="current_carriages",
         ),
-        slug=slug,
+        Prefetch(
+            "responses",
+            queryset=Response.objects.approved().select_related("responder", "report__outlet"),
+        ),
+        # The published verdict and the withdrawn ones' notices in one query.
+        Prefetch(
+            "verdicts",
+            queryset=Verdict.objects.for_readers()
+            .select_related("author", "reviewer")
+            .prefetch_related(
+                Prefetch(
+                    "corrections", queryset=Correction.objects.filter(approved_at__isnull=False)
+                )
+            ),
+            to_attr="reader_verdicts",
+        ),
     )
     carriages = sorted(claim.current_carriages, key=_published_order)
     responses = list(claim.responses.all())
@@ -264,13 +287,14 @@ def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
         [carriage.report for carriage in carriages]
         + [response.report for response in responses if response.report_id]
     )
-    verdict = (
-        claim.verdicts.published()
-        .select_related("author", "reviewer")
-        .prefetch_related("corrections")
-        .first()
-    )
+    published = [v for v in claim.reader_verdicts if v.state == VerdictState.PUBLISHED]
+    verdict = min(published, key=lambda v: v.pk) if published else None
     corrections = list(verdict.corrections.all()) if verdict else []
+    withdrawn_verdicts = sorted(
+        (v for v in claim.reader_verdicts if v.state == VerdictState.WITHDRAWN),
+        key=lambda v: (v.withdrawn_at, v.pk),
+        reverse=True,
+    )
     canonical = absolute(request, claim.get_absolute_url())
     review = claim_review(claim, verdict, carriages, page_url=canonical)
     context = {
@@ -285,13 +309,14 @@ def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "claim_review": ld_json_script(review) if review else "",
         "canonical_url": canonical,
         "position": OfficialPosition(claim.official_position),
+        "withdrawn_verdicts": withdrawn_verdicts,
     }
     feeds = [f for tag in claim.tags.all() for f in scoped_feeds("tag", tag)]
     return render_page(request, "claims/claim_detail.html", context, feeds=feeds)
 
 
 @require_GET
-@cache_for_readers()
+@cache_for_readers(on_object("actor"))
 @vary_on_headers("HX-Request")
 def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
     actor = get_object_or_404(Actor.objects.select_related("parent"), slug=slug)
@@ -308,22 +333,24 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-@cache_for_readers()
+@cache_for_readers(on_object("outlet"))
 @vary_on_headers("HX-Request")
 def outlet_detail(request: HttpRequest, slug: str) -> HttpResponse:
     outlet = get_object_or_404(Outlet, slug=slug)
     claims = Claim.objects.carried_by(outlet)
+    # The track record counts what the outlet spread (origin, repeat), not its mentions.
+    record = None if wants_fragment(request) else Claim.objects.spread_by(outlet).track_record()
     return list_page(
         request,
         "claims/outlet_detail.html",
         claims,
-        {"outlet": outlet, "record": None if wants_fragment(request) else claims.track_record()},
+        {"outlet": outlet, "record": record},
         feeds=scoped_feeds("outlet", outlet),
     )
 
 
 @require_GET
-@cache_for_readers()
+@cache_for_readers(on_object("tag"))
 @vary_on_headers("HX-Request")
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
@@ -347,6 +374,8 @@ def methodology(request: HttpRequest) -> HttpResponse:
             "positions": list(OfficialPosition),
             "attributions": list(Attribution),
             "stances": list(Stance),
+            # What the published record holds today (public, approved claims only).
+            "record": Claim.objects.all().track_record(),
         },
     )
 
@@ -354,10 +383,8 @@ def methodology(request: HttpRequest) -> HttpResponse:
 @require_GET
 def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An archived copy of a report's page, sanitised; only for reports on public claims."""
-    carried = Carriage.objects.current().filter(
-        claim__withdrawn_at__isnull=True, report=OuterRef("report")
-    )
-    reported = Response.objects.on_visible_claims().filter(report=OuterRef("report"))
+    carried = Carriage.objects.public().filter(report=OuterRef("report"))
+    reported = Response.objects.public().filter(report=OuterRef("report"))
     snapshot = get_object_or_404(
         Snapshot.objects.select_related("report__outlet").filter(
             Exists(carried) | Exists(reported)

@@ -108,7 +108,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # Production hardening: everything secure unless DEBUG (a developer's machine) says otherwise.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-if env_bool("BEHIND_TLS_PROXY", default=False):
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", default=False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
@@ -176,6 +177,14 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# And lock an address once this many different usernames failed from it within the cool-off
+# (password spraying); see claims/lockout.py and docs/deploy.md.
+AXES_HANDLER = "claims.lockout.AddressLimitHandler"
+LOGIN_ADDRESS_USERNAME_LIMIT = int(os.environ.get("LOGIN_ADDRESS_USERNAME_LIMIT", "10"))
+# Behind a proxy every log-in comes from the proxy's address: take the client's from the entry
+# the proxies appended to X-Forwarded-For (how many proxies: TRUSTED_PROXY_COUNT).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1" if BEHIND_TLS_PROXY else "0"))
+AXES_CLIENT_IP_CALLABLE = "claims.lockout.client_address"
 AXES_VERBOSE = False
 # Editor desk (issue 4): a locked-out login gets this page (with axes' 429 status).
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -214,7 +223,12 @@ def cache_from_url(url: str) -> dict:
     """`locmem://` (default, per process) or `redis://host:6379/0` (shared by all servers)."""
     scheme = urlsplit(url).scheme
     if scheme == "locmem":
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "factcheck"}
+        # Room for a newsroom's busy pages (Django's default keeps 300); each worker has its own.
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "factcheck",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("LOCMEM_CACHE_ENTRIES", "3000"))},
+        }
     if scheme in {"redis", "rediss"}:
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
     fail(f"CACHE_URL has an unknown scheme {scheme!r}: use locmem:// or redis://host:6379/0.")
@@ -222,6 +236,13 @@ def cache_from_url(url: str) -> dict:
 
 
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://"))}
+# How long a CDN or reverse proxy may keep a reader page (s-maxage) and serve it stale while
+# fetching a fresh one; with READER_PURGE_URL set, changed pages are purged there at once.
+READER_SHARED_MAX_AGE = int(os.environ.get("READER_SHARED_MAX_AGE", "60"))
+READER_STALE_WHILE_REVALIDATE = int(os.environ.get("READER_STALE_WHILE_REVALIDATE", "30"))
+READER_PURGE_URL = os.environ.get("READER_PURGE_URL", "")
+if READER_PURGE_URL and urlsplit(READER_PURGE_URL).scheme not in {"http", "https"}:
+    fail("READER_PURGE_URL must be an http:// or https:// URL (the proxy's purge endpoint).")
 
 # Optional read replicas (PostgreSQL): anonymous reads go there, see claims/routers.py.
 for number, url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
@@ -281,7 +302,11 @@ LOGGING = {
 # stay off everywhere else.
 IMPORTER_MAX_BYTES = 5 * 1024 * 1024
 IMPORTER_MAX_REDIRECTS = 5
-IMPORTER_TIMEOUT = 10  # seconds for the whole fetch
+IMPORTER_TIMEOUT = 10  # seconds for the whole fetch: connect, headers, body and redirects
+# A page nested deeper or with more elements is refused before extraction: either would cost
+# the parsers and trafilatura far more than a few seconds.
+IMPORTER_MAX_DEPTH = 200
+IMPORTER_MAX_ELEMENTS = 20_000
 IMPORTER_ALLOW_LOOPBACK = False
 IMPORTER_ALLOWED_PORTS = (80, 443)  # tests add their local server's port
 IMPORTER_LEAD_THRESHOLD = 50  # feed items scoring this much (0-100) become inbox leads

@@ -1,4 +1,7 @@
-"""Keyword-only factory functions for tests. Each makes a valid row with sensible defaults."""
+"""Keyword-only factory functions for tests. Each makes a valid row with sensible defaults.
+
+Chain rows (claims, carriages, responses, corrections) are created approved, as readers see
+them, unless `approved=False`: then they are private, as an editor's unreviewed work is."""
 
 import itertools
 from datetime import datetime
@@ -19,6 +22,7 @@ from claims.models import (
     Tag,
     Verdict,
     VerdictState,
+    derived,
 )
 from claims.roles import EDITOR, REVIEWER, grant_role
 
@@ -78,16 +82,30 @@ def create_report(
     )
 
 
+def _gate(fields: dict, approved: bool) -> dict:
+    if approved:
+        fields.setdefault("approved_at", timezone.now())
+    return fields
+
+
 def create_claim(
-    *, text: str | None = None, slug: str | None = None, subjects=(), tags=(), **fields
+    *,
+    text: str | None = None,
+    slug: str | None = None,
+    subjects=(),
+    tags=(),
+    approved: bool = True,
+    **fields,
 ) -> Claim:
     n = next(_seq)
     fields.setdefault("first_seen_at", timezone.now())
+    _gate(fields, approved)
     claim = Claim.objects.create(
         text=text or f"Claim number {n}", slug=slug or f"claim-{n}", **fields
     )
     claim.subjects.set(subjects)
     claim.tags.set(tags)
+    derived.refresh_for(claim)
     return claim
 
 
@@ -96,11 +114,15 @@ def create_carriage(
     claim: Claim | None = None,
     report: Report | None = None,
     role: str = CarriageRole.REPEAT,
+    approved: bool = True,
     **fields,
 ) -> Carriage:
-    return Carriage.objects.create(
+    _gate(fields, approved)
+    carriage = Carriage.objects.create(
         claim=claim or create_claim(), report=report or create_report(), role=role, **fields
     )
+    derived.refresh_for(carriage)
+    return carriage
 
 
 def create_response(
@@ -109,15 +131,20 @@ def create_response(
     responder: Actor | None = None,
     stance: str = Stance.DENIES,
     attribution: str = Attribution.SPOKESPERSON,
+    approved: bool = True,
     **fields,
 ) -> Response:
-    return Response.objects.create(
+    _gate(fields, approved)
+    response = Response.objects.create(
         claim=claim or create_claim(),
         responder=responder or create_actor(),
         stance=stance,
         attribution=attribution,
         **fields,
     )
+    # Factories write rows directly, as a bulk load would: refresh what is derived from them.
+    derived.refresh_for(response)
+    return response
 
 
 def create_verdict(
@@ -131,13 +158,15 @@ def create_verdict(
     if state == VerdictState.PUBLISHED:
         fields.setdefault("reviewer", create_reviewer())
         fields.setdefault("published_at", timezone.now())
-    return Verdict.objects.create(
+    verdict = Verdict.objects.create(
         claim=claim or create_claim(),
         author=author or create_editor(),
         rating=rating,
         state=state,
         **fields,
     )
+    derived.refresh_for(verdict)
+    return verdict
 
 
 # Reader (issue 3) additions.
@@ -158,9 +187,14 @@ def create_snapshot(
     return Snapshot.of(report, content=content, **fields)
 
 
-def create_correction(*, verdict: Verdict, text: str = "We corrected a date.", **fields):
+def create_correction(
+    *, verdict: Verdict, text: str = "We corrected a date.", approved: bool = True, **fields
+):
     from claims.models import Correction
 
+    if approved:
+        fields.setdefault("published_at", timezone.now())
+        fields.setdefault("approved_at", fields["published_at"])
     return Correction.objects.create(verdict=verdict, text=text, **fields)
 
 

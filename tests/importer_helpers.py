@@ -7,7 +7,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
 from pathlib import Path
 
-from django.conf import settings as django_settings
 from django.core.management import call_command
 
 
@@ -92,7 +91,8 @@ def serve(settings, *, loopback: bool):
         yield server
 
 
-CORPUS = Path(django_settings.BASE_DIR).parent / "shared" / "corpus"
+# Real pages and feeds with their upstream ground truth; tests/corpus/README.md names each source.
+CORPUS = Path(__file__).parent / "corpus"
 FIXTURES = Path(__file__).parent / "fixtures"
 
 

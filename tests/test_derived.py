@@ -10,8 +10,7 @@ from django.apps import apps
 from django.db import connection, connections, transaction
 from django.urls import reverse
 
-from claims.desk import editing
-from claims.models import Claim, OfficialPosition, Stance, VerdictState, derived
+from claims.models import Claim, OfficialPosition, Stance, VerdictState, derived, writing
 from claims.search import search_claims
 
 from .factories import (
@@ -43,34 +42,59 @@ def test_responses_move_the_position_and_withdrawing_one_moves_it_back():
     assert stored(claim)[0] == OfficialPosition.DENIED
     confirmation = create_response(claim=claim, stance=Stance.CONFIRMS)
     assert stored(claim)[0] == OfficialPosition.MIXED
-    editor = create_editor()
-    editing.withdraw(denial, by=editor, version=denial.version, reason="Wrong claim")
+    editor, reviewer = create_editor(), create_reviewer()
+    writing.withdraw(denial, by=editor, version=denial.version, reason="Wrong claim")
+    assert stored(claim)[0] == OfficialPosition.MIXED  # the withdrawal waits for review
+    writing.approve(claim, by=reviewer)
     assert stored(claim)[0] == OfficialPosition.CONFIRMED
-    confirmation.delete()
+    writing.withdraw(confirmation, by=editor, version=confirmation.version, reason="Misread")
+    writing.approve(claim, by=reviewer)
     assert stored(claim)[0] == OfficialPosition.NO_RESPONSE
     assert not derived.stale().exists()
 
 
-def test_queryset_deletes_keep_claims_in_step():
-    """The admin's "delete selected" deletes through a queryset, not instance.delete()."""
-    claim = create_denied_chain()["claim"]
-    from claims.models import Response, Verdict
+def test_a_pending_response_does_not_move_the_position():
+    claim = create_claim()
+    editor = create_editor()
+    response = create_response(claim=claim, stance=Stance.DENIES, approved=False)
+    assert stored(claim)[0] == OfficialPosition.NO_RESPONSE
+    writing.save_edit(response, by=editor, version=1, values={"stance": Stance.CONFIRMS})
+    assert stored(claim)[0] == OfficialPosition.NO_RESPONSE
+    writing.approve(claim, by=create_reviewer())
+    assert stored(claim)[0] == OfficialPosition.CONFIRMED
 
-    Verdict.objects.filter(claim=claim).delete()
-    assert stored(claim) == (OfficialPosition.DENIED, "")
-    Response.objects.filter(claim=claim).delete()
-    assert stored(claim) == (OfficialPosition.NO_RESPONSE, "")
+
+def test_the_admin_cannot_delete_chain_rows_behind_the_derived_columns(client):
+    """The admin's "delete selected" would delete through a queryset, past the write path:
+    the admin is read-only for the chain, so the stored columns cannot fall out of step."""
+    from django.contrib.admin.sites import site
+
+    from claims.models import Carriage, Response, Verdict
+
+    chain = create_denied_chain()
+    superuser = create_editor(is_superuser=True, is_staff=True)
+    request = type("Request", (), {"user": superuser})()
+    for model in (Claim, Carriage, Response, Verdict):
+        assert not site._registry[model].has_delete_permission(request)
+    client.force_login(superuser)
+    url = reverse("admin:claims_response_changelist")
+    pks = [chain["denial"].pk]
+    client.post(url, {"action": "delete_selected", "_selected_action": pks, "post": "yes"})
+    assert stored(chain["claim"]) == (OfficialPosition.DENIED, "unproven")
 
 
 def test_desk_edit_of_a_stance_moves_the_position(client):
     claim = create_claim()
     response = create_response(claim=claim, stance=Stance.DENIES)
-    editing.save_edit(
+    client.force_login(create_editor())
+    writing.save_edit(
         response,
         by=create_editor(),
         version=response.version,
         values={"stance": Stance.CONFIRMS},
     )
+    assert stored(claim)[0] == OfficialPosition.DENIED  # readers' position until approval
+    writing.approve(claim, by=create_reviewer())
     assert stored(claim)[0] == OfficialPosition.CONFIRMED
 
 
@@ -168,19 +192,22 @@ def test_search_follows_withdrawals_and_edited_titles():
     carriage = create_carriage(claim=claim, report=report)
     response = create_response(claim=claim, stance=Stance.DENIES, quote="Nonsense entirely")
     assert found("exclusive") == found("nonsense") == {claim.slug}
-    editor = create_editor()
-    editing.save_edit(
+    editor, reviewer = create_editor(), create_reviewer()
+    writing.save_edit(
         report, by=editor, version=report.version, values={"title": "Scoop from Lviv"}
     )
+    assert found("lviv") == set()  # pending review
+    writing.approve(claim, by=reviewer)
     assert found("exclusive") == set()
     assert found("lviv") == {claim.slug}
-    editing.withdraw(response, by=editor, version=response.version, reason="Wrong claim")
-    editing.withdraw(carriage, by=editor, version=carriage.version, reason="Not carried")
+    writing.withdraw(response, by=editor, version=response.version, reason="Wrong claim")
+    writing.withdraw(carriage, by=editor, version=carriage.version, reason="Not carried")
+    writing.approve(claim, by=reviewer)
     assert found("nonsense") == found("lviv") == set()
     assert found("resigned") == {claim.slug}
 
 
-def test_a_desk_created_response_is_filterable_at_once(client):
+def test_a_desk_created_response_is_filterable_once_approved(client):
     claim = create_claim()
     create_actor(name="President's Office")
     client.force_login(create_editor())
@@ -195,6 +222,9 @@ def test_a_desk_created_response_is_filterable_at_once(client):
         },
     )
     assert claim.responses.exists(), "the desk form did not save"
+    listed = client.get(reverse("claims:claim_list"), {"position": "denied"})
+    assert claim.text not in listed.content.decode()  # not before a second editor approves
+    writing.approve(claim, by=create_reviewer())
     listed = client.get(reverse("claims:claim_list"), {"position": "denied"})
     assert claim.text in listed.content.decode()
 

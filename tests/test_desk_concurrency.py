@@ -1,4 +1,5 @@
-"""No lost edits under real concurrency: 20 editors save one claim at once (PostgreSQL only)."""
+"""No lost edits under real concurrency: 20 editors save one claim at once (PostgreSQL only),
+whether it is still private (written at once) or public (the edit waits for review)."""
 
 import threading
 from http import HTTPStatus
@@ -8,8 +9,7 @@ from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
-from claims.desk import editing
-from claims.models import Claim, HistoryAction, HistoryEntry
+from claims.models import Claim, HistoryAction, HistoryEntry, PendingChange, writing
 
 from .factories import create_claim, create_editor
 
@@ -52,7 +52,8 @@ def run_at_once(work) -> list:
 
 
 def test_twenty_concurrent_saves_through_the_view(desk_db):
-    claim = create_claim(text="Umerov refused to return to Ukraine")
+    # A private claim: its edits are written to the row at once.
+    claim = create_claim(text="Umerov refused to return to Ukraine", approved=False)
     url = reverse("desk:claim_edit", args=[claim.slug])
     clients = []
     for i in range(SAVERS):
@@ -82,18 +83,18 @@ def test_twenty_concurrent_saves_through_the_view(desk_db):
 
 
 def test_twenty_concurrent_saves_of_the_model(desk_db):
-    claim = create_claim(text="Original")
+    claim = create_claim(text="Original", approved=False)
     editor = create_editor()
 
     def save(i: int) -> str:
         try:
-            editing.save_edit(
+            writing.save_edit(
                 Claim.objects.get(pk=claim.pk),
                 by=editor,
                 version=1,
                 values={"text": f"Edit {i}", "context": f"context {i}"},
             )
-        except editing.EditConflict:
+        except writing.EditConflict:
             return "conflict"
         return "saved"
 
@@ -104,3 +105,32 @@ def test_twenty_concurrent_saves_of_the_model(desk_db):
     assert claim.version == 2
     # The winner's edit is whole: no mix of two editors' fields.
     assert claim.text.removeprefix("Edit ") == claim.context.removeprefix("context ")
+
+
+def test_twenty_concurrent_edits_of_a_public_claim_leave_one_proposal(desk_db):
+    """On a public claim the edit waits for review; the desk version still lets one win."""
+    claim = create_claim(text="Original")
+    editor = create_editor()
+
+    def save(i: int) -> str:
+        try:
+            writing.save_edit(
+                Claim.objects.get(pk=claim.pk),
+                by=editor,
+                version=1,
+                values={"text": f"Edit {i}", "context": f"context {i}"},
+            )
+        except writing.EditConflict:
+            return "conflict"
+        return "saved"
+
+    results = run_at_once(save)
+    assert results.count("saved") == 1, results
+    assert results.count("conflict") == SAVERS - 1, results
+    claim.refresh_from_db()
+    assert (claim.text, claim.version) == ("Original", 1)  # readers' row untouched
+    proposal = PendingChange.objects.get(claim=claim)
+    assert writing.desk_version(claim) == 2
+    view = writing.with_pending(claim)
+    assert view.text.removeprefix("Edit ") == view.context.removeprefix("context ")
+    assert proposal.values["text"] == view.text

@@ -15,6 +15,7 @@ from claims.models import (
     Report,
     Response,
     Tag,
+    writing,
 )
 
 from .factories import (
@@ -108,7 +109,8 @@ class TestClaims:
         assert not Claim.objects.exists()
 
     def test_edit_records_a_field_by_field_diff(self, client, editor):
-        claim = create_claim(text="Umerov refused to return", language="")
+        # A private claim (not yet approved): edits are written to the row at once.
+        claim = create_claim(text="Umerov refused to return", language="", approved=False)
         tag = create_tag(name="presidents_office")
         response = client.post(
             reverse("desk:claim_edit", args=[claim.slug]),
@@ -126,7 +128,7 @@ class TestClaims:
         assert "context" not in entry.changes
 
     def test_stale_save_gets_409_and_changes_nothing(self, client, editor):
-        claim = create_claim(text="Original text", language="en")
+        claim = create_claim(text="Original text", language="en", approved=False)
         url = reverse("desk:claim_edit", args=[claim.slug])
         first = client.post(url, claim_data(claim, text="First editor's text"))
         assert first.status_code == HTTPStatus.FOUND
@@ -177,7 +179,7 @@ class TestClaims:
         assert claim.text == "Kept"
 
     def test_withdraw_claim_keeps_it_in_history(self, client, editor):
-        claim = create_claim()
+        claim = create_claim(approved=False)
         url = reverse("desk:withdraw", args=["claim", claim.pk])
         assert client.post(url, {"reason": "", "version": 1}).status_code == 422
         response = client.post(url, {"reason": "Duplicate of another claim", "version": 1})
@@ -204,6 +206,10 @@ class TestClaims:
         client.force_login(create_reviewer())
         response = client.post(url, {"reason": "Merged into another claim", "version": 1})
         assert response.status_code == HTTPStatus.FOUND
+        # The claim is public: its withdrawal waits for a second editor.
+        verdict.claim.refresh_from_db()
+        assert verdict.claim.withdrawn_at is None
+        writing.approve(verdict.claim, by=create_reviewer())
         verdict.claim.refresh_from_db()
         assert verdict.claim.withdrawn_reason == "Merged into another claim"
 
@@ -220,7 +226,7 @@ class TestClaims:
         assert "This field is required" in html or "Give a reason" in html
 
     def test_withdrawals_show_on_the_desk_and_in_the_history(self, client, editor):
-        carriage = create_carriage(wording="As carried")
+        carriage = create_carriage(wording="As carried", approved=False)
         client.post(
             reverse("desk:withdraw", args=["carriage", carriage.pk]),
             {"reason": "Wrong report picked", "version": 1},
@@ -313,7 +319,8 @@ class TestCarriages:
         assert "already carries the claim" in response.content.decode()
 
     def test_edit_and_withdraw_carriage(self, client, editor):
-        carriage = create_carriage(wording="old")
+        # Still private (not yet approved): the edit is written to the row at once.
+        carriage = create_carriage(wording="old", approved=False)
         url = reverse("desk:carriage_edit", args=[carriage.pk])
         data = {"report": carriage.report.pk, "role": "origin", "wording": "new", "version": 1}
         assert client.post(url, data).status_code == HTTPStatus.FOUND
@@ -335,7 +342,9 @@ class TestCarriages:
 class TestReports:
     def test_edit_report_is_versioned_and_in_every_carrying_claims_history(self, client, editor):
         report = create_report(title="Old title", outlet=create_outlet(name="Interfax-Ukraine"))
-        first, second = create_carriage(report=report), create_carriage(report=report)
+        # Carried by private carriages only, the report is private: written at once.
+        first = create_carriage(report=report, approved=False)
+        second = create_carriage(report=report, approved=False)
         url = reverse("desk:report_edit", args=[report.pk])
         page = client.get(url).content.decode()
         assert 'name="version" value="1"' in page and first.claim.text in page
@@ -422,7 +431,7 @@ class TestResponses:
         assert logged.quote == "Fake"
 
     def test_withdraw_response(self, client, editor):
-        logged = create_response()
+        logged = create_response(approved=False)
         response = client.post(
             reverse("desk:withdraw", args=["response", logged.pk]),
             {"reason": "Misattributed", "version": 1},
@@ -520,7 +529,7 @@ class TestNames:
 
 class TestHistoryPage:
     def test_shows_who_changed_which_field_from_what_to_what(self, client, editor):
-        claim = create_claim(text="Before", language="uk")
+        claim = create_claim(text="Before", language="uk", approved=False)
         client.post(
             reverse("desk:claim_edit", args=[claim.slug]),
             claim_data(

@@ -12,6 +12,7 @@ from http import HTTPStatus
 import pytest
 from django.urls import get_resolver, reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from claims.models import (
     Actor,
@@ -19,11 +20,13 @@ from claims.models import (
     Claim,
     HistoryEntry,
     Outlet,
+    PendingChange,
     Rating,
     Report,
     Response,
     Tag,
     Verdict,
+    writing,
 )
 
 from .factories import (
@@ -59,12 +62,24 @@ class World:
     spare_claim: Claim
     spare_report: Report
     actor: Actor
+    pending: Claim
+    returned: Claim
     names: dict = field(default_factory=dict)
+
+
+def logged_by(author, text: str) -> Claim:
+    """A private chain another editor logged through the write path, waiting for review."""
+    claim = writing.create(Claim, by=author, values={"text": text}, slug=slugify(text)[:50])
+    writing.create(Carriage, by=author, values={"claim": claim, "report": create_report()})
+    return claim
 
 
 @pytest.fixture
 def world() -> World:
     author = create_editor(username="author")
+    pending = logged_by(author, f"Pending claim {SECRET}")
+    returned = logged_by(author, "Returned claim")
+    writing.return_work(returned, by=create_reviewer(username="other"), note="Source?")
     claim = create_claim(text="Umerov refused to return to Ukraine")
     carriage = create_carriage(claim=claim, role="origin")
     response = create_response(claim=claim)
@@ -85,6 +100,8 @@ def world() -> World:
         spare_claim=create_claim(text="A claim with no verdict"),
         spare_report=create_report(title="Another report"),
         actor=create_actor(name="President's Office"),
+        pending=pending,
+        returned=returned,
     )
 
 
@@ -202,6 +219,23 @@ CASES = [
         lambda w: {"reason": "Wrong"},
         REVIEWER,
     ),
+    ("review_queue", "get", lambda w: [], None, REVIEWER),
+    ("review_claim", "get", lambda w: [w.pending.slug], None, REVIEWER),
+    (
+        "review_approve",
+        "post",
+        lambda w: [w.pending.slug],
+        lambda w: {"fingerprint": writing.claim_fingerprint(w.pending)},
+        REVIEWER,
+    ),
+    (
+        "review_return",
+        "post",
+        lambda w: [w.pending.slug],
+        lambda w: {"fingerprint": writing.claim_fingerprint(w.pending), "note": "Source?"},
+        REVIEWER,
+    ),
+    ("review_resubmit", "post", lambda w: [w.returned.slug], lambda w: {}, EDITOR),
     ("autocomplete", "get", lambda w: ["actors"], None, EDITOR),
     ("autocomplete", "get", lambda w: ["outlets"], None, EDITOR),
     ("autocomplete", "get", lambda w: ["tags"], None, EDITOR),
@@ -249,7 +283,8 @@ def snapshot() -> tuple:
         for model in models
     )
     states = tuple(Verdict.objects.order_by("pk").values_list("state", flat=True))
-    return rows, states, HistoryEntry.objects.count()
+    review = tuple(PendingChange.objects.order_by("pk").values_list("state", flat=True))
+    return rows, states, review, HistoryEntry.objects.count()
 
 
 def allowed(visitor: str, role: str) -> bool:
@@ -314,6 +349,8 @@ def test_the_matrix_covers_every_desk_url():
     [
         ("verdict_submit", lambda w: [w.draft.pk]),
         ("verdict_publish", lambda w: [w.reviewing.pk]),
+        ("review_approve", lambda w: [w.pending.slug]),
+        ("review_return", lambda w: [w.pending.slug]),
         ("name_create", lambda w: ["tags"]),
     ],
 )

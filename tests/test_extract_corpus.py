@@ -1,5 +1,5 @@
 """
-The extractor against the shared corpus of real pages (../shared/corpus), field by field,
+The extractor against the corpus of real pages (tests/corpus), field by field,
 only where the upstream ground truth gives a value. A few known misses are listed with the
 reason; anything else that stops matching fails the test.
 """

@@ -225,7 +225,7 @@ def test_confirm_is_all_or_nothing(
         editor_client, django_capture_on_commit_callbacks, html=SEED.read_text(), page_url=SEED_URL
     )
     with (
-        mock.patch.object(Response.objects, "create", side_effect=RuntimeError("disk full")),
+        mock.patch.object(Response, "save", side_effect=RuntimeError("disk full")),
         pytest.raises(RuntimeError),
     ):
         editor_client.post(reverse("importer:job_confirm", args=[job.pk]), confirm_data(job))

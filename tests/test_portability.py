@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from claims import portability
-from claims.models import Claim, HistoryEntry, Rating, Snapshot
+from claims.models import Claim, HistoryEntry, Rating, Snapshot, writing
 
 from .factories import create_carriage, create_reviewer, create_verdict
 
@@ -25,6 +25,7 @@ def newsroom():
     verdict.submit(by=verdict.author)
     verdict.publish(by=create_reviewer())
     verdict.correct(by=verdict.reviewer, text="Corrected «quote» and date.")
+    writing.approve(verdict.claim, by=create_reviewer())  # a second editor approves it
     report = verdict.claim.carriages.get().report
     Snapshot.of(report, url="https://example.com/a", content=b"<html>\x00\xff bytes</html>")
 

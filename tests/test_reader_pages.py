@@ -213,9 +213,15 @@ def test_claim_page_hides_withdrawn_rows_and_unpublished_verdicts(client):
     assert "application/ld+json" not in html
 
 
-def test_withdrawn_claim_is_404(client):
+def test_withdrawn_claim_leaves_a_notice_and_an_unapproved_one_is_404(client):
     claim = create_claim(withdrawn_at=timezone.now(), withdrawn_reason="duplicate")
-    assert client.get(claim.get_absolute_url()).status_code == HTTPStatus.NOT_FOUND
+    response = client.get(claim.get_absolute_url())
+    assert response.status_code == HTTPStatus.OK
+    html = html_of(response)
+    assert "We withdrew this claim" in html and "duplicate" in html
+    assert "Official position" not in html
+    private = create_claim(text="Not approved yet", approved=False)
+    assert client.get(private.get_absolute_url()).status_code == HTTPStatus.NOT_FOUND
 
 
 def test_actor_page_lists_claims_and_statements(client, chain):
@@ -244,10 +250,16 @@ def test_outlet_page_shows_track_record(client, chain):
     gone = create_claim(text="Gone", withdrawn_at=timezone.now(), withdrawn_reason="dup")
     create_carriage(claim=gone, report=create_report(outlet=agency))
     html = html_of(client.get(agency.get_absolute_url()))
-    assert '<dd id="record-claims">3</dd>' in html
-    assert '<dd id="record-denied">1</dd>' in html
+    # The track record counts what the agency spread (repeats), not the Umerov claim it only
+    # mentioned while reporting the denial; that claim is still listed on its page.
+    assert '<dd id="record-claims">2</dd>' in html
+    assert '<dd id="record-denied">0</dd>' in html
     assert '<dd id="record-false">1</dd>' in html
     assert "Second claim" in html and "Third claim" in html and "Gone" not in html
+    assert "Umerov refused to return to Ukraine" in html
+    origin = html_of(client.get(chain["origin_outlet"].get_absolute_url()))
+    assert '<dd id="record-claims">1</dd>' in origin
+    assert '<dd id="record-denied">1</dd>' in origin
 
 
 def test_tag_page_lists_tagged_claims(client, chain):

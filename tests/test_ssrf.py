@@ -195,7 +195,7 @@ class FakeSession:
 @pytest.mark.parametrize("target", REDIRECT_TARGETS)
 def test_a_redirect_to_a_refused_address_is_never_requested(monkeypatch, target):
     fake = FakeSession(target)
-    monkeypatch.setattr("claims.importer.fetch.session", lambda: fake)
+    monkeypatch.setattr("claims.importer.fetch.session", lambda deadline: fake)
     monkeypatch.setattr(socket, "getaddrinfo", fake_dns({"news.example.com": "93.184.216.34"}))
     with pytest.raises(FetchRefused):
         fetch("https://news.example.com/story")

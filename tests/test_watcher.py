@@ -1,4 +1,4 @@
-"""The feed watcher on the real feeds of ../shared/corpus/feeds, served from a local server."""
+"""The feed watcher on the real feeds of tests/corpus/feeds, served from a local server."""
 
 import json
 import os

@@ -14,11 +14,13 @@ from django.urls import reverse_lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 
+from claims.ids import BoundedIntegerField, IdChoiceField, as_id
 from claims.models import (
     Actor,
     Carriage,
     Claim,
     Outlet,
+    Rating,
     Report,
     Response,
     Tag,
@@ -27,6 +29,8 @@ from claims.models import (
 from claims.models.sources import unique_slug
 
 DATALIST_SIZE = 200
+MAX_NAMES_LENGTH = 2000  # a comma-separated list of actors or tags
+MAX_FINDER_LENGTH = 500  # as long as a claim's text
 LOCAL_TIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
@@ -34,8 +38,18 @@ def local_datetime_input() -> forms.DateTimeInput:
     return forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_TIME_FORMAT)
 
 
+def longest_name(queryset: QuerySet) -> int:
+    return queryset.model._meta.get_field("name").max_length
+
+
 def find_by_name(queryset: QuerySet, name: str, noun: str) -> Model:
     """The one row called `name` (ignoring case) or with that slug."""
+    # Longer than any name, it names nothing; on SQLite, far longer is a LIKE pattern refused.
+    if len(name) > longest_name(queryset):
+        raise ValidationError(
+            f"No {noun} has a name that long (at most {longest_name(queryset)} characters).",
+            code="max_length",
+        )
     by_slug = queryset.filter(slug=name).first()
     if by_slug is not None:
         return by_slug
@@ -89,12 +103,26 @@ class NameInput(forms.TextInput):
         )
 
 
-class NameField(forms.CharField):
+class TypedNamesField(forms.CharField):
+    """Text that names rows: its length is checked as typed, before any lookup."""
+
+    def typed(self, value) -> str:
+        text = super().to_python(value) or ""
+        self.run_validators(text)
+        return text
+
+    def run_validators(self, value):
+        if isinstance(value, str):  # not again on the rows the text was found to name
+            super().run_validators(value)
+
+
+class NameField(TypedNamesField):
     """One actor, outlet or tag, typed by name."""
 
     def __init__(self, *, kind: str, queryset: QuerySet, noun: str, **kwargs) -> None:
         self.queryset, self.noun = queryset, noun
         kwargs.setdefault("widget", NameInput(kind=kind, queryset=queryset))
+        kwargs.setdefault("max_length", longest_name(queryset))
         super().__init__(**kwargs)
 
     def prepare_value(self, value):
@@ -103,17 +131,18 @@ class NameField(forms.CharField):
         return value.name if isinstance(value, Model) else value
 
     def to_python(self, value):
-        name = super().to_python(value).strip()
+        name = self.typed(value).strip()
         return find_by_name(self.queryset, name, self.noun) if name else None
 
 
-class NamesField(forms.CharField):
+class NamesField(TypedNamesField):
     """Several actors or tags, typed as names separated by commas."""
 
     def __init__(self, *, kind: str, queryset: QuerySet, noun: str, **kwargs) -> None:
         self.queryset, self.noun = queryset, noun
         kwargs.setdefault("widget", NameInput(kind=kind, queryset=queryset, multiple=True))
         kwargs.setdefault("help_text", f"Separate {noun}s with commas.")
+        kwargs.setdefault("max_length", MAX_NAMES_LENGTH)
         super().__init__(**kwargs)
 
     def prepare_value(self, value):
@@ -126,7 +155,7 @@ class NamesField(forms.CharField):
         return value
 
     def to_python(self, value):
-        names = [part.strip() for part in (super().to_python(value) or "").split(",")]
+        names = [part.strip() for part in self.typed(value).split(",")]
         found, errors = [], []
         for name in dict.fromkeys(n for n in names if n):
             try:
@@ -141,13 +170,17 @@ class NamesField(forms.CharField):
 class VersionedForm(forms.ModelForm):
     """Carries the version the editor started from, so a stale save can be refused."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    version = BoundedIntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
+            # A public row's many-to-many values still waiting for review (writing.with_pending).
+            for name, ids in getattr(self.instance, "pending_m2m", {}).items():
+                if name in self.fields:
+                    self.initial[name] = self.fields[name].queryset.filter(pk__in=ids)
 
     def clean_version(self) -> int | None:
         version = self.cleaned_data.get("version")
@@ -210,7 +243,7 @@ class OfferedReports(ModelChoiceIterator):
         self.queryset = field.offered
 
 
-class ReportChoiceField(forms.ModelChoiceField):
+class ReportChoiceField(IdChoiceField):
     """Accepts any report by id, but offers a bounded list: the reports added most recently,
     the claim's own, and the one chosen (a <select> of every report cannot work with millions
     of them). An older report is found by its URL in the new-report fields."""
@@ -223,7 +256,7 @@ class ReportChoiceField(forms.ModelChoiceField):
 
     def offer(self, *, claim: Claim | None = None, also=()) -> None:
         # Ids first, each from an index: one OR of subqueries would scan every report.
-        ids = {int(pk) for pk in also if pk is not None and str(pk).isdigit()}
+        ids = {as_id(pk) for pk in also if pk is not None} - {None}
         ids.update(Report.objects.order_by("-pk").values_list("pk", flat=True)[:OFFERED_REPORTS])
         if claim is not None:
             ids.update(Carriage.objects.filter(claim=claim).values_list("report_id", flat=True))
@@ -263,6 +296,7 @@ class CarriageForm(VersionedForm):
         model = Carriage
         # The report is a form field of its own: it may be described here and not exist yet.
         fields = ["role", "wording", "language", "cites"]
+        field_classes = {"cites": IdChoiceField}
         widgets = {"wording": forms.Textarea(attrs={"rows": 3})}
 
     field_order = [
@@ -388,12 +422,22 @@ class DeskForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+class ClaimFinderForm(DeskForm):
+    """The dashboard's "find a claim": words the claim's text contains."""
+
+    q = forms.CharField(required=False, max_length=MAX_FINDER_LENGTH, label="Find a claim")
+
+    @property
+    def query(self) -> str:
+        return self.cleaned_data["q"] if self.is_valid() else ""
+
+
 class WithdrawForm(DeskForm):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Readers of the history see this reason.",
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = BoundedIntegerField(widget=forms.HiddenInput)
 
     def clean_reason(self) -> str:
         reason = self.cleaned_data["reason"].strip()
@@ -414,7 +458,13 @@ class CorrectionForm(DeskForm):
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Correction",
-        help_text="Published with today's date under the verdict.",
+        help_text="Published under the verdict, dated, once a second editor approves it.",
+    )
+    rating = forms.ChoiceField(
+        choices=[("", "Keep the rating"), *Rating.choices],
+        required=False,
+        label="New rating",
+        help_text="The old rating stays on the page as superseded.",
     )
 
 

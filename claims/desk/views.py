@@ -8,7 +8,6 @@ to the same URL and redirect on success; htmx requests get the form fragment bac
 
 import logging
 from collections.abc import Callable
-from functools import wraps
 from http import HTTPStatus
 
 from django.contrib import messages
@@ -16,14 +15,13 @@ from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -37,19 +35,23 @@ from claims.models import (
     Claim,
     Lead,
     Outlet,
+    PendingChange,
     Report,
     Response,
     Tag,
     Verdict,
     VerdictState,
+    history,
+    writing,
 )
 from claims.models.sources import unique_slug
 from claims.models.verdicts import WorkflowError
-from claims.roles import is_editor, is_reviewer
+from claims.roles import editor_required, is_editor, is_reviewer, reviewer_required
 
 from . import editing
 from .forms import (
     CarriageForm,
+    ClaimFinderForm,
     ClaimForm,
     CorrectionForm,
     NewActorForm,
@@ -61,40 +63,12 @@ from .forms import (
     VerdictForm,
     VerdictWithdrawForm,
     WithdrawForm,
+    longest_name,
 )
 
 logger = logging.getLogger(__name__)
 
 # Access
-
-
-def _role_required(check: Callable) -> Callable:
-    """Anonymous users go to the login page; users without the desk role get 403."""
-
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not request.user.is_authenticated:
-                if request.htmx:
-                    page = request.htmx.current_url_abs_path or request.get_full_path()
-                    query = urlencode({REDIRECT_FIELD_NAME: page})
-                    return HttpResponseClientRedirect(f"{resolve_url('login')}?{query}")
-                return redirect_to_login(request.get_full_path())
-            if not check(request.user):
-                # Failed authorisation is logged (ASVS 16.3.2); the user sees a plain 403.
-                logger.warning(
-                    "desk: refused %s %s to user %s", request.method, request.path, request.user.pk
-                )
-                raise PermissionDenied("The desk is for editors and reviewers.")
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-editor_required = _role_required(is_editor)
-reviewer_required = _role_required(is_reviewer)
 
 
 def done(request: HttpRequest, url: str) -> HttpResponse:
@@ -202,13 +176,14 @@ class DeskList:
 @editor_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
-    query = request.GET.get("q", "").strip()
+    finder = ClaimFinderForm(request.GET)
+    query = finder.query
     if query:
         found = Claim.objects.text_contains(query).order_by("-updated_at")[:30]
     else:
         found = Claim.objects.visible().order_by("-updated_at")[:15]
     if request.htmx and request.htmx.target == "claim-finder-results":
-        context = {"query": query, "claims_found": found}
+        context = {"query": query, "claims_found": found, "finder": finder}
         return render(request, "claims/desk/dashboard.html#claim-finder-results", context)
     verdicts = Verdict.objects.select_related("claim", "author", "reviewer")
     waiting = verdicts.in_review().order_by("submitted_at", "pk")
@@ -222,21 +197,58 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "mine_in_review": DeskList(waiting.by_author(user)),
         "to_review": DeskList(waiting.by_others_than(user) if is_reviewer(user) else None),
         "published": verdicts.newest_published()[:10],
+        # Chain work returned to this editor, once per claim (the newest note).
+        "returned_work": _returned_work(user),
+        "claims_awaiting": Claim.objects.awaiting_review().count(),
+        "my_pending": Claim.objects.awaiting_review()
+        .filter(pending_changes__author=user, pending_changes__state="pending")
+        .distinct()
+        .count(),
         "open_leads": Lead.objects.open()
         .select_related("item__feed__outlet")
         .order_by("-score", "-pk")[:8],
         "query": query,
+        "finder": finder,
         "claims_found": found,
         "is_reviewer": is_reviewer(user),
     }
     return render(request, "claims/desk/dashboard.html", context)
 
 
+def _returned_work(user) -> list:
+    seen, rows = set(), []
+    returned = (
+        PendingChange.objects.returned()
+        .by_author(user)
+        .select_related("claim", "reviewer")
+        .order_by("-reviewed_at", "-pk")[:200]
+    )
+    for change in returned:
+        if change.claim_id not in seen:
+            seen.add(change.claim_id)
+            rows.append(change)
+    return rows[:DESK_LIST_SIZE]
+
+
 # Claims
 
 
+def saved_message(obj, noun: str) -> str:
+    if writing.is_public_row(obj):
+        return f"{noun} saved: readers see the change once a second editor approves it."
+    return f"{noun} saved."
+
+
 def claim_page_context(claim: Claim) -> dict:
+    changes, corrections = writing.pending_work(claim)
+    returned = list(PendingChange.objects.returned().filter(claim=claim).select_related("reviewer"))
     return {
+        "review": {
+            "changes": [describe_change(change) for change in changes],
+            "corrections": corrections,
+            "returned_note": returned[0].review_note if returned else "",
+            "returned_by": returned[0].reviewer if returned else None,
+        },
         "claim": claim,
         "live_verdict": claim.verdicts.live().first(),
         "carriages": claim.carriages.select_related("report__outlet", "cites__report__outlet"),
@@ -252,7 +264,7 @@ def _create_claim(request: HttpRequest, form: ClaimForm) -> Claim:
     for attempt in range(3):
         try:
             with transaction.atomic():
-                return editing.create(
+                return writing.create(
                     Claim,
                     by=request.user,
                     values=form.values(),
@@ -294,22 +306,24 @@ def claim_edit(request: HttpRequest, slug: str) -> HttpResponse:
         if not form.is_valid():
             return render_form(request, template, "claim-form", {**context, "form": form}, 422)
         try:
-            editing.save_edit(
+            writing.save_edit(
                 claim,
                 by=request.user,
                 version=form.cleaned_data["version"],
                 values=form.values(),
             )
-        except editing.EditConflict as conflict:
+        except writing.EditConflict as conflict:
             context = {
                 **context,
                 **claim_page_context(conflict.current),
                 **conflict_context(form, conflict.current),
             }
             return render_form(request, template, "claim-form", context, HTTPStatus.CONFLICT)
-        messages.success(request, "Claim saved.")
+        messages.success(request, saved_message(claim, "Claim"))
         return done(request, reverse("desk:claim_edit", args=[claim.slug]))
-    return render(request, template, {**context, "form": ClaimForm(instance=claim)})
+    return render(
+        request, template, {**context, "form": ClaimForm(instance=writing.with_pending(claim))}
+    )
 
 
 @require_GET
@@ -329,11 +343,11 @@ def _save_carriage(request: HttpRequest, form: CarriageForm, claim: Claim, carri
         report = form.cleaned_data.get("report")
         new_report = form.new_report_values()
         if new_report is not None:
-            report = editing.create(Report, by=request.user, values=new_report, history_claim=claim)
+            report = writing.create(Report, by=request.user, values=new_report, history_claim=claim)
         values = {**form.values(), "report": report}
         if carriage is None:
-            return editing.create(Carriage, by=request.user, values=values, claim=claim)
-        return editing.save_edit(
+            return writing.create(Carriage, by=request.user, values=values, claim=claim)
+        return writing.save_edit(
             carriage, by=request.user, version=form.cleaned_data["version"], values=values
         )
 
@@ -376,12 +390,12 @@ def carriage_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return render_form(request, template, "carriage-form", context, 422)
         try:
             _save_carriage(request, form, claim, carriage)
-        except editing.EditConflict as conflict:
+        except writing.EditConflict as conflict:
             context = {**context, **conflict_context(form, conflict.current, claim=claim)}
             return render_form(request, template, "carriage-form", context, HTTPStatus.CONFLICT)
-        messages.success(request, "Carriage saved.")
+        messages.success(request, saved_message(carriage, "Carriage"))
         return done(request, reverse("desk:claim_edit", args=[claim.slug]))
-    form = CarriageForm(instance=carriage, claim=claim)
+    form = CarriageForm(instance=writing.with_pending(carriage), claim=claim)
     context = {"claim": claim, "carriage": carriage, "form": form}
     return render(request, template, with_names(request, context, "outlets"))
 
@@ -395,7 +409,7 @@ def response_create(request: HttpRequest, slug: str) -> HttpResponse:
     template = "claims/desk/response_form.html"
     if request.method == "POST":
         if form.is_valid():
-            editing.create(Response, by=request.user, values={**form.values(), "claim": claim})
+            writing.create(Response, by=request.user, values={**form.values(), "claim": claim})
             messages.success(request, "Response added.")
             return done(request, reverse("desk:claim_edit", args=[claim.slug]))
         context = with_names(request, {"claim": claim, "form": form}, "actors")
@@ -418,18 +432,18 @@ def response_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if not form.is_valid():
             return render_form(request, template, "response-form", context, 422)
         try:
-            editing.save_edit(
+            writing.save_edit(
                 response,
                 by=request.user,
                 version=form.cleaned_data["version"],
                 values=form.values(),
             )
-        except editing.EditConflict as conflict:
+        except writing.EditConflict as conflict:
             context = {**context, **conflict_context(form, conflict.current, claim=claim)}
             return render_form(request, template, "response-form", context, HTTPStatus.CONFLICT)
-        messages.success(request, "Response saved.")
+        messages.success(request, saved_message(response, "Response"))
         return done(request, reverse("desk:claim_edit", args=[claim.slug]))
-    form = ResponseForm(instance=response, claim=claim)
+    form = ResponseForm(instance=writing.with_pending(response), claim=claim)
     context = {"claim": claim, "response": response, "form": form}
     return render(request, template, with_names(request, context, "actors"))
 
@@ -452,19 +466,20 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if not form.is_valid():
             return render_form(request, template, "report-form", {**context, "form": form}, 422)
         try:
-            editing.save_edit(
+            writing.save_edit(
                 report,
                 by=request.user,
                 version=form.cleaned_data["version"],
                 values=form.values(),
                 history_claims=claims,
             )
-        except editing.EditConflict as conflict:
+        except writing.EditConflict as conflict:
             context = {**context, **conflict_context(form, conflict.current)}
             return render_form(request, template, "report-form", context, HTTPStatus.CONFLICT)
-        messages.success(request, "Report saved.")
+        messages.success(request, saved_message(report, "Report"))
         return done(request, back)
-    return render(request, template, {**context, "form": ReportForm(instance=report)})
+    form = ReportForm(instance=writing.with_pending(report))
+    return render(request, template, {**context, "form": form})
 
 
 # Withdrawals: nothing is deleted from the desk.
@@ -492,7 +507,7 @@ def withdraw(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         # Taking a published verdict off the reader site is a reviewer's call, as publishing is.
         logger.warning("desk: refused claim withdrawal %s to user %s", obj.pk, request.user.pk)
         raise PermissionDenied("This claim has a published verdict: ask a reviewer.")
-    if obj.withdrawn_at is not None:
+    if writing.with_pending(obj).withdrawn_at is not None:
         messages.info(request, f"This {kind} is already withdrawn.")
         return done(request, back) if request.method == "POST" else redirect(back)
     if request.method == "POST":
@@ -500,19 +515,26 @@ def withdraw(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         if not form.is_valid():
             return render_form(request, template, "withdraw-form", {**context, "form": form}, 422)
         try:
-            editing.withdraw(
+            writing.withdraw(
                 obj,
                 by=request.user,
                 version=form.cleaned_data["version"],
                 reason=form.cleaned_data["reason"],
             )
-        except editing.EditConflict as conflict:
+        except writing.EditConflict as conflict:
             retry = WithdrawForm({**request.POST.dict(), "version": conflict.current.version})
             context = {**context, "form": retry, "stale": True}
             return render_form(request, template, "withdraw-form", context, HTTPStatus.CONFLICT)
-        messages.success(request, f"The {kind} is withdrawn; it stays in the history.")
+        if writing.is_public_row(obj):
+            messages.success(
+                request,
+                f"Withdrawal of the {kind} saved: readers see its notice once a second "
+                "editor approves it.",
+            )
+        else:
+            messages.success(request, f"The {kind} is withdrawn; it stays in the history.")
         return done(request, back)
-    form = WithdrawForm(initial={"version": obj.version})
+    form = WithdrawForm(initial={"version": writing.desk_version(obj)})
     return render(request, template, {**context, "form": form})
 
 
@@ -561,7 +583,7 @@ def verdict_create(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_valid():
             try:
                 with transaction.atomic():
-                    verdict = editing.create(
+                    verdict = writing.create(
                         Verdict,
                         by=request.user,
                         values={**form.values(), "claim": claim, "author": request.user},
@@ -595,10 +617,10 @@ def verdict_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return verdict_page(request, verdict, form=form, status=HTTPStatus.UNPROCESSABLE_ENTITY)
     try:
-        editing.save_edit(
+        writing.save_edit(
             verdict, by=request.user, version=form.cleaned_data["version"], values=form.values()
         )
-    except editing.EditConflict as conflict:
+    except writing.EditConflict as conflict:
         extra = conflict_context(form, conflict.current)
         return verdict_page(request, conflict.current, status=HTTPStatus.CONFLICT, **extra)
     messages.success(request, "Verdict saved.")
@@ -683,12 +705,12 @@ def verdict_correct(request: HttpRequest, pk: int) -> HttpResponse:
         return verdict_page(
             request, verdict, correction_form=form, status=422, partial="verdict-actions"
         )
-    text = form.cleaned_data["text"]
+    text, rating = form.cleaned_data["text"], form.cleaned_data["rating"]
     return _workflow(
         request,
         verdict,
-        lambda: verdict.correct(by=request.user, text=text),
-        "Correction published.",
+        lambda: verdict.correct(by=request.user, text=text, rating=rating),
+        "Correction saved: it is published once a second editor approves it in the review queue.",
     )
 
 
@@ -739,7 +761,9 @@ def autocomplete(request: HttpRequest, kind: str) -> HttpResponse:
     prefix = f"{prefix.strip()}, " if prefix.strip() else ""
     term = term.strip()
     rows = model.objects.order_by("name")
-    if term:
+    if len(term) > longest_name(rows) or "\x00" in term:
+        rows = rows.none()  # no name is that long, or has a NUL; the field says so on saving
+    elif term:
         rows = rows.filter(name__icontains=term)
     options = [
         {"value": prefix + row.name, "label": getattr(row, "role", "") or ""}
@@ -765,7 +789,7 @@ def name_create(request: HttpRequest, kind: str) -> HttpResponse:
             return render(request, "claims/desk/_new_name.html#new-name", context, status=422)
         return render(request, "claims/desk/name_new.html", context, status=422)
     try:
-        created = editing.create(model, by=request.user, values=form.values())
+        created = writing.create(model, by=request.user, values=form.values())
     except IntegrityError:
         # The same name added by another editor between validation and saving.
         form.add_error("name", f"There is already {form.article} called that.")
@@ -782,3 +806,145 @@ def name_create(request: HttpRequest, kind: str) -> HttpResponse:
         )
     messages.success(request, f"Added {created.name}; you can type it now.")
     return HttpResponseRedirect(back)
+
+
+# Review: a second editor approves or returns a claim's pending work (models/writing.py)
+
+
+def describe_change(change: PendingChange) -> dict:
+    """A pending change as the queue shows it: what, by whom, and public vs proposed values."""
+    target = change.target()
+    public = history.field_values(target) if target is not None and not change.applied else {}
+    rows = editing.describe_values(
+        change.target_model,
+        {
+            name: [public.get(name), value]
+            for name, value in change.values.items()
+            if public.get(name) != value
+        },
+    )
+    return {"change": change, "target": target, "rows": rows}
+
+
+def review_context(claim: Claim, user) -> dict:
+    """What will become public: the chain as readers will see it, and every pending change
+    against the last approved state."""
+    changes, corrections = writing.pending_work(claim)
+    authors = {c.author_id for c in changes} | {c.created_by_id for c in corrections}
+    carriages = [
+        writing.with_pending(c)
+        for c in claim.carriages.select_related("report__outlet").order_by("pk")
+    ]
+    responses = [
+        writing.with_pending(r)
+        for r in claim.responses.select_related("responder", "report__outlet").order_by("pk")
+    ]
+    return {
+        "claim": claim,
+        "preview": writing.with_pending(claim),
+        "preview_carriages": [c for c in carriages if c.withdrawn_at is None],
+        "preview_responses": [r for r in responses if r.withdrawn_at is None],
+        "changes": [describe_change(change) for change in changes],
+        "corrections": corrections,
+        "fingerprint": writing.fingerprint(changes, corrections),
+        "is_author": user.pk in authors,
+        "authors": sorted(
+            {str(c.author or "system") for c in changes}
+            | {str(c.created_by or "system") for c in corrections}
+        ),
+        "return_form": ReturnForm(),
+    }
+
+
+@require_GET
+@reviewer_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    claims = DeskList(Claim.objects.awaiting_review().order_by("updated_at", "pk"))
+    rows = []
+    for claim in claims:
+        changes, corrections = writing.pending_work(claim)
+        authors = {c.author_id for c in changes} | {c.created_by_id for c in corrections}
+        rows.append(
+            {
+                "claim": claim,
+                "count": len(changes) + len(corrections),
+                "fingerprint": writing.fingerprint(changes, corrections),
+                "is_author": request.user.pk in authors,
+                "public": claim.is_public,
+            }
+        )
+    return render(request, "claims/desk/review_queue.html", {"rows": rows, "more": claims.more})
+
+
+@require_GET
+@reviewer_required
+def review_claim(request: HttpRequest, slug: str) -> HttpResponse:
+    claim = get_object_or_404(Claim, slug=slug)
+    return render(request, "claims/desk/review_claim.html", review_context(claim, request.user))
+
+
+def _review_action(request: HttpRequest, slug: str, action: Callable, success: str):
+    claim = get_object_or_404(Claim, slug=slug)
+    try:
+        action(claim)
+    except writing.ReviewRefused as error:
+        logger.warning("desk: refused review of %s to user %s", claim.pk, request.user.pk)
+        raise PermissionDenied(error.messages[0]) from None
+    except (writing.ReviewError, writing.EditConflict, IntegrityError) as error:
+        if isinstance(error, IntegrityError):
+            # The database's two-person rule, should a path around the checks ever reach it.
+            errors = ["The database refused this review: the author cannot review their work."]
+            status = HTTPStatus.FORBIDDEN
+        else:
+            errors = getattr(error, "messages", [str(error)])
+            status = HTTPStatus.CONFLICT
+        context = {**review_context(claim, request.user), "errors": errors}
+        return render(request, "claims/desk/review_claim.html", context, status=status)
+    messages.success(request, success)
+    return done(request, reverse("desk:review_queue"))
+
+
+@require_POST
+@reviewer_required
+def review_approve(request: HttpRequest, slug: str) -> HttpResponse:
+    fingerprint = request.POST.get("fingerprint", "")
+    return _review_action(
+        request,
+        slug,
+        lambda claim: writing.approve(claim, by=request.user, fingerprint=fingerprint),
+        "Approved: readers see it now.",
+    )
+
+
+@require_POST
+@reviewer_required
+def review_return(request: HttpRequest, slug: str) -> HttpResponse:
+    fingerprint = request.POST.get("fingerprint", "")
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        claim = get_object_or_404(Claim, slug=slug)
+        context = {**review_context(claim, request.user), "return_form": form}
+        return render(
+            request,
+            "claims/desk/review_claim.html",
+            context,
+            status=HTTPStatus.UNPROCESSABLE_ENTITY,
+        )
+    note = form.cleaned_data["note"]
+    return _review_action(
+        request,
+        slug,
+        lambda claim: writing.return_work(
+            claim, by=request.user, note=note, fingerprint=fingerprint
+        ),
+        "Returned to the authors with your note.",
+    )
+
+
+@require_POST
+@editor_required
+def review_resubmit(request: HttpRequest, slug: str) -> HttpResponse:
+    claim = get_object_or_404(Claim, slug=slug)
+    writing.resubmit(claim, by=request.user)
+    messages.success(request, "Back in the review queue.")
+    return done(request, reverse("desk:claim_edit", args=[claim.slug]))

@@ -22,6 +22,7 @@ from bs4 import BeautifulSoup, Tag
 from django.conf import settings
 from django.utils.dateparse import parse_datetime
 from htmldate import find_date
+from lxml import etree
 
 from claims.languages import detect_language
 
@@ -68,6 +69,8 @@ class Article:
     body: str = ""
     quotes: list[str] = field(default_factory=list)
     related: list[RelatedLink] = field(default_factory=list)
+    # What the editor should check before confirming (broken bytes, no body found…).
+    warnings: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict:
         data = asdict(self)
@@ -106,30 +109,88 @@ def codec(name: str) -> str | None:
     return "cp1252" if found in {"latin-1", "iso8859-1", "ascii"} else found
 
 
-def decode(content: bytes, declared: str = "") -> str:
-    """Text from bytes: BOM, then the HTTP charset, then <meta charset>, then sniffing."""
+@dataclass
+class Decoded:
+    text: str
+    warnings: list[str] = field(default_factory=list)
+
+
+# A UTF-8 lead byte and its continuation bytes, and any byte outside ASCII.
+UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+NON_ASCII = re.compile(rb"[\x80-\xff]")
+
+
+def mostly_utf8(content: bytes, *, labelled: bool) -> bool:
+    """
+    UTF-8 with a few bad bytes (a stray byte, a cut-off last letter) rather than a single-byte
+    encoding: its non-ASCII bytes are nearly all parts of well-formed UTF-8 sequences. Text in
+    windows-1251 or latin-1 forms such sequences only by accident, a few per hundred letters.
+    A page labelled UTF-8 may have as few as one or two bad bytes and nothing else non-ASCII.
+    """
+    sample = content[:200_000]
+    valid = sum(len(match) for match in UTF8_SEQUENCE.findall(sample))
+    stray = len(NON_ASCII.findall(sample)) - valid
+    if labelled:
+        return stray <= max(2, valid // 20)
+    return valid >= 8 and stray * 20 <= valid
+
+
+def as_utf8(content: bytes) -> Decoded:
+    """UTF-8 whose bad bytes become U+FFFD, with a warning saying how many there were."""
+    text = content.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - content.count("\ufffd".encode())
+    if not bad:
+        return Decoded(text)
+    places = "one place" if bad == 1 else f"{bad} places"
+    return Decoded(
+        text,
+        [
+            f"The page's bytes are not valid UTF-8 in {places} (shown as �); the rest reads "
+            "normally. Check those words against the original page."
+        ],
+    )
+
+
+def read_text(content: bytes, declared: str = "") -> Decoded:
+    """
+    Text from bytes, as a browser would read them: a byte order mark first; then valid UTF-8,
+    whatever the labels say (a page labelled iso-8859-1 or windows-1251 that is really UTF-8
+    is common and otherwise comes out garbled throughout); then the HTTP charset, then
+    <meta charset>, then sniffing. UTF-8 with a few broken bytes keeps the rest of its text
+    and carries a warning.
+    """
     for bom, name in (
         (codecs.BOM_UTF8, "utf-8"),
         (codecs.BOM_UTF16_LE, "utf-16-le"),
         (codecs.BOM_UTF16_BE, "utf-16-be"),
     ):
         if content.startswith(bom):
-            return content[len(bom) :].decode(name, errors="replace")
-    for label in (declared, sniff_meta_charset(content[:4096])):
-        name = codec(label) if label else None
-        if name:
-            try:
-                return content.decode(name)
-            except UnicodeDecodeError:
-                continue  # a wrong declaration: sniff instead
+            body = content[len(bom) :]
+            return as_utf8(body) if name == "utf-8" else Decoded(body.decode(name, "replace"))
     try:
-        return content.decode("utf-8")
+        return Decoded(content.decode("utf-8"))
     except UnicodeDecodeError:
         pass
+    labels = [codec(label) for label in (declared, sniff_meta_charset(content[:4096])) if label]
+    if mostly_utf8(content, labelled="utf-8" in labels):
+        return as_utf8(content)
+    for name in labels:
+        if name and name != "utf-8":
+            try:
+                return Decoded(content.decode(name))
+            except UnicodeDecodeError:
+                continue  # a wrong declaration: sniff instead
     best = charset_normalizer.from_bytes(content[:200_000]).best()
     if best is None:
         raise ExtractError("The page's text encoding could not be worked out.")
-    return content.decode(best.encoding, errors="replace")
+    return Decoded(content.decode(best.encoding, errors="replace"))
+
+
+def decode(content: bytes, declared: str = "") -> str:
+    """The page's text (see `read_text`)."""
+    return read_text(content, declared).text
 
 
 def check_input(content: bytes) -> None:
@@ -152,8 +213,91 @@ def check_text(text: str) -> None:
         raise ExtractError("This is not an HTML page (no HTML elements found).")
 
 
+class TooBig(Exception):
+    pass
+
+
+class Shape:
+    """An lxml parser target that builds nothing: it counts elements and how deep they nest."""
+
+    def __init__(self, max_depth: int, max_elements: int):
+        self.max_depth, self.max_elements = max_depth, max_elements
+        self.depth = self.elements = 0
+
+    def start(self, tag, attrib, nsmap=None) -> None:
+        self.depth += 1
+        self.elements += 1
+        if self.depth > self.max_depth or self.elements > self.max_elements:
+            raise TooBig
+
+    def end(self, tag) -> None:
+        self.depth -= 1
+
+    def data(self, data) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    @property
+    def too_deep(self) -> bool:
+        return self.depth > self.max_depth
+
+
+def measure(markup: str | bytes, *, max_depth: int, max_elements: int, xml: bool = False) -> Shape:
+    """
+    The nesting and size of a page or feed, in one pass of lxml's parser with a counting
+    target: no tree is built, and the pass stops at the first element over a limit.
+    """
+    shape = Shape(max_depth, max_elements)
+    if xml:
+        parser = etree.XMLParser(
+            target=shape, recover=True, resolve_entities=False, no_network=True
+        )
+    else:
+        parser = etree.HTMLParser(target=shape)
+    try:
+        for start in range(0, len(markup), 65536):
+            parser.feed(markup[start : start + 65536])
+        parser.close()
+    except TooBig:
+        pass
+    except (etree.LxmlError, ValueError):
+        pass  # what lxml cannot read, the real parsers will judge
+    return shape
+
+
+INSTEAD = "If it is a real article, paste its text or just the article's HTML instead."
+
+
+def check_shape(text: str) -> None:
+    """
+    Refuse a page too deep or too big to extract in a few seconds, before any parse tree is
+    built: nested <div>s cost the tree builders and trafilatura minutes and hundreds of MB,
+    and trafilatura's time grows faster than the number of paragraphs. The count takes a few
+    milliseconds for a real article.
+    """
+    max_depth, max_elements = settings.IMPORTER_MAX_DEPTH, settings.IMPORTER_MAX_ELEMENTS
+    shape = measure(text, max_depth=max_depth, max_elements=max_elements)
+    if shape.too_deep:
+        raise ExtractError(
+            f"The page is nested too deeply to read: its HTML goes more than {max_depth} "
+            f"levels deep, where articles use a few dozen. {INSTEAD}"
+        )
+    if shape.elements > max_elements:
+        raise ExtractError(
+            f"The page is too big to read: it has more than {max_elements:,} HTML elements, "
+            f"where long articles have a few thousand. {INSTEAD}"
+        )
+
+
 # ---------------------------------------------------------------------------------------------
 # Small helpers
+
+
+# Hashtags, quotes and the suggested chain are read from the first 100,000 characters of text
+# (a long article has 30,000), so a page built to be slow costs no more than a long article.
+READ_CHARS = 100_000
 
 
 def join_url(base: str, href: str) -> str:
@@ -523,10 +667,17 @@ def find_published(ld, meta, soup, scope, tz) -> tuple[datetime | None, str]:
     return None, ""
 
 
+# htmldate's extensive search runs dozens of regular expressions over the whole text; a
+# date worth finding is in the head or near the top, so it reads the page's opening only.
+HTMLDATE_CHARS = 500_000
+
+
 def htmldate_fallback(html: str, url: str, tz: ZoneInfo) -> tuple[datetime | None, str]:
     """The last resort for pages with no date we can read: htmldate's heuristics, day only."""
     try:
-        found = find_date(html, url=url or None, original_date=True, extensive_search=True)
+        found = find_date(
+            html[:HTMLDATE_CHARS], url=url or None, original_date=True, extensive_search=True
+        )
     except (ValueError, TypeError, RecursionError):
         return None, ""
     return parse_time(found, tz) if found else (None, "")
@@ -670,7 +821,8 @@ def find_tags(ld, meta, soup, scope) -> list[str]:
             elif "tag" in rels and 1 < len(text) < 60:
                 tags.append(text)
     if not tags:
-        tags.extend(re.findall(r"(?<![\w&])#([^\W\d][\w-]{1,50})", scope.get_text(" ")))
+        text = scope.get_text(" ")[:READ_CHARS]
+        tags.extend(re.findall(r"(?<![\w&])#([^\W\d][\w-]{1,50})", text))
     unique: dict[str, str] = {}
     for tag in tags:
         tag = tag.strip("#").strip()
@@ -691,7 +843,7 @@ QUOTE_PATTERNS = [
 def find_quotes(body: str) -> list[str]:
     found: list[tuple[int, str]] = []
     for pattern in QUOTE_PATTERNS:
-        for match in pattern.finditer(body):
+        for match in pattern.finditer(body[:READ_CHARS]):
             quote = clean(match.group(1)).strip(" ,")
             if len(quote) >= 3 and re.search(r"\w", quote):
                 found.append((match.start(), quote))
@@ -792,6 +944,18 @@ def body_text(html: str, url: str) -> str:
     return (text or "").strip()
 
 
+def has_body(body: str, title: str) -> bool:
+    """More than the headline and a stray link or two: at least a short sentence of text."""
+    headline, found = title_key(title), 0
+    for line in body.splitlines():
+        key = title_key(line)
+        if key != headline:
+            found += len(key)
+            if found >= 30:
+                return True
+    return False
+
+
 def fallback_body(scope: Tag) -> str:
     paragraphs = [clean(p.get_text(" ")) for p in scope.find_all("p")]
     return "\n\n".join(p for p in paragraphs if len(p) > 30)
@@ -820,12 +984,15 @@ def extract(
         content = content.encode("utf-8")
         charset = "utf-8"
     check_input(content)
-    text = decode(content, charset)
-    check_text(text)
+    decoded = read_text(content, charset)
+    check_text(decoded.text)
+    check_shape(decoded.text)
     try:
-        return extract_text(text, url=url, tz=zone(time_zone))
+        article = extract_text(decoded.text, url=url, tz=zone(time_zone))
     except RecursionError:
         raise ExtractError("The page is nested too deeply to read.") from None
+    article.warnings = decoded.warnings + article.warnings
+    return article
 
 
 def extract_text(text: str, *, url: str, tz: ZoneInfo) -> Article:
@@ -845,6 +1012,13 @@ def extract_text(text: str, *, url: str, tz: ZoneInfo) -> Article:
     if published is None:
         published, precision = htmldate_fallback(text, url, tz)
     body = body_text(text, canonical or url) or fallback_body(scope)
+    warnings = []
+    if not has_body(body, title):
+        warnings.append(
+            "The page has a title but no body text was found (a paywall, a page built by "
+            "script, or only a headline). Check the original page and paste the article's "
+            "text into Body before confirming."
+        )
     return Article(
         url=(url or canonical) if len(url or canonical) <= 1000 else "",
         canonical_url=canonical
@@ -862,4 +1036,5 @@ def extract_text(text: str, *, url: str, tz: ZoneInfo) -> Article:
         body=body,
         quotes=find_quotes(body),
         related=find_related(soup, url, canonical, tz),
+        warnings=warnings,
     )

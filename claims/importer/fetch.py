@@ -6,17 +6,24 @@ hop, so a redirect or a DNS answer that changes between our check and the connec
 reach a private address). On top of that we refuse non-http schemes, ports other than 80/443,
 credentials in URLs, odd IP spellings (decimal, octal, hex, IPv4-mapped IPv6) and any host
 with a non-public DNS answer; we follow at most five redirects ourselves, re-checking each
-hop; we stream with a size cap and a total deadline; and we accept only the content types the
-caller asks for.
+hop; we stream with a size cap; and we accept only the content types the caller asks for.
+
+One deadline covers the whole fetch: connecting, the headers, the body and every redirect. A
+socket timeout only bounds each read, so a server that sends a byte a second would never trip
+it; `Deadline` shuts down the fetch's sockets when its time is up, which ends any read blocked
+on them.
 """
 
+import contextlib
 import ipaddress
 import logging
 import re
 import socket
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -24,6 +31,9 @@ from django.conf import settings
 from django.utils import timezone
 from requests_hardened import Config, HTTPSession
 from requests_hardened.ip_filter import EXTRA_BLOCKED_NET_RANGES, InvalidIPAddress
+from requests_hardened.ip_filter_adapter import IPFilterAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 logger = logging.getLogger(__name__)
 
@@ -147,10 +157,106 @@ def check_url(url: str, *, resolve: bool = True) -> str:
     return url
 
 
-def session() -> HTTPSession:
+class Deadline:
+    """
+    One deadline for a whole fetch. At the deadline every socket the fetch opened is shut
+    down, so a read blocked on a server that drips bytes ends there instead of whenever the
+    server stops.
+    """
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.ends = time.monotonic() + seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self.expire)
+        self._timer.daemon = True
+
+    def remaining(self) -> float:
+        return max(0.0, self.ends - time.monotonic())
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            expired = self.expired
+        if expired:
+            shut(sock)
+
+    def expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            shut(sock)
+
+    def error(self) -> "FetchError":
+        return FetchError(f"The site took longer than {self.seconds:g} seconds to send the page.")
+
+    def __enter__(self) -> "Deadline":
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._timer.cancel()
+
+
+def shut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):  # already closed
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+class WatchedConnection:
+    """A urllib3 connection that hands its socket to the fetch's deadline as it opens it."""
+
+    def __init__(self, *args, deadline: Deadline, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.deadline = deadline
+
+    def _new_conn(self) -> socket.socket:
+        # The plain TCP socket, before any TLS: shutting it down also ends a slow handshake.
+        sock = super()._new_conn()
+        self.deadline.watch(sock)
+        return sock
+
+
+class WatchedHTTPConnection(WatchedConnection, HTTPConnection):
+    pass
+
+
+class WatchedHTTPSConnection(WatchedConnection, HTTPSConnection):
+    pass
+
+
+class WatchedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = WatchedHTTPConnection
+
+
+class WatchedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = WatchedHTTPSConnection
+
+
+class DeadlineAdapter(IPFilterAdapter):
+    """requests-hardened's address-checking adapter, with connections watched by a deadline."""
+
+    def __init__(self, *, deadline: Deadline, **kwargs):
+        self.deadline = deadline
+        super().__init__(**kwargs)
+
+    def init_poolmanager(self, *args, **kwargs) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        # Extra pool arguments reach each new connection (urllib3's conn_kw).
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": partial(WatchedHTTPPool, deadline=self.deadline),
+            "https": partial(WatchedHTTPSPool, deadline=self.deadline),
+        }
+
+
+def session(deadline: Deadline) -> HTTPSession:
+    allow_loopback = limit("IMPORTER_ALLOW_LOOPBACK", False)
     config = Config(
         ip_filter_enable=True,
-        ip_filter_allow_loopback_ips=limit("IMPORTER_ALLOW_LOOPBACK", False),
+        ip_filter_allow_loopback_ips=allow_loopback,
         never_redirect=True,  # we follow redirects ourselves, checking each hop
         default_timeout=(5, 10),
         user_agent_override=limit(
@@ -158,6 +264,16 @@ def session() -> HTTPSession:
         ),
     )
     http = HTTPSession(config)
+    for prefix in ("http://", "https://"):
+        http.mount(
+            prefix,
+            DeadlineAdapter(
+                deadline=deadline,
+                is_https_proto=prefix == "https://",
+                allow_loopback=allow_loopback,
+                tls_sni_support=config.ip_filter_tls_sni_support,
+            ),
+        )
     # Environment proxies would connect on our behalf, out of reach of the address check.
     http.trust_env = False
     return http
@@ -173,7 +289,6 @@ def fetch(
     """GET a public URL within the importer's limits; raise FetchError saying why not."""
     max_bytes = limit("IMPORTER_MAX_BYTES", 5 * 1024 * 1024)
     max_redirects = limit("IMPORTER_MAX_REDIRECTS", 5)
-    deadline = time.monotonic() + limit("IMPORTER_TIMEOUT", 10)
     headers = {"Accept": ", ".join(sorted(accept)) + ", */*;q=0.1"}
     if etag:
         headers["If-None-Match"] = etag
@@ -181,9 +296,11 @@ def fetch(
         headers["If-Modified-Since"] = last_modified
     redirects: list[str] = []
     current = url
-    with session() as http:
+    with Deadline(limit("IMPORTER_TIMEOUT", 10)) as deadline, session(deadline) as http:
         while True:
             check_url(current)
+            if deadline.expired or not deadline.remaining():
+                raise deadline.error()
             logger.info("importer fetch %s", current)
             try:
                 response = http.get(
@@ -191,15 +308,18 @@ def fetch(
                     headers=headers,
                     stream=True,
                     allow_redirects=False,
-                    timeout=(5, max(0.5, deadline - time.monotonic())),
+                    timeout=(min(5, deadline.remaining()), max(0.1, deadline.remaining())),
                 )
             except InvalidIPAddress as error:
                 raise FetchRefused(f"{error} is not a public address; it is not fetched.") from None
-            except requests.Timeout:
-                raise FetchError("The site took longer than 10 seconds to answer.") from None
-            except requests.RequestException as error:
+            except (requests.RequestException, OSError) as error:
+                if deadline.expired or isinstance(error, requests.Timeout):
+                    raise deadline.error() from None
                 raise FetchError(f"The page could not be fetched ({error}).") from None
             with response:
+                # Headers cut short by the deadline read as a complete, odd response.
+                if deadline.expired:
+                    raise deadline.error()
                 if response.status_code in REDIRECT_CODES and "location" in response.headers:
                     if len(redirects) >= max_redirects:
                         raise FetchRefused(f"More than {max_redirects} redirects; gave up.")
@@ -212,7 +332,7 @@ def fetch(
                 return read(response, current, accept, max_bytes, deadline, redirects)
 
 
-def read(response, url, accept, max_bytes, deadline, redirects) -> Fetched:
+def read(response, url, accept, max_bytes, deadline: Deadline, redirects) -> Fetched:
     media_type, _, params = response.headers.get("content-type", "").partition(";")
     media_type = media_type.strip().lower()
     charset = ""
@@ -236,11 +356,14 @@ def read(response, url, accept, max_bytes, deadline, redirects) -> Fetched:
             size += len(chunk)
             if size > max_bytes:
                 raise FetchRefused(f"The page is larger than {max_bytes // (1024 * 1024)} MB.")
-            if time.monotonic() > deadline:
-                raise FetchError("The site took longer than 10 seconds to send the page.")
             chunks.append(chunk)
-    except requests.RequestException as error:
+    except (requests.RequestException, OSError) as error:
+        if deadline.expired:
+            raise deadline.error() from None
         raise FetchError(f"The page could not be read to the end ({error}).") from None
+    # A page sent until the connection closes looks complete when the deadline closed it.
+    if deadline.expired:
+        raise deadline.error()
     return Fetched(
         url,
         response.status_code,

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.dateparse import parse_datetime
 
+from claims.ids import IdChoiceField
 from claims.models import Attribution, CarriageRole, Claim, Stance
 
 from .fetch import FetchRefused, check_url
@@ -99,7 +100,7 @@ class ConfirmForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     # The claim
-    existing_claim = forms.ModelChoiceField(
+    existing_claim = IdChoiceField(
         label="Same as an existing claim",
         queryset=Claim.objects.visible(),
         required=False,

@@ -15,8 +15,6 @@ from django.utils.dateparse import parse_datetime
 
 from claims.languages import detect_language
 from claims.models import (
-    Actor,
-    ActorKind,
     Carriage,
     CarriageRole,
     Claim,
@@ -29,8 +27,8 @@ from claims.models import (
     Response,
     Snapshot,
     Tag,
+    writing,
 )
-from claims.models.history import creation_changes, diff, field_values, record
 from claims.models.sources import unique_slug
 
 from .extract import DEFAULT_TIME_ZONE, Article, ExtractError, extract, host_of
@@ -209,50 +207,20 @@ class Confirmation:
 
 @dataclass
 class Created:
-    report: Report
+    report: Report | None
     report_created: bool
     snapshot: Snapshot | None = None
     claim: Claim | None = None
     carriage: Carriage | None = None
     response: Response | None = None
     updated_fields: list[str] = field(default_factory=list)
+    # Actors, outlets and tags the confirmation filed for the first time.
+    new_names: list = field(default_factory=list)
 
 
-def get_or_create_actor(name: str, *, by, kind: str = ActorKind.ORGANISATION) -> Actor:
-    name = name.strip()
-    actor = Actor.objects.filter(name__iexact=name).first()
-    if actor is None:
-        actor = Actor.objects.create(name=name, slug=unique_slug(Actor, name), kind=kind)
-        record(actor, by=by, action=HistoryAction.IMPORTED, changes=creation_changes(actor))
-    return actor
-
-
-def get_or_create_outlet(name: str, *, homepage: str = "", by) -> Outlet:
-    name = name.strip()
-    outlet = Outlet.objects.filter(name__iexact=name).first()
-    if outlet is None:
-        outlet = Outlet.objects.create(
-            name=name, slug=unique_slug(Outlet, name, max_length=100), homepage=homepage
-        )
-        record(outlet, by=by, action=HistoryAction.IMPORTED, changes=creation_changes(outlet))
-    return outlet
-
-
-def get_tags(names: list[str]) -> list[Tag]:
-    tags = []
-    for name in names:
-        name = name.strip()[:100]
-        if not name:
-            continue
-        tag = Tag.objects.filter(name__iexact=name).first()
-        if tag is None:
-            tag = Tag.objects.create(name=name, slug=unique_slug(Tag, name, max_length=100))
-        tags.append(tag)
-    return tags
-
-
-def save_report(data: Confirmation, *, by) -> tuple[Report, bool, list[str]]:
-    """Create the report, or update the fields the editor chose on the one on file."""
+def save_report(data: Confirmation, *, by, created: "Created") -> Report:
+    """Create the report, or update the fields the editor chose on the one on file: through
+    the write path (models/writing.py), so a public report's update waits for review."""
     report = None
     if data.canonical_url:
         report = Report.objects.select_for_update().filter(canonical_url=data.canonical_url).first()
@@ -269,38 +237,60 @@ def save_report(data: Confirmation, *, by) -> tuple[Report, bool, list[str]]:
         if data.canonical_url or data.url:
             parts = urlsplit(data.canonical_url or data.url)
             homepage = f"{parts.scheme}://{parts.netloc}/"
-        outlet = get_or_create_outlet(data.outlet_name, homepage=homepage, by=by)
-        report = Report.objects.create(
-            outlet=outlet, canonical_url=data.canonical_url or None, **values
+        outlet, new = writing.resolve_outlet(
+            data.outlet_name, by=by, create=True, homepage=homepage
         )
-        report.tags.set(get_tags(data.tags))
-        record(report, by=by, action=HistoryAction.IMPORTED, changes=creation_changes(report))
-        return report, True, []
-    before = field_values(report)
+        if new:
+            created.new_names.append(outlet)
+        tags = _tags(data.tags, by=by, created=created)
+        created.report_created = True
+        return writing.create(
+            Report,
+            by=by,
+            values={**values, "outlet": outlet, "tags": tags},
+            canonical_url=data.canonical_url or None,
+            action=HistoryAction.IMPORTED,
+        )
     updated = [name for name in data.update_fields if name in values or name == "tags"]
-    for name in updated:
-        if name in values:
-            setattr(report, name, values[name])
+    created.updated_fields = updated
     if updated:
-        report.version += 1
-        report.save()
+        changed = {name: values[name] for name in updated if name in values}
         if "tags" in updated:
-            report.tags.set(get_tags(data.tags))
-        record(
+            changed["tags"] = _tags(data.tags, by=by, created=created)
+        claims = list(Claim.objects.carried_in(report).order_by("pk"))
+        writing.save_edit(
             report,
             by=by,
-            action=HistoryAction.CHANGED,
-            changes=diff(before, field_values(report)),
+            version=writing.desk_version(report),
+            values=changed,
             note="Re-imported; the editor took these fields from the page.",
+            history_claims=claims,
         )
-    return report, False, updated
+        report.refresh_from_db()
+    return report
+
+
+def _tags(names: list[str], *, by, created: "Created") -> list[Tag]:
+    tags, new = writing.resolve_tags([name.strip()[:100] for name in names], by=by, create=True)
+    created.new_names.extend(new)
+    return tags
+
+
+def _actor(name: str, *, by, created: "Created"):
+    # The importer's rule for a name nobody has filed: create it, and say so on the page.
+    actor, new = writing.resolve_actor(name, by=by, create=True)
+    if new:
+        created.new_names.append(actor)
+    return actor
 
 
 @transaction.atomic
 def confirm(data: Confirmation, *, by, job: ImportJob | None = None) -> Created:
-    """Create (or update as chosen) everything the editor confirmed, all or nothing."""
-    report, report_created, updated = save_report(data, by=by)
-    created = Created(report=report, report_created=report_created, updated_fields=updated)
+    """Create (or update as chosen) everything the editor confirmed, all or nothing, through
+    the write path: the new claim, carriage and response wait for a second editor."""
+    created = Created(report=None, report_created=False)
+    report = save_report(data, by=by, created=created)
+    created.report = report
     if job is not None and job.source:
         created.snapshot = Snapshot.of(
             report,
@@ -312,54 +302,54 @@ def confirm(data: Confirmation, *, by, job: ImportJob | None = None) -> Created:
         )
     claim = data.existing_claim
     if claim is None and data.claim_text.strip():
-        claimant = get_or_create_actor(data.claimant, by=by) if data.claimant.strip() else None
+        claimant = _actor(data.claimant, by=by, created=created) if data.claimant.strip() else None
         text = data.claim_text.strip()[:500]
-        claim = Claim.objects.create(
-            text=text,
+        claim = writing.create(
+            Claim,
+            by=by,
+            values={
+                "text": text,
+                "claimant": claimant,
+                "first_seen_at": data.published_at or timezone.now(),
+                # The claim may be told in another language than the report's (a Russian claim
+                # in an English article): its own words say which.
+                "language": detect_language(text) or data.language[:10],
+                "tags": _tags(data.tags, by=by, created=created),
+            },
             slug=unique_slug(Claim, text, language=data.language),
-            claimant=claimant,
-            first_seen_at=data.published_at or timezone.now(),
-            # The claim may be told in another language than the report's (a Russian claim in
-            # an English article): its own words say which.
-            language=detect_language(text) or data.language[:10],
-            created_by=by if getattr(by, "is_authenticated", False) else None,
         )
-        claim.tags.set(get_tags(data.tags))
-        record(claim, by=by, action=HistoryAction.CREATED, changes=creation_changes(claim))
     created.claim = claim
     if claim is not None:
-        carriage, new = Carriage.objects.get_or_create(
-            claim=claim,
-            report=report,
-            defaults={
-                "wording": data.wording,
-                "language": report.language,
-                "role": data.carriage_role,
-                "created_by": by if getattr(by, "is_authenticated", False) else None,
-            },
-        )
-        if new:
-            record(
-                carriage, by=by, action=HistoryAction.CREATED, changes=creation_changes(carriage)
+        carriage = Carriage.objects.filter(claim=claim, report=report).first()
+        if carriage is None:
+            carriage = writing.create(
+                Carriage,
+                by=by,
+                values={
+                    "claim": claim,
+                    "report": report,
+                    "wording": data.wording,
+                    "language": report.language,
+                    "role": data.carriage_role,
+                },
             )
         created.carriage = carriage
         if data.responder.strip() and data.stance and data.attribution:
-            response = Response.objects.create(
-                claim=claim,
-                responder=get_or_create_actor(data.responder, by=by),
-                stance=data.stance,
-                attribution=data.attribution,
-                speaker_name=data.speaker_name[:200],
-                quote=data.quote,
-                language=detect_language(data.quote) or report.language,
-                report=report,
-                responded_at=data.published_at or timezone.now(),
-                created_by=by if getattr(by, "is_authenticated", False) else None,
+            created.response = writing.create(
+                Response,
+                by=by,
+                values={
+                    "claim": claim,
+                    "responder": _actor(data.responder, by=by, created=created),
+                    "stance": data.stance,
+                    "attribution": data.attribution,
+                    "speaker_name": data.speaker_name[:200],
+                    "quote": data.quote,
+                    "language": detect_language(data.quote) or report.language,
+                    "report": report,
+                    "responded_at": data.published_at or timezone.now(),
+                },
             )
-            record(
-                response, by=by, action=HistoryAction.CREATED, changes=creation_changes(response)
-            )
-            created.response = response
     if job is not None and job.pk:
         job.status, job.report = ImportJobStatus.CONFIRMED, report
         job.save(update_fields=["status", "report", "updated_at"])

@@ -1,21 +1,18 @@
 """Desk pages of the importer: /desk/import/ (start, follow, confirm) and /desk/inbox/ (leads)."""
 
 import time
-from functools import wraps
 from http import HTTPStatus
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from claims.models import ImportJob, ImportJobStatus, Lead, LeadState, Report
-from claims.roles import is_editor
+from claims.roles import editor_required
 
 from .forms import ConfirmForm, ImportForm, initial_from_result
 from .pipeline import confirm
@@ -46,20 +43,6 @@ def too_many_imports() -> HttpResponse:
         status=HTTPStatus.TOO_MANY_REQUESTS,
         content_type="text/plain; charset=utf-8",
     )
-
-
-def editor_required(view):
-    """Anonymous users go to the login page; signed-in non-editors get 403."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_editor(request.user):
-            raise PermissionDenied("Only editors may import articles.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @require_http_methods(["GET", "POST"])
@@ -167,6 +150,10 @@ def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         parts.append(f"claim “{created.claim.text}”")
     if created.response:
         parts.append(f"response: {created.response.responder.name} {created.response.stance}")
+    if created.new_names:
+        parts.append("filed new names: " + ", ".join(str(name) for name in created.new_names))
+    if created.claim:
+        parts.append("readers see it once a second editor approves it in the review queue")
     messages.success(request, "; ".join(parts) + ".")
     return redirect(job)
 

@@ -24,6 +24,7 @@ from django.utils.dateparse import parse_datetime
 
 from claims.models import FeedItem, Lead, OutletFeed
 
+from .extract import measure
 from .fetch import FEED_TYPES, FetchError, fetch
 from .suggest import stance_of
 
@@ -55,8 +56,14 @@ class Entry:
     published_at: datetime | None
 
 
+# An item's text is cut to 5,000 characters anyway; reading at most this much of its markup
+# keeps an item of deeply nested HTML from costing the tree builder seconds.
+ITEM_MARKUP_CHARS = 20_000
+
+
 def text_of(html: str) -> str:
-    if "<" not in (html or ""):
+    html = (html or "")[:ITEM_MARKUP_CHARS]
+    if "<" not in html:
         return re.sub(r"\s+", " ", html or "").strip()
     return re.sub(r"\s+", " ", BeautifulSoup(html, "lxml").get_text(" ")).strip()
 
@@ -101,8 +108,32 @@ def unwrap(link: str) -> str:
     return link
 
 
+# Feeds nest a few levels (items, authors, attachments); anything far deeper is hostile.
+MAX_FEED_DEPTH = 64
+JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def json_depth(text: str, limit: int) -> int:
+    """How deep a JSON text's arrays and objects nest, counted up to `limit` + 1 at most."""
+    depth = deepest = 0
+    for token in JSON_TOKEN.finditer(text):
+        bracket = token.group(0)  # or a whole string, skipped with what it holds
+        if bracket in ("[", "{"):
+            depth += 1
+            if depth > limit:
+                return depth
+            deepest = max(deepest, depth)
+        elif bracket in ("]", "}"):
+            depth -= 1
+    return deepest
+
+
 def parse_json_feed(content: bytes) -> list[Entry]:
-    data = json.loads(content.decode("utf-8-sig"))
+    text = content.decode("utf-8-sig")
+    # json's decoder recurses once per level and would hit Python's recursion limit.
+    if json_depth(text, MAX_FEED_DEPTH) > MAX_FEED_DEPTH:
+        raise ValueError(f"it is nested too deeply: more than {MAX_FEED_DEPTH} levels")
+    data = json.loads(text)
     if not isinstance(data, dict) or not isinstance(data.get("items"), list):
         raise ValueError("not a JSON Feed (no items list)")
     entries = []
@@ -130,12 +161,21 @@ def parse_feed(content: bytes, *, content_type: str = "", charset: str = "") -> 
             return parse_json_feed(stripped)
         except (ValueError, UnicodeDecodeError) as error:
             raise ValueError(f"The JSON feed could not be read ({error}).") from None
+    if measure(stripped, xml=True, max_depth=MAX_FEED_DEPTH, max_elements=10**9).too_deep:
+        raise ValueError(
+            f"This feed is nested too deeply to read (more than {MAX_FEED_DEPTH} levels)."
+        )
     headers = {"content-type": f"{content_type or 'application/xml'}"}
     if charset:
         headers["content-type"] += f"; charset={charset}"
     # A blank line before the XML declaration is common and harmless; strict parsers balk.
     try:
-        parsed = feedparser.parse(stripped, response_headers=headers)
+        parsed = feedparser.parse(
+            stripped,
+            response_headers=headers,
+            sanitize_html=False,
+            resolve_relative_uris=False,
+        )
     except Exception as error:  # feedparser's loose parser can trip over broken markup
         raise ValueError(
             f"This feed is too malformed to read ({error.__class__.__name__})."

@@ -2,13 +2,16 @@
 The newsroom's vocabulary as models (see DESIGN.md).
 
 Outlets publish Reports; a Claim is carried by Reports (Carriage); Actors respond to it
-(Response); editors rate it (Verdict) and correct published verdicts (Correction).
+(Response); editors rate it (Verdict) and correct published verdicts (Correction). Nothing is
+public before a second editor approves it (PendingChange; the write path is models/writing.py).
 """
 
 from .claims import Carriage, CarriageRole, Claim, ClaimQuerySet, OfficialPosition
 from .history import HistoryAction, HistoryEntry
 from .importing import FeedItem, ImportJob, ImportJobStatus, Lead, LeadState, OutletFeed
+from .reader_versions import ReaderVersion
 from .responses import Attribution, Response, ResponseQuerySet, Stance
+from .review import ChangeKind, PendingChange, ReviewState
 from .sources import Actor, ActorKind, Outlet, OutletKind, Report, SlugAlias, Snapshot, Tag
 from .verdicts import Correction, Rating, Verdict, VerdictQuerySet, VerdictState
 
@@ -18,6 +21,7 @@ __all__ = [
     "Attribution",
     "Carriage",
     "CarriageRole",
+    "ChangeKind",
     "Claim",
     "ClaimQuerySet",
     "Correction",
@@ -32,10 +36,13 @@ __all__ = [
     "Outlet",
     "OutletFeed",
     "OutletKind",
+    "PendingChange",
     "Rating",
+    "ReaderVersion",
     "Report",
     "Response",
     "ResponseQuerySet",
+    "ReviewState",
     "SlugAlias",
     "Snapshot",
     "Stance",

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from .responses import CONFIRMING_STANCES, DENYING_STANCES, Response
 from .sources import Actor, Outlet, Report, Tag, language_field
-from .verdicts import Rating, Verdict, VerdictState
+from .verdicts import Correction, Rating, Verdict, VerdictState
 
 # Ratings an outlet's track record counts against it.
 FALSE_OR_MISLEADING_RATINGS = (
@@ -58,8 +58,28 @@ POSITION_MEANINGS = {
 
 class ClaimQuerySet(models.QuerySet):
     def visible(self) -> "ClaimQuerySet":
-        """Claims not withdrawn from the desk."""
+        """Claims not withdrawn from the desk (approved or not: the desk's view)."""
         return self.filter(withdrawn_at__isnull=True)
+
+    def public(self) -> "ClaimQuerySet":
+        """What readers may see: approved by a second editor and not withdrawn."""
+        return self.filter(approved_at__isnull=False, withdrawn_at__isnull=True)
+
+    def public_or_withdrawn(self) -> "ClaimQuerySet":
+        """Claims readers see, or saw (withdrawn ones keep a notice at their URL)."""
+        return self.filter(approved_at__isnull=False)
+
+    def withdrawn_from_public(self) -> "ClaimQuerySet":
+        """Claims readers saw once and that were withdrawn: their URL shows a notice."""
+        return self.filter(approved_at__isnull=False, withdrawn_at__isnull=False)
+
+    def awaiting_review(self) -> "ClaimQuerySet":
+        """Claims with pending work for a second editor (see models/writing.py)."""
+        from .review import PendingChange
+
+        changes = PendingChange.objects.pending().filter(claim=OuterRef("pk"))
+        corrections = Correction.objects.pending().filter(verdict__claim=OuterRef("pk"))
+        return self.visible().filter(Exists(changes) | Exists(corrections))
 
     def newest(self) -> "ClaimQuerySet":
         return self.order_by(models.F("first_seen_at").desc(nulls_last=True), "-pk")
@@ -75,24 +95,22 @@ class ClaimQuerySet(models.QuerySet):
 
     def with_denials(self) -> "ClaimQuerySet":
         """Claims with at least one current denial, whatever else was said."""
-        return self.filter(
-            Exists(Response.objects.current().denials().filter(claim=OuterRef("pk")))
-        )
+        return self.filter(Exists(Response.objects.public().denials().filter(claim=OuterRef("pk"))))
 
     def published(self) -> "ClaimQuerySet":
         """Claims with a published verdict (a published verdict always has a rating)."""
         return self.exclude(published_rating="")
 
     def by_actor(self, actor: Actor) -> "ClaimQuerySet":
-        """Claims the actor made, is the subject of, or responded to."""
-        responded = Response.objects.current().filter(claim=OuterRef("pk"), responder=actor)
+        """Claims the actor made, is the subject of, or responded to (publicly)."""
+        responded = Response.objects.approved().filter(claim=OuterRef("pk"), responder=actor)
         subject = Claim.subjects.through.objects.filter(claim=OuterRef("pk"), actor=actor)
         return self.filter(Q(claimant=actor) | Exists(subject) | Exists(responded))
 
     def by_outlet(self, outlet: Outlet) -> "ClaimQuerySet":
         """Claims the outlet carried."""
         return self.filter(
-            Exists(Carriage.objects.current().filter(claim=OuterRef("pk"), report__outlet=outlet))
+            Exists(Carriage.objects.approved().filter(claim=OuterRef("pk"), report__outlet=outlet))
         )
 
     def by_tag(self, tag: Tag) -> "ClaimQuerySet":
@@ -128,12 +146,12 @@ class ClaimQuerySet(models.QuerySet):
         actor's few rows instead of testing every claim (much faster on large tables)."""
         made = Claim.objects.filter(claimant=actor).values("pk")
         about = Claim.subjects.through.objects.filter(actor=actor).values("claim_id")
-        answered = Response.objects.current().filter(responder=actor).values("claim_id")
+        answered = Response.objects.approved().filter(responder=actor).values("claim_id")
         return self.filter(pk__in=made.union(about, answered))
 
     def carried_by(self, outlet: Outlet) -> "ClaimQuerySet":
         """The same claims as by_outlet(), as an id list."""
-        carried = Carriage.objects.current().filter(report__outlet=outlet).values("claim_id")
+        carried = Carriage.objects.approved().filter(report__outlet=outlet).values("claim_id")
         return self.filter(pk__in=carried)
 
     def tagged(self, tag: Tag) -> "ClaimQuerySet":
@@ -143,7 +161,7 @@ class ClaimQuerySet(models.QuerySet):
     def with_list_columns(self) -> "ClaimQuerySet":
         """What every reader list shows, fetched in a fixed number of queries."""
         return (
-            self.visible()
+            self.public()
             .select_related("claimant")
             .prefetch_related(
                 models.Prefetch(
@@ -156,11 +174,21 @@ class ClaimQuerySet(models.QuerySet):
             )
         )
 
+    def spread_by(self, outlet: Outlet) -> "ClaimQuerySet":
+        """Claims the outlet spread itself (an origin or a repeat carriage), not the ones it
+        only mentioned while reporting a denial or a fact-check: what its track record counts."""
+        spread = (
+            Carriage.objects.approved()
+            .filter(report__outlet=outlet, role__in=SPREADING_ROLES)
+            .values("claim_id")
+        )
+        return self.filter(pk__in=spread)
+
     def track_record(self) -> dict[str, int]:
         """How many of these claims there are, how many officials denied (denied or mixed),
         how many were rated false or misleading: one aggregate over stored columns."""
         denied = (OfficialPosition.DENIED, OfficialPosition.MIXED)
-        return self.visible().aggregate(
+        return self.public().aggregate(
             claims=models.Count("pk"),
             denied=models.Count("pk", filter=Q(official_position__in=denied)),
             false_or_misleading=models.Count(
@@ -203,6 +231,20 @@ class Claim(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_reason = models.TextField(blank=True)
+    # A withdrawn duplicate points readers to the claim it duplicated.
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
+    # The review gate (models/writing.py): public once a second editor approved it.
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     # Derived from the chain and kept in step with it by every write (models/derived.py), so
     # that lists filter and search on indexed columns; never edited by hand.
     official_position = models.CharField(
@@ -231,6 +273,12 @@ class Claim(models.Model):
                 condition=Q(withdrawn_at__isnull=True),
                 name="claim_visible_text_idx",
             ),
+            # The review queue and the desk's private claims: few rows, so a partial index.
+            models.Index(
+                fields=["-created_at"],
+                condition=Q(approved_at__isnull=True),
+                name="claim_unapproved_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(text=""), name="claim_text_not_empty"),
@@ -247,6 +295,10 @@ class Claim(models.Model):
         return reverse("claims:claim_detail", args=[self.slug])
 
     @property
+    def is_public(self) -> bool:
+        return self.approved_at is not None and self.withdrawn_at is None
+
+    @property
     def official_position_display(self) -> OfficialPosition:
         return OfficialPosition(self.official_position)
 
@@ -255,7 +307,7 @@ class Claim(models.Model):
 
     def origin(self) -> "Carriage | None":
         return (
-            self.carriages.current()
+            self.carriages.public()
             .filter(role=CarriageRole.ORIGIN)
             .select_related("report__outlet")
             .order_by("report__published_at")
@@ -269,9 +321,25 @@ class CarriageRole(models.TextChoices):
     MENTION = "mention", "Mention"
 
 
+# The roles in which an outlet spread the claim itself; a mention only reported on it.
+SPREADING_ROLES = (CarriageRole.ORIGIN.value, CarriageRole.REPEAT.value)
+
+
 class CarriageQuerySet(models.QuerySet):
     def current(self) -> "CarriageQuerySet":
+        """Not withdrawn (approved or not: the desk's view)."""
         return self.filter(withdrawn_at__isnull=True)
+
+    def approved(self) -> "CarriageQuerySet":
+        """Approved and not withdrawn, whatever their claim's state (for id lists that are
+        intersected with public claims anyway)."""
+        return self.filter(approved_at__isnull=False, withdrawn_at__isnull=True)
+
+    def public(self) -> "CarriageQuerySet":
+        """What readers may see: approved, not withdrawn, of a public claim."""
+        return self.approved().filter(
+            claim__approved_at__isnull=False, claim__withdrawn_at__isnull=True
+        )
 
 
 class Carriage(models.Model):
@@ -298,6 +366,15 @@ class Carriage(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_reason = models.TextField(blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = CarriageQuerySet.as_manager()
 
@@ -319,3 +396,7 @@ class Carriage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()}: {self.report}"
+
+    @property
+    def spreads_claim(self) -> bool:
+        return self.role in SPREADING_ROLES

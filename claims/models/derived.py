@@ -2,16 +2,17 @@
 What the reader's lists filter and search on, stored on each claim and kept in step with its
 chain.
 
-A claim's official position (from its current responses), the rating of its published verdict
-and its search terms (the words of the claim's text, its current responses' quotes and the
-titles of the reports that carry it, normalised in Python by claims/search_terms.py; on
-PostgreSQL also indexed as a tsvector, the search document) are derived data. Deriving them
-per request costs hundreds of milliseconds at a million claims: every filter becomes a join
-over millions of responses, verdicts or carriages. So they are stored on Claim, indexed, and
-recomputed from the chain whenever a response, carriage, verdict, report or the claim itself is
-written, inside the writing transaction: `refresh(claim_ids)` (one UPDATE for the position and
-rating; the search terms are computed in Python, `store_search_terms`). Nobody types them in;
-`stale()` lists any claim whose stored position or rating differ from what its chain says.
+A claim's official position (from its approved responses), the rating of its published verdict
+and its search terms (the words of the claim's text, its approved responses' quotes and the
+titles of the reports that carry it in approved carriages, normalised in Python by
+claims/search_terms.py; on PostgreSQL also indexed as a tsvector, the search document) are
+derived data, from approved rows only (see models/writing.py). Deriving them per request costs
+hundreds of milliseconds at a million claims: every filter becomes a join over millions of
+responses, verdicts or carriages. So they are stored on Claim, indexed, and recomputed from the
+chain inside the transaction that changed what readers see (an approval, a verdict's workflow):
+`refresh(claim_ids)` (one UPDATE for the position and rating; the search terms are computed in
+Python, `store_search_terms`). Nobody types them in; `stale()` lists any claim whose stored
+position or rating differ from what its chain says.
 """
 
 from collections.abc import Callable, Iterable
@@ -32,7 +33,7 @@ def position_expression() -> Case:
     from .claims import OfficialPosition
     from .responses import CONFIRMING_STANCES, DENYING_STANCES, Response
 
-    responses = Response.objects.current().filter(claim=OuterRef("pk"))
+    responses = Response.objects.approved().filter(claim=OuterRef("pk"))
     denied = Exists(responses.filter(stance__in=DENYING_STANCES))
     confirmed = Exists(responses.filter(stance__in=CONFIRMING_STANCES))
     return Case(
@@ -48,20 +49,20 @@ def rating_expression() -> Coalesce:
     """The published verdict's rating, or "" (a claim has at most one live verdict)."""
     from .verdicts import Verdict
 
-    published = Verdict.objects.published().filter(claim=OuterRef("pk")).values("rating")[:1]
+    published = Verdict.objects.filter(state="published", claim=OuterRef("pk")).values("rating")[:1]
     return Coalesce(Subquery(published), Value(""), output_field=models.CharField())
 
 
 def search_terms_for(claim_ids: Iterable[int]) -> dict[int, str]:
-    """Each claim's search terms, from its text, its current responses' quotes and the titles
-    of the reports its current carriages are in."""
+    """Each claim's search terms, from its text, its approved responses' quotes and the titles
+    of the reports its approved carriages are in (what readers see)."""
     from .claims import Carriage, Claim
     from .responses import Response
 
     ids = list(claim_ids)
     texts = {pk: [text] for pk, text in Claim.objects.filter(pk__in=ids).values_list("pk", "text")}
-    quotes = Response.objects.current().filter(claim_id__in=ids).exclude(quote="")
-    titles = Carriage.objects.current().filter(claim_id__in=ids)
+    quotes = Response.objects.approved().filter(claim_id__in=ids).exclude(quote="")
+    titles = Carriage.objects.approved().filter(claim_id__in=ids)
     for claim_id, quote in quotes.order_by("pk").values_list("claim_id", "quote"):
         texts[claim_id].append(quote)
     for claim_id, title in titles.order_by("pk").values_list("claim_id", "report__title"):
@@ -118,8 +119,9 @@ DERIVED_FIELDS = ["official_position", "published_rating"]
 
 
 def refresh_for(obj: models.Model) -> None:
-    """After saving or deleting a claim, or a response, carriage, verdict or report, refresh
-    the claims it feeds; a claim object already loaded alongside gets the new values too."""
+    """After writing a claim, or a response, carriage, verdict or report, outside the write
+    path (a bulk load, a test's factory), refresh the claims it feeds; a claim object already
+    loaded alongside gets the new values too."""
     name = obj._meta.model_name
     if name == "claim":
         claim_ids, loaded = [obj.pk], obj
@@ -135,14 +137,6 @@ def refresh_for(obj: models.Model) -> None:
         fresh = type(loaded).objects.filter(pk=loaded.pk).values(*DERIVED_FIELDS).first()
         for field, value in (fresh or {}).items():
             setattr(loaded, field, value)
-
-
-def keep_claims_in_step(sender, instance, raw: bool = False, **kwargs) -> None:
-    """post_save and post_delete of a claim, response, carriage, verdict or report (connected
-    in apps.py). Signals, not save()/delete() overrides, so that queryset deletes (the admin's
-    "delete selected") count too. Rows loaded from an export (`raw`) carry their values."""
-    if not raw:
-        refresh_for(instance)
 
 
 def refresh_all(progress: Callable[[int, int], None] | None = None) -> int:

@@ -5,8 +5,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
-from claims.caching import content_changed
-
 
 class HistoryAction(models.TextChoices):
     CREATED = "created", "created"
@@ -17,6 +15,10 @@ class HistoryAction(models.TextChoices):
     RETURNED = "returned", "returned to draft"
     CORRECTED = "corrected", "corrected"
     IMPORTED = "imported", "imported"
+    PROPOSED = "proposed", "proposed a change to"
+    APPROVED = "approved", "approved"
+    RETURNED_FOR_WORK = "returned_for_work", "returned for more work"
+    RESUBMITTED = "resubmitted", "resubmitted"
 
 
 class HistoryEntry(models.Model):
@@ -89,11 +91,7 @@ def diff(before: dict, after: dict) -> dict:
 def record(
     obj: models.Model, *, by, action: str, changes: dict | None = None, note: str = "", claim=None
 ) -> HistoryEntry:
-    """Write one history entry; call it inside the transaction that made the change.
-
-    Every change readers can see goes through here, so it also drops the cached reader pages
-    once the transaction commits."""
-    content_changed()
+    """Write one history entry; call it inside the transaction that made the change."""
     if claim is None:
         claim = obj if obj._meta.model_name == "claim" else getattr(obj, "claim", None)
     return HistoryEntry.objects.create(

@@ -39,8 +39,18 @@ class Attribution(models.TextChoices):
 
 class ResponseQuerySet(models.QuerySet):
     def current(self) -> "ResponseQuerySet":
-        """Responses not withdrawn from the desk."""
+        """Responses not withdrawn from the desk (approved or not: the desk's view)."""
         return self.filter(withdrawn_at__isnull=True)
+
+    def approved(self) -> "ResponseQuerySet":
+        """Approved and not withdrawn, whatever their claim's state (for id lists)."""
+        return self.filter(approved_at__isnull=False, withdrawn_at__isnull=True)
+
+    def public(self) -> "ResponseQuerySet":
+        """What readers may see: approved, not withdrawn, on a public claim."""
+        return self.approved().filter(
+            claim__approved_at__isnull=False, claim__withdrawn_at__isnull=True
+        )
 
     def denials(self) -> "ResponseQuerySet":
         return self.filter(stance=Stance.DENIES)
@@ -48,14 +58,9 @@ class ResponseQuerySet(models.QuerySet):
     def newest(self) -> "ResponseQuerySet":
         return self.order_by("-responded_at", "-pk")
 
-    def on_visible_claims(self) -> "ResponseQuerySet":
-        return self.current().filter(claim__withdrawn_at__isnull=True)
-
     def for_feed(self) -> "ResponseQuerySet":
-        """Current responses on visible claims, newest first, with what an item shows."""
-        return (
-            self.on_visible_claims().select_related("responder", "claim", "report__outlet").newest()
-        )
+        """Public responses, newest first, with what an item shows."""
+        return self.public().select_related("responder", "claim", "report__outlet").newest()
 
 
 class Response(models.Model):
@@ -83,6 +88,15 @@ class Response(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_reason = models.TextField(blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = ResponseQuerySet.as_manager()
 

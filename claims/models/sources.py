@@ -144,6 +144,17 @@ class Actor(models.Model):
         return reverse("claims:actor_detail", args=[self.slug])
 
 
+class ReportQuerySet(models.QuerySet):
+    def public(self) -> "ReportQuerySet":
+        """Reports readers may see: they carry a public carriage or relay a public response."""
+        from .claims import Carriage
+        from .responses import Response
+
+        carried = Carriage.objects.public().filter(report=models.OuterRef("pk"))
+        relayed = Response.objects.public().filter(report=models.OuterRef("pk"))
+        return self.filter(models.Exists(carried) | models.Exists(relayed))
+
+
 class Report(models.Model):
     """One published item of an outlet: an article, a post, a broadcast segment."""
 
@@ -160,6 +171,8 @@ class Report(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReportQuerySet.as_manager()
 
     class Meta:
         # An outlet's reports without reading them (the outlet filter, index-only).

@@ -8,7 +8,9 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from . import history
+from claims.caching import changed
+
+from . import derived, history
 from .history import HistoryAction
 
 
@@ -80,7 +82,25 @@ class WorkflowError(ValidationError):
 
 class VerdictQuerySet(models.QuerySet):
     def published(self) -> "VerdictQuerySet":
-        return self.filter(state=VerdictState.PUBLISHED)
+        """Published verdicts of public claims: what readers may see."""
+        return self.filter(
+            state=VerdictState.PUBLISHED,
+            claim__approved_at__isnull=False,
+            claim__withdrawn_at__isnull=True,
+        )
+
+    def for_readers(self) -> "VerdictQuerySet":
+        """What a claim's page shows: its published verdict and withdrawn verdicts' notices."""
+        return self.published() | self.withdrawn_from_public()
+
+    def withdrawn_from_public(self) -> "VerdictQuerySet":
+        """Verdicts readers saw and that were withdrawn: a public notice stays in their place."""
+        return self.filter(
+            state=VerdictState.WITHDRAWN,
+            published_at__isnull=False,
+            claim__approved_at__isnull=False,
+            claim__withdrawn_at__isnull=True,
+        )
 
     def newest_published(self) -> "VerdictQuerySet":
         return self.published().order_by("-published_at", "-pk")
@@ -200,8 +220,11 @@ class Verdict(models.Model):
 
     @property
     def date_modified(self):
-        """When the latest correction was published, if any."""
-        latest = max((c.published_at for c in self.corrections.all()), default=None)
+        """When the latest approved correction was published, if any."""
+        latest = max(
+            (c.published_at for c in self.corrections.all() if c.approved_at is not None),
+            default=None,
+        )
         return latest
 
     # Workflow actions. Each locks the row, checks the rules, then saves with a new version.
@@ -223,8 +246,15 @@ class Verdict(models.Model):
             raise WorkflowError("The author of a verdict cannot approve it; ask another editor.")
         if not self.rating:
             raise WorkflowError("Choose a rating before publishing.")
-        if not self.claim.carriages.current().exists():
-            raise WorkflowError("Add at least one source carriage before publishing.")
+        from .claims import Claim
+
+        if not Claim.objects.public().filter(pk=self.claim_id).exists():
+            raise WorkflowError(
+                "The claim's chain is not public yet: a second editor approves it in the review "
+                "queue first."
+            )
+        if not self.claim.carriages.public().exists():
+            raise WorkflowError("Add at least one source carriage, approved, before publishing.")
         self._transition(
             by=by,
             action="published",
@@ -260,16 +290,29 @@ class Verdict(models.Model):
             withdrawn_reason=reason.strip(),
         )
 
-    def correct(self, *, by, text: str) -> "Correction":
+    def correct(self, *, by, text: str, rating: str = "") -> "Correction":
+        """Propose a correction, pending until a second editor approves it with the claim's
+        other pending work (models/writing.py); it may change the rating."""
         if self.state != VerdictState.PUBLISHED:
             raise WorkflowError("Only a published verdict can be corrected.")
         if not text.strip():
             raise WorkflowError("A correction needs its text.")
+        if rating and rating not in Rating.values:
+            raise WorkflowError("Choose a rating from the scale.")
+        if rating == self.rating:
+            rating = ""  # the same rating is no change of rating
         with transaction.atomic():
-            correction = self.corrections.create(text=text.strip(), created_by=by)
-            Verdict.objects.filter(pk=self.pk).update(version=F("version") + 1)
-            self.version += 1
-            history.record(self, by=by, action=HistoryAction.CORRECTED, note=correction.text)
+            correction = self.corrections.create(
+                text=text.strip(), rating=rating, created_by=by, published_at=None
+            )
+            history.record(
+                correction,
+                by=by,
+                action=HistoryAction.PROPOSED,
+                changes=history.creation_changes(correction),
+                note=correction.text,
+                claim=self.claim,
+            )
         return correction
 
     def _transition(self, *, by, action: str, allowed_from: set[str], to: str, **fields) -> None:
@@ -293,17 +336,53 @@ class Verdict(models.Model):
                 changes=history.diff(before, history.field_values(self)),
                 note=fields.get("review_note", "") or fields.get("withdrawn_reason", ""),
             )
+            # What readers see may have changed (a verdict published or withdrawn).
+            derived.refresh([self.claim_id])
+            changed(claim_ids=[self.claim_id])
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def public(self) -> "CorrectionQuerySet":
+        """Approved corrections of published verdicts (of public claims)."""
+        return self.filter(
+            approved_at__isnull=False,
+            verdict__state=VerdictState.PUBLISHED,
+            verdict__claim__approved_at__isnull=False,
+            verdict__claim__withdrawn_at__isnull=True,
+        )
+
+    def pending(self) -> "CorrectionQuerySet":
+        return self.filter(approved_at__isnull=True)
 
 
 class Correction(models.Model):
-    """A public, dated note on a published verdict."""
+    """A public, dated note on a published verdict, once a second editor approved it. A
+    correction may change the rating: the verdict takes the new one, and the correction keeps
+    the one it replaced (`previous_rating`), shown on the page as superseded."""
 
     verdict = models.ForeignKey(Verdict, on_delete=models.CASCADE, related_name="corrections")
     text = models.TextField()
-    published_at = models.DateTimeField(default=timezone.now)
+    rating = models.CharField(
+        max_length=20, choices=Rating, blank=True, help_text="The new rating, if it changes."
+    )
+    previous_rating = models.CharField(max_length=20, choices=Rating, blank=True, editable=False)
+    # Set when approved: the correction is public from then on.
+    published_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = CorrectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["published_at", "pk"]
@@ -311,7 +390,24 @@ class Correction(models.Model):
         indexes = [models.Index(fields=["-published_at", "-id"], name="correction_newest_idx")]
         constraints = [
             models.CheckConstraint(condition=~Q(text=""), name="correction_text_not_empty"),
+            # Two-person rule, as for verdicts.
+            models.CheckConstraint(
+                condition=~Q(approved_by=F("created_by")), name="correction_approver_not_author"
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_at__isnull=True) | Q(published_at__isnull=False),
+                name="correction_approved_is_published",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"Correction of {self.published_at:%Y-%m-%d}: {self.text[:60]}"
+        when = f"{self.published_at:%Y-%m-%d}" if self.published_at else "pending review"
+        return f"Correction ({when}): {self.text[:60]}"
+
+    @property
+    def rating_choice(self) -> Rating | None:
+        return Rating(self.rating) if self.rating else None
+
+    @property
+    def previous_rating_choice(self) -> Rating | None:
+        return Rating(self.previous_rating) if self.previous_rating else None

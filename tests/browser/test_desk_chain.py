@@ -127,7 +127,7 @@ def test_editor_logs_the_seed_chain_and_a_reviewer_publishes_it(
     page.get_by_label("Responded (Kyiv time)").fill("2025-11-17T17:55")
     page.get_by_role("button", name="Add response").click()
     expect(page.get_by_text("Response added.")).to_be_visible()
-    expect(page.get_by_text("President's Office denies")).to_be_visible()
+    expect(page.get_by_text("President's Office denies", exact=True)).to_be_visible()
 
     # The verdict: drafted, then submitted for review.
     page.get_by_role("link", name="Draft the verdict").click()
@@ -142,13 +142,18 @@ def test_editor_logs_the_seed_chain_and_a_reviewer_publishes_it(
     expect(page.locator(".state")).to_have_text("In review")
     expect(page.get_by_role("button", name="Approve and publish")).to_have_count(0)
 
-    # Not public yet.
-    page.goto(base + reverse("claims:claim_detail", args=[Claim.objects.get().slug]))
-    expect(page.get_by_text("Not rated yet.")).to_be_visible()
+    # Not public yet: nothing is, before a second editor approves the chain.
+    claim_url = base + reverse("claims:claim_detail", args=[Claim.objects.get().slug])
+    assert page.request.get(claim_url).status == 404
+    assert "Umerov" not in page.request.get(base + reverse("claims:denied_rss")).text()
 
-    # A reviewer publishes it.
+    # A reviewer approves the chain from the queue, then publishes the verdict.
     page.get_by_role("button", name="Log out olena").click()
     log_in(page, base, "maria")
+    page.goto(base + reverse("desk:review_queue"))
+    page.locator(".review-queue li", has_text=CLAIM).get_by_role("button", name="Approve").click()
+    expect(page.get_by_text("Approved: readers see it now.")).to_be_visible()
+    page.goto(base + reverse("desk:dashboard"))
     page.locator("#review-heading").locator("..").get_by_role("link", name=CLAIM).click()
     page.get_by_role("button", name="Approve and publish").click()
     expect(page.locator(".state")).to_have_text("Published")

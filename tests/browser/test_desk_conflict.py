@@ -15,7 +15,7 @@ PASSWORD = "a-long-test-password"
 def claim(transactional_db) -> Claim:
     create_editor(username="olena")
     create_editor(username="taras")
-    return create_claim(text="Umerov refused to return", language="en")
+    return create_claim(text="Umerov refused to return", language="en", approved=False)
 
 
 @pytest.fixture

@@ -90,7 +90,7 @@ def site_pages() -> list[str]:
         reverse("importer:inbox"),
         reverse("importer:import_start"),
     ]
-    count = Claim.objects.visible().count()
+    count = Claim.objects.public().count()
     pages += [f"{reverse('claims:claim_list')}?page={n}" for n in range(1, count // 25 + 2)]
     return pages
 

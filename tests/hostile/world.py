@@ -36,6 +36,7 @@ from claims.models import (
     Response,
     Tag,
     Verdict,
+    writing,
 )
 from tests import factories
 
@@ -192,6 +193,7 @@ def through_desk(
             reverse("desk:withdraw", args=["response", clarification.pk]),
             {"reason": payload, "version": clarification.version},
         )
+        review(editor_client, reviewer_client, claim, payload, seen)
 
         _post(
             editor_client,
@@ -242,6 +244,46 @@ def through_desk(
             )
         )
     return entries
+
+
+def review(editor_client, reviewer_client, claim, payload: str, seen: list) -> None:
+    """The second editor's side: the queue and review pages, a return with the payload as its
+    note (the author's dashboard shows it), approval; then a pending edit of the public
+    claim, whose diff the review page shows, approved in turn."""
+
+    def page(client, url: str) -> str:
+        response = client.get(url)
+        assert response.status_code == HTTPStatus.OK, (url, response.status_code)
+        return response.content.decode()
+
+    review_url = reverse("desk:review_claim", args=[claim.slug])
+    desk_page = reverse("desk:claim_edit", args=[claim.slug])
+    seen.append(("review page", page(reviewer_client, review_url)))
+    seen.append(("review queue", page(reviewer_client, reverse("desk:review_queue"))))
+    _post(
+        reviewer_client,
+        reverse("desk:review_return", args=[claim.slug]),
+        {"note": payload, "fingerprint": writing.claim_fingerprint(claim)},
+    )
+    seen.append(("returned work", page(editor_client, reverse("desk:dashboard"))))
+    seen.append(("returned claim", page(editor_client, desk_page)))
+    _post(editor_client, reverse("desk:review_resubmit", args=[claim.slug]), {})
+    approve = reverse("desk:review_approve", args=[claim.slug])
+    _post(reviewer_client, approve, {"fingerprint": writing.claim_fingerprint(claim)})
+    claim.refresh_from_db()
+    _post(
+        editor_client,
+        desk_page,
+        {
+            "text": claim.text,
+            "first_seen_at": WHEN,
+            "context": f"{payload} (pending)",
+            "version": writing.desk_version(claim),
+        },
+    )
+    seen.append(("pending diff", page(reviewer_client, review_url)))
+    seen.append(("pending side by side", page(editor_client, desk_page)))
+    _post(reviewer_client, approve, {"fingerprint": writing.claim_fingerprint(claim)})
 
 
 def article_html(payload: str, n: int) -> str:

@@ -21,9 +21,11 @@ class Command(BaseCommand):
             user.set_password(password)
             user.save()
             grant_role(user, role)
+        # SITE_URL is the demo's real address: `make run PORT=...` sets it.
+        site = settings.SITE_URL
         self.stdout.write(
-            "\nfactcheck is starting on http://127.0.0.1:8000/\n"
-            f"  Log in at http://127.0.0.1:8000/accounts/login/ (the desk is /desk/) as\n"
+            f"\nfactcheck is starting on {site}/\n"
+            f"  Log in at {site}/accounts/login/ (the desk is {site}/desk/) as\n"
             f"    editor   / {DEMO_ACCOUNTS[EDITOR]}\n"
             f"    reviewer / {DEMO_ACCOUNTS[REVIEWER]}\n"
         )

@@ -3,8 +3,10 @@
 
 Builds actors, outlets, tags, reports, claims with subjects and tags, carriages (an origin and
 repeats), responses with a realistic mix of stances and attribution, verdicts in every state,
-corrections, archived snapshots and the history entries the desk would have written (claims
-and responses created; verdicts created, submitted and published; corrections) — in batches,
+corrections, archived snapshots, the review gate's state (most chains approved, a realistic
+share pending or returned: see PENDING_CLAIMS) and the history entries the desk would have
+written (claims and responses created, chains approved; verdicts created, submitted and
+published; corrections) — in batches,
 one transaction per batch. Rows are plain tuples with ids reserved up front, written with
 COPY on PostgreSQL (about 10x faster than INSERT) and bulk_create elsewhere; every database
 constraint stays on. Runs can be repeated: every slug carries a fresh token.
@@ -37,6 +39,7 @@ from claims.models import (
     HistoryEntry,
     OfficialPosition,
     Outlet,
+    PendingChange,
     Rating,
     Report,
     Response,
@@ -138,6 +141,14 @@ RATING_MIX = [
     (Rating.MOSTLY_FALSE, 14),
     (Rating.FALSE, 20),
 ]
+
+
+# The review gate's realistic shares: new chains still in the queue, public chains with a
+# pending edit (some of them returned with a note), new responses waiting on public chains.
+PENDING_CLAIMS = 0.03
+PENDING_EDITS = 0.01
+RETURNED_EDITS = 0.003
+PENDING_RESPONSES = 0.01
 
 
 def created_changes(values: dict) -> dict:
@@ -530,6 +541,36 @@ class Command(BaseCommand):
         sink.write(Claim.subjects.through, ("claim_id", "actor_id"), subjects)
         sink.write(Claim.tags.through, ("claim_id", "tag_id"), tagged)
 
+        # The review gate: most chains were approved by a second editor a few hours after they
+        # were logged; a few new ones wait in the queue, some public ones have a pending edit,
+        # and some of those were returned to their author with a note.
+        approvals, review = {}, []
+        for claim in claims:
+            claim_pk, text, seen, creator = claim[0], claim[1], claim[4], claim[7]
+            if random() < PENDING_CLAIMS:
+                review.append(
+                    self.change(claim_pk, Claim, claim_pk, "created", {"text": text}, creator,
+                                seen + hour, applied=True)
+                )  # fmt: skip
+                continue
+            approver = choice([user for user in users if user.pk != creator])
+            approvals[claim_pk] = (seen + 3 * hour, approver.pk)
+            roll = random()
+            if roll < PENDING_EDITS:
+                returned = roll < RETURNED_EDITS
+                review.append(
+                    self.change(
+                        claim_pk, Claim, claim_pk, "changed",
+                        {"context": "Edited context awaiting review."}, creator, seen + 5 * hour,
+                        returned_by=approver.pk if returned else None,
+                    )
+                )  # fmt: skip
+            if history:
+                log.append(
+                    self.entry(Claim, claim_pk, text, claim_pk, "approved",
+                               {"pending changes": [1, 0]}, approver, seen + 3 * hour)
+                )  # fmt: skip
+
         # Reports: the origin and its repeats and mentions, with a share archived.
         per_claim = choices((1, 2, 3, 4), weights=(40, 30, 20, 10), k=size)
         report_ids = iter(sink.reserve(Report, sum(per_claim)))
@@ -550,7 +591,9 @@ class Command(BaseCommand):
                     if n == 0
                     else (CarriageRole.REPEAT if random() < 0.5 else CarriageRole.MENTION)
                 )
-                carriages.append((claim_pk, report_pk, text, role.value))
+                carriages.append(
+                    (claim_pk, report_pk, text, role.value, *approvals.get(claim_pk, (None, None)))
+                )
                 if random() < share:
                     content = (
                         f"<html><head><title>{title}</title></head><body><h1>{title}</h1>"
@@ -574,7 +617,11 @@ class Command(BaseCommand):
             ("id", "outlet_id", "url", "title", "published_at", "language", "body"),
             reports,
         )
-        sink.write(Carriage, ("claim_id", "report_id", "wording", "role"), carriages)
+        sink.write(
+            Carriage,
+            ("claim_id", "report_id", "wording", "role", "approved_at", "approved_by_id"),
+            carriages,
+        )
         sink.write(
             Snapshot,
             ("report_id", "url", "fetched_at", "status_code", "content_type", "sha256", "content"),
@@ -606,6 +653,14 @@ class Command(BaseCommand):
                 quote = choice(QUOTES)
                 at = seen + timedelta(hours=rng.randrange(1, 24 * 10))
                 report = choice(own)
+                approved = approvals.get(claim_pk, (None, None))
+                if approved[0] is not None and random() < PENDING_RESPONSES:
+                    # A new response on a public chain, waiting for review.
+                    approved = (None, None)
+                    review.append(
+                        self.change(claim_pk, Response, response_pk, "created", {"quote": quote},
+                                    claim[7], at + hour, applied=True)
+                    )  # fmt: skip
                 responses.append(
                     (
                         response_pk,
@@ -619,6 +674,7 @@ class Command(BaseCommand):
                         at,
                         at + hour,
                         at + hour,
+                        *approved,
                     )
                 )
                 if history:
@@ -658,8 +714,29 @@ class Command(BaseCommand):
                 "responded_at",
                 "created_at",
                 "updated_at",
+                "approved_at",
+                "approved_by_id",
             ),
             responses,
+        )
+        sink.write(
+            PendingChange,
+            (
+                "claim_id",
+                "content_type_id",
+                "object_id",
+                "kind",
+                "values",
+                "base_version",
+                "applied",
+                "author_id",
+                "created_at",
+                "state",
+                "reviewer_id",
+                "reviewed_at",
+                "review_note",
+            ),
+            review,
         )
 
         # Verdicts on 47% of claims: published, in review, drafts, and a few withdrawn.
@@ -677,6 +754,8 @@ class Command(BaseCommand):
                 state = VerdictState.DRAFT if roll < 0.40 else VerdictState.IN_REVIEW
             else:
                 state = VerdictState.WITHDRAWN
+            if claim_pk not in approvals and state != VerdictState.DRAFT:
+                state = VerdictState.IN_REVIEW  # a verdict waits for its chain's approval
             author, reviewer = rng.sample(users, 2)
             created = seen + timedelta(hours=6)
             submitted = None if state == VerdictState.DRAFT else seen + timedelta(days=1)
@@ -705,8 +784,14 @@ class Command(BaseCommand):
             )
             corrected = state == VerdictState.PUBLISHED and random() < 0.05
             if corrected:
+                corrected_at = published + 3 * 24 * hour
                 corrections.append(
-                    (verdict_pk, "We corrected a date in the rationale.", published + 3 * 24 * hour)
+                    (
+                        verdict_pk,
+                        "We corrected a date in the rationale.",
+                        corrected_at,
+                        corrected_at,
+                    )
                 )
             if history:
                 label = f"{rating.label} ({{}}): {text}"
@@ -778,7 +863,7 @@ class Command(BaseCommand):
             ),
             verdicts,
         )
-        sink.write(Correction, ("verdict_id", "text", "published_at"), corrections)
+        sink.write(Correction, ("verdict_id", "text", "published_at", "approved_at"), corrections)
         sink.write(
             HistoryEntry,
             (
@@ -798,17 +883,19 @@ class Command(BaseCommand):
         # filter on derived here from the rows above, as models/derived.py derives it: no
         # responses are withdrawn here, and a claim has at most one verdict.
         stances = {}
-        for response in responses:
+        approved_responses = [response for response in responses if response[-2] is not None]
+        for response in approved_responses:
             stances.setdefault(response[1], set()).add(response[3])
         positions = {pk: OfficialPosition.from_stances(found) for pk, found in stances.items()}
         ratings = {v[1]: v[2] for v in verdicts if v[5] == VerdictState.PUBLISHED}
         # The search terms: of the text, the quotes and the carrying reports' titles.
         words = {claim[0]: [claim[1]] for claim in claims}
-        for response in responses:
+        for response in approved_responses:
             words[response[1]].append(response[6])
         titles = {report[0]: report[3] for report in reports}
         for carriage in carriages:
-            words[carriage[0]].append(titles[carriage[1]])
+            if carriage[4] is not None:
+                words[carriage[0]].append(titles[carriage[1]])
         sink.write_claims(
             (
                 "id",
@@ -826,6 +913,8 @@ class Command(BaseCommand):
                 "official_position",
                 "published_rating",
                 "search_terms",
+                "approved_at",
+                "approved_by_id",
             ),
             [
                 (
@@ -833,9 +922,30 @@ class Command(BaseCommand):
                     positions.get(claim[0], OfficialPosition.NO_RESPONSE),
                     ratings.get(claim[0], ""),
                     search_terms.document(words[claim[0]]),
+                    *approvals.get(claim[0], (None, None)),
                 )
                 for claim in claims
             ],
+        )
+
+    def change(
+        self, claim_pk, model, pk, kind, values, author_pk, at, *, applied=False, returned_by=None
+    ) -> tuple:
+        """One PendingChange row (models/review.py): pending, or returned with a note."""
+        return (
+            claim_pk,
+            self.kinds[model],
+            pk,
+            kind,
+            values,
+            1,
+            applied,
+            author_pk,
+            at,
+            "returned" if returned_by else "pending",
+            returned_by,
+            at + timedelta(hours=1) if returned_by else None,
+            "Which source says so?" if returned_by else "",
         )
 
     def entry(self, model, pk, text, claim_pk, action, changes, user, at, note="") -> tuple:

@@ -22,10 +22,14 @@ def fill(apps, schema_editor):
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
         texts = {pk: [text] for pk, text in Claim.objects.filter(pk__in=batch).values_list("pk", "text")}
-        quotes = Response.objects.filter(claim_id__in=batch, withdrawn_at__isnull=True)
+        quotes = Response.objects.filter(
+            claim_id__in=batch, withdrawn_at__isnull=True, approved_at__isnull=False
+        )
         for claim_id, quote in quotes.exclude(quote="").order_by("pk").values_list("claim_id", "quote"):
             texts[claim_id].append(quote)
-        carriages = Carriage.objects.filter(claim_id__in=batch, withdrawn_at__isnull=True)
+        carriages = Carriage.objects.filter(
+            claim_id__in=batch, withdrawn_at__isnull=True, approved_at__isnull=False
+        )
         for claim_id, title in carriages.order_by("pk").values_list("claim_id", "report__title"):
             texts[claim_id].append(title)
         Claim.objects.bulk_update(
@@ -44,7 +48,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0009_slug_aliases'),
+        ('claims', '0012_slug_aliases'),
     ]
 
     operations = [

@@ -39,7 +39,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0010_search_terms'),
+        ('claims', '0013_search_terms'),
     ]
 
     operations = [

@@ -52,7 +52,7 @@ def reslug(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0008_covering_indexes'),
+        ('claims', '0011_reader_versions'),
     ]
 
     operations = [
