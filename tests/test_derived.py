@@ -162,7 +162,7 @@ def test_the_migration_fill_computes_what_the_models_compute():
     assert {c.pk: (c.official_position, c.published_rating) for c in Claim.objects.all()} == (
         expected
     )
-    search = importlib.import_module("claims.migrations.0010_search_terms")
+    search = importlib.import_module("claims.migrations.0013_search_terms")
     # What RunPython's fill uses of the schema editor (SQLite's cannot open inside a test's
     # transaction).
     schema_editor = SimpleNamespace(

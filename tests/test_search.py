@@ -6,10 +6,16 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
-from claims.models import Claim
+from claims.models import Carriage, Claim, writing
 from claims.search import search_claims
 from claims.search_terms import document, keys, query
-from tests.factories import create_claim, create_report, create_response
+from tests.factories import (
+    create_claim,
+    create_editor,
+    create_report,
+    create_response,
+    create_reviewer,
+)
 from tests.search.corpus import finds, form_figures, load_corpus, queries
 
 QUERIES = queries()
@@ -83,18 +89,24 @@ def test_search_page_finds_cyrillic_in_any_case(client, corpus):
 
 
 def test_search_terms_follow_the_chain():
+    """Through the write path: what readers search is what approval made public."""
     claim = create_claim(text="Умєров відмовився повертатися в Україну")
+    editor, reviewer = create_editor(), create_reviewer()
     assert not search_claims(Claim.objects.all(), "фейком").exists()
     response = create_response(claim=claim, quote="Це фейк")
     assert search_claims(Claim.objects.all(), "фейком").get() == claim
-    response.quote = "Неправда"
-    response.save()
+    writing.save_edit(response, by=editor, version=response.version, values={"quote": "Неправда"})
+    assert search_claims(Claim.objects.all(), "фейком").get() == claim  # pending review
+    writing.approve(claim, by=reviewer)
     assert not search_claims(Claim.objects.all(), "фейком").exists()
     report = create_report(title="Офіс президента спростував")
-    claim.carriages.create(report=report)
+    writing.create(Carriage, by=editor, values={"claim": claim, "report": report})
+    assert not search_claims(Claim.objects.all(), "Офісі президента").exists()
+    writing.approve(claim, by=reviewer)
     assert search_claims(Claim.objects.all(), "Офісі президента").get() == claim
-    report.title = "Інша назва"
-    report.save()
+    report.refresh_from_db()
+    writing.save_edit(report, by=editor, version=report.version, values={"title": "Інша назва"})
+    writing.approve(claim, by=reviewer)
     assert not search_claims(Claim.objects.all(), "Офісі").exists()
 
 

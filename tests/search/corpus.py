@@ -17,6 +17,7 @@ from claims.models import (
     Report,
     Response,
     Stance,
+    derived,
 )
 from claims.models.sources import unique_slug
 
@@ -72,6 +73,7 @@ def load_corpus() -> dict[int, str]:
             slug=unique_slug(Claim, row["text"], language=row["language"]),
             language=row["language"],
             first_seen_at=seen,
+            approved_at=now,
         )
         for quote in row["quotes"]:
             Response.objects.create(
@@ -81,11 +83,16 @@ def load_corpus() -> dict[int, str]:
                 attribution=Attribution.OFFICIAL_STATEMENT,
                 quote=quote,
                 responded_at=seen,
+                approved_at=now,
             )
         for title in row["titles"]:
             report = Report.objects.create(
                 outlet=outlet, title=title, published_at=seen, language=row["language"]
             )
-            Carriage.objects.create(claim=claim, report=report, role=CarriageRole.REPEAT)
+            Carriage.objects.create(
+                claim=claim, report=report, role=CarriageRole.REPEAT, approved_at=now
+            )
         keys[claim.pk] = row["key"]
+    # Written directly, approved, as a bulk load would: derive the search terms from them.
+    derived.refresh(keys)
     return keys
