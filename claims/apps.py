@@ -12,6 +12,7 @@ class ClaimsConfig(AppConfig):
     def ready(self) -> None:
         from .ids import IdConverter
         from .roles import ensure_role_groups
+        from .search import ensure_sqlite_index
 
         # `<id:pk>` in every URLconf: ids that fit the database, so any other number is a 404.
         register_converter(IdConverter, "id")
@@ -21,3 +22,5 @@ class ClaimsConfig(AppConfig):
         # Derived columns and the reader cache follow the chain through the write path
         # (models/writing.py), which calls them itself: no signals.
         post_migrate.connect(ensure_role_groups, sender=self)
+        # SQLite's full-text index of the search terms (claims/search.py).
+        post_migrate.connect(ensure_sqlite_index, sender=self)

@@ -31,7 +31,7 @@ from .models import (
     Response,
     Tag,
 )
-from .search import MAX_QUERY_LENGTH, clean_query, search_claims
+from .search import MAX_QUERY_LENGTH, clean_query, ranked, search_claims
 
 DEFAULT_SORT = "newest"
 SORTS = {
@@ -161,8 +161,10 @@ class ClaimFilters:
         return bool(set(self.query_params()) - {"sort"})
 
 
-def filter_claims(claims: QuerySet, filters: ClaimFilters) -> QuerySet:
-    """Apply the filters to public claims, sorted as asked."""
+def filter_claims(claims: QuerySet, filters: ClaimFilters, *, rank: bool = True) -> QuerySet:
+    """Apply the filters to public claims, sorted as asked. A search is ranked (exact phrase
+    first, see search.ranked: bounded to what a page can show) unless `rank` is off, as for
+    exports, which list every match newest first."""
     claims = claims.public()
     if filters.q:
         claims = search_claims(claims, filters.q)
@@ -184,6 +186,8 @@ def filter_claims(claims: QuerySet, filters: ClaimFilters) -> QuerySet:
         return claims.oldest()
     if filters.sort == "text":
         return claims.order_by("text", "pk")
+    if filters.q and rank:
+        return ranked(claims, filters.q)
     return claims.newest()
 
 

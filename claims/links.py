@@ -9,8 +9,9 @@ hyphens and underscores, which reverse() would not quote either. (No reader URL 
 the active language, so the language is not part of the key.)
 """
 
-from functools import lru_cache
+from functools import lru_cache, wraps
 
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.urls.resolvers import get_resolver
 
@@ -39,3 +40,26 @@ def slug_path(viewname: str, slug: str) -> str:
     """reverse(viewname, args=[slug]) for a page addressed by a slug (claim, actor, tag…)."""
     before, after = _reversed(viewname, *_key(), True)
     return f"{before}{slug}{after}"
+
+
+def follow_old_slug(model, view):
+    """`view` (a page or feed addressed by a slug of `model`) that answers a slug the row had
+    before with 301 to the same page under its current slug (see SlugAlias). The alias is
+    looked up only when the view found nothing, so live pages pay nothing for it."""
+    from claims.models import SlugAlias
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, slug: str, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, slug=slug, **kwargs)
+        except Http404:
+            current = SlugAlias.current_slug(model, slug)
+            if current is None or current == slug:
+                raise
+        before, _, after = request.path.rpartition(f"/{slug}/")
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponsePermanentRedirect(
+            f"{before}/{current}/{after}" + (f"?{query}" if query else "")
+        )
+
+    return wrapped

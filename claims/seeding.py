@@ -6,6 +6,10 @@ left exactly as it is, so running the loader twice changes nothing and never ove
 editor's later edits. Chains go through the write path (models/writing.py): logged by the seed
 verdict's author and approved by its reviewer (or by the system, for a chain without a verdict),
 so the demo is public and its history says who approved it.
+
+A tag, actor, outlet or claim may leave out its slug (the Ukrainian and Russian twins of the
+seed chain do): it then gets the slug the desk would give it, transliterated from its name or
+text, is found again by that name or text, and the file refers to it by its `key`.
 """
 
 import json
@@ -31,6 +35,7 @@ from .models import (
     derived,
     writing,
 )
+from .models.sources import unique_slug
 from .roles import EDITOR, REVIEWER, grant_role
 
 SEEDS_DIR = Path(settings.BASE_DIR) / "seeds"
@@ -54,6 +59,19 @@ def seed_user(username: str, role: str):
     return user
 
 
+def get_or_create_by_slug_or_name(model, row: dict, fields: dict, *, name_field: str = "name"):
+    """The row with the seed's slug or, for a row given without one, with its name or text;
+    created (with a transliterated slug) when missing. Returns (row, created)."""
+    if row.get("slug"):
+        return model.objects.get_or_create(slug=row["slug"], defaults=fields)
+    name = row[name_field]
+    found = model.objects.filter(**{name_field: name}).order_by("pk").first()
+    if found is not None:
+        return found, False
+    slug = unique_slug(model, name, language=fields.get("language", ""))
+    return model.objects.create(slug=slug, **fields), True
+
+
 @transaction.atomic
 def load_seed(path: Path) -> Counter:
     """Load one seed file; return how many rows of each kind were created."""
@@ -66,25 +84,29 @@ def load_seed(path: Path) -> Counter:
 
     tags = {}
     for row in data.get("tags", []):
-        tags[row["slug"]], new = Tag.objects.get_or_create(
-            slug=row["slug"], defaults={"name": row["name"]}
+        tags[row.get("key", row.get("slug"))], new = get_or_create_by_slug_or_name(
+            Tag, row, {"name": row["name"]}
         )
         note(Tag, new)
 
     actors: dict[str, Actor] = {}
     for row in data.get("actors", []):
-        fields = {k: v for k, v in row.items() if k not in {"slug", "parent"}}
+        fields = {k: v for k, v in row.items() if k not in {"slug", "key", "parent"}}
         if row.get("parent"):
             fields["parent"] = actors[row["parent"]]
-        actors[row["slug"]], new = Actor.objects.get_or_create(slug=row["slug"], defaults=fields)
+        actors[row.get("key", row.get("slug"))], new = get_or_create_by_slug_or_name(
+            Actor, row, fields
+        )
         note(Actor, new)
 
     outlets: dict[str, Outlet] = {}
     for row in data.get("outlets", []):
-        fields = {k: v for k, v in row.items() if k not in {"slug", "actor"}}
+        fields = {k: v for k, v in row.items() if k not in {"slug", "key", "actor"}}
         if row.get("actor"):
             fields["actor"] = actors[row["actor"]]
-        outlets[row["slug"]], new = Outlet.objects.get_or_create(slug=row["slug"], defaults=fields)
+        outlets[row.get("key", row.get("slug"))], new = get_or_create_by_slug_or_name(
+            Outlet, row, fields
+        )
         note(Outlet, new)
 
     reports: dict[str, Report] = {}
@@ -120,7 +142,10 @@ def load_seed(path: Path) -> Counter:
         verdict = row.get("verdict")
         author = seed_user(verdict["author"], EDITOR) if verdict else None
         reviewer = seed_user(verdict["reviewer"], REVIEWER) if verdict else None
-        claim = Claim.objects.filter(slug=row["slug"]).first()
+        if row.get("slug"):
+            claim = Claim.objects.filter(slug=row["slug"]).first()
+        else:
+            claim = Claim.objects.filter(text=row["text"]).order_by("pk").first()
         note(Claim, claim is None)
         if claim is None:
             claim = writing.create(
@@ -135,7 +160,8 @@ def load_seed(path: Path) -> Counter:
                     "subjects": [actors[slug] for slug in row.get("subjects", [])],
                     "tags": [tags[slug] for slug in row.get("tags", [])],
                 },
-                slug=row["slug"],
+                slug=row.get("slug")
+                or unique_slug(Claim, row["text"], language=row.get("language", "")),
             )
 
         carriages: dict[str, Carriage] = {}

@@ -4,6 +4,8 @@ from django.urls import path
 
 from . import feeds, views
 from .caching import cache_for_readers, on_object
+from .links import follow_old_slug
+from .models import Actor, Claim, Outlet, Tag
 
 app_name = "claims"
 # Feed readers poll often: serve them from the reader cache (dropped when what they list
@@ -18,10 +20,12 @@ urlpatterns = [
     path("claims/", views.claim_list, name="claim_list"),
     path("claims/export.csv", views.claim_export_csv, name="claim_export_csv"),
     path("claims/export.json", views.claim_export_json, name="claim_export_json"),
-    path("claims/<slug:slug>/", views.claim_detail, name="claim_detail"),
-    path("actors/<slug:slug>/", views.actor_detail, name="actor_detail"),
-    path("outlets/<slug:slug>/", views.outlet_detail, name="outlet_detail"),
-    path("tags/<slug:slug>/", views.tag_detail, name="tag_detail"),
+    path("claims/<slug:slug>/", follow_old_slug(Claim, views.claim_detail), name="claim_detail"),
+    path("actors/<slug:slug>/", follow_old_slug(Actor, views.actor_detail), name="actor_detail"),
+    path(
+        "outlets/<slug:slug>/", follow_old_slug(Outlet, views.outlet_detail), name="outlet_detail"
+    ),
+    path("tags/<slug:slug>/", follow_old_slug(Tag, views.tag_detail), name="tag_detail"),
     path("methodology/", views.methodology, name="methodology"),
     path("archive/<id:pk>/", views.snapshot_detail, name="snapshot_detail"),
     path("feeds/denied.rss", reader_feed(feeds.DeniedFeed()), name="denied_rss"),
@@ -30,32 +34,32 @@ urlpatterns = [
     path("feeds/verdicts.atom", reader_feed(feeds.VerdictAtomFeed()), name="verdicts_atom"),
     path(
         "feeds/actors/<slug:slug>/denied.rss",
-        actor_feed(feeds.ActorDeniedFeed()),
+        follow_old_slug(Actor, actor_feed(feeds.ActorDeniedFeed())),
         name="actor_denied_rss",
     ),
     path(
         "feeds/actors/<slug:slug>/denied.atom",
-        actor_feed(feeds.ActorDeniedAtomFeed()),
+        follow_old_slug(Actor, actor_feed(feeds.ActorDeniedAtomFeed())),
         name="actor_denied_atom",
     ),
     path(
         "feeds/outlets/<slug:slug>/denied.rss",
-        outlet_feed(feeds.OutletDeniedFeed()),
+        follow_old_slug(Outlet, outlet_feed(feeds.OutletDeniedFeed())),
         name="outlet_denied_rss",
     ),
     path(
         "feeds/outlets/<slug:slug>/denied.atom",
-        outlet_feed(feeds.OutletDeniedAtomFeed()),
+        follow_old_slug(Outlet, outlet_feed(feeds.OutletDeniedAtomFeed())),
         name="outlet_denied_atom",
     ),
     path(
         "feeds/tags/<slug:slug>/denied.rss",
-        tag_feed(feeds.TagDeniedFeed()),
+        follow_old_slug(Tag, tag_feed(feeds.TagDeniedFeed())),
         name="tag_denied_rss",
     ),
     path(
         "feeds/tags/<slug:slug>/denied.atom",
-        tag_feed(feeds.TagDeniedAtomFeed()),
+        follow_old_slug(Tag, tag_feed(feeds.TagDeniedAtomFeed())),
         name="tag_denied_atom",
     ),
 ]

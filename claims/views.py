@@ -187,7 +187,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
 
 def _export_filters(request: HttpRequest):
     filters = ClaimFilterForm(request.GET).values
-    return filters, filter_claims(Claim.objects.all(), filters)
+    return filters, filter_claims(Claim.objects.all(), filters, rank=False)
 
 
 @require_GET

@@ -3,8 +3,10 @@ chain, whichever way the chain is written (models/derived.py)."""
 
 import importlib
 import threading
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.db import connection, connections, transaction
 from django.urls import reverse
 
@@ -142,23 +144,36 @@ def test_stale_finds_a_claim_whose_stored_values_were_overwritten():
 
 
 def test_the_migration_fill_computes_what_the_models_compute():
-    """Migration 0007 fills existing claims with frozen SQL: it must agree with derived.py."""
+    """Migrations 0007 (frozen SQL: position and rating) and 0010 (search terms and document)
+    fill existing claims: they must agree with derived.py."""
     chain = create_denied_chain()
     mixed = create_claim()
     create_response(claim=mixed, stance=Stance.DENIES)
     create_response(claim=mixed, stance=Stance.PARTIALLY_CONFIRMS)
     create_claim()
     expected = {c.pk: (c.official_position, c.published_rating) for c in Claim.objects.all()}
-    documents = dict(Claim.objects.values_list("pk", "search_document"))
+    documents = {
+        pk: rest for pk, *rest in Claim.objects.values_list("pk", "search_terms", "search_document")
+    }
     Claim.objects.update(official_position=OfficialPosition.NO_RESPONSE, published_rating="")
-    if connection.vendor == "postgresql":
-        Claim.objects.update(search_document=None)
+    Claim.objects.update(search_terms="", search_document=None)
     migration = importlib.import_module("claims.migrations.0007_derived_listing_columns")
     migration.fill(connection)
     assert {c.pk: (c.official_position, c.published_rating) for c in Claim.objects.all()} == (
         expected
     )
-    assert dict(Claim.objects.values_list("pk", "search_document")) == documents
+    search = importlib.import_module("claims.migrations.0013_search_terms")
+    # What RunPython's fill uses of the schema editor (SQLite's cannot open inside a test's
+    # transaction).
+    schema_editor = SimpleNamespace(
+        connection=connection,
+        execute=lambda sql, params=(): connection.cursor().execute(sql, params),
+    )
+    search.fill(apps, schema_editor)
+    filled = {
+        pk: rest for pk, *rest in Claim.objects.values_list("pk", "search_terms", "search_document")
+    }
+    assert filled == documents
     assert expected[chain["claim"].pk] == (OfficialPosition.DENIED, "unproven")
 
 

@@ -46,9 +46,10 @@ def test_report_diff_lists_only_changed_fields():
         canonical_url="https://news.example.com/2024/story",
         published_at=article.published,
         body=article.body,
-        language="",
+        language=article.language,  # detected: the page declares none
         url="https://news.example.com/2024/story",
     )
+    assert article.language == "en"
     assert report_diff(report, article) == {}
     report.title = "Old title"
     assert report_diff(report, article) == {"title": ["Old title", "Council rejects the claims"]}

@@ -144,7 +144,7 @@ def test_claim_list_form_works_without_javascript(client, chain):
 def test_claim_page_shows_the_whole_chain(client, chain):
     create_snapshot(report=chain["origin_report"], content=b"<p>origin page</p>")
     html = html_of(client.get(chain["claim"].get_absolute_url()))
-    assert "<h1>Umerov refused to return to Ukraine</h1>" in html
+    assert '<h1 lang="en">Umerov refused to return to Ukraine</h1>' in html
     assert "Claimed by" in html and "Clash Report" in html
     assert "Rustem Umerov" in html  # subject
     # Official position with its meaning.

@@ -295,7 +295,7 @@ class CarriageForm(VersionedForm):
     class Meta:
         model = Carriage
         # The report is a form field of its own: it may be described here and not exist yet.
-        fields = ["role", "wording", "cites"]
+        fields = ["role", "wording", "language", "cites"]
         field_classes = {"cites": IdChoiceField}
         widgets = {"wording": forms.Textarea(attrs={"rows": 3})}
 
@@ -307,6 +307,7 @@ class CarriageForm(VersionedForm):
         "new_report_published_at",
         "role",
         "wording",
+        "language",
         "cites",
     ]
 
@@ -381,6 +382,7 @@ class ResponseForm(VersionedForm):
             "attribution",
             "speaker_name",
             "quote",
+            "language",
             "report",
             "responded_at",
         ]
@@ -495,7 +497,9 @@ class NewNameForm(forms.ModelForm):
 
     def values(self) -> dict:
         values = {name: self.cleaned_data[name] for name in self._meta.fields}
-        values["slug"] = unique_slug(self._meta.model, values["name"])
+        values["slug"] = unique_slug(
+            self._meta.model, values["name"], language=values.get("language", "")
+        )
         return values
 
 

@@ -275,7 +275,9 @@ def _create_claim(request: HttpRequest, form: ClaimForm) -> Claim:
                     Claim,
                     by=request.user,
                     values=form.values(),
-                    slug=unique_slug(Claim, form.cleaned_data["text"]),
+                    slug=unique_slug(
+                        Claim, form.cleaned_data["text"], language=form.cleaned_data.get("language")
+                    ),
                 )
         except IntegrityError:
             if attempt == 2:

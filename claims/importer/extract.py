@@ -26,6 +26,8 @@ from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
+from claims.languages import detect_language
+
 from . import telegram
 from .telegram import TelegramPost
 
@@ -1255,7 +1257,8 @@ def extract_text(text: str, *, url: str, tz: ZoneInfo) -> Article:
         published_precision=precision,
         byline=byline,
         outlet=outlet,
-        language=language,
+        # What the page declares, else what its words say (offline, claims/languages.py).
+        language=language or detect_language(f"{title}. {body[:2000]}"),
         description=first(meta, "description", "og:description")[:1000],
         tags=tags,
         body=body,

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from claims.languages import detect_language
 from claims.models import (
     Attribution,
     Carriage,
@@ -336,10 +337,12 @@ def confirm(data: Confirmation, *, by, job: ImportJob | None = None) -> Created:
                 "text": text,
                 "claimant": claimant,
                 "first_seen_at": data.published_at or timezone.now(),
-                "language": data.language[:10],
+                # The claim may be told in another language than the report's (a Russian claim
+                # in an English article): its own words say which.
+                "language": detect_language(text) or data.language[:10],
                 "tags": _tags(data.tags, by=by, created=created),
             },
-            slug=unique_slug(Claim, text),
+            slug=unique_slug(Claim, text, language=data.language),
         )
     created.claim = claim
     if claim is not None:
@@ -352,6 +355,7 @@ def confirm(data: Confirmation, *, by, job: ImportJob | None = None) -> Created:
                     "claim": claim,
                     "report": report,
                     "wording": data.wording,
+                    "language": report.language,
                     "role": data.carriage_role,
                 },
             )
@@ -367,6 +371,7 @@ def confirm(data: Confirmation, *, by, job: ImportJob | None = None) -> Created:
                     "attribution": data.attribution,
                     "speaker_name": data.speaker_name[:200],
                     "quote": data.quote,
+                    "language": detect_language(data.quote) or report.language,
                     "report": report,
                     "responded_at": data.published_at or timezone.now(),
                 },

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .responses import CONFIRMING_STANCES, DENYING_STANCES, Response
-from .sources import Actor, Outlet, Report, Tag
+from .sources import Actor, Outlet, Report, Tag, language_field
 from .verdicts import Correction, Rating, Verdict, VerdictState
 
 # Ratings an outlet's track record counts against it.
@@ -220,7 +220,7 @@ class Claim(models.Model):
     )
     first_seen_at = models.DateTimeField(null=True, blank=True)
     context = models.TextField(blank=True, help_text="Background a reader needs.")
-    language = models.CharField(max_length=10, blank=True)
+    language = language_field()
     tags = models.ManyToManyField(Tag, blank=True, related_name="claims")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -254,6 +254,9 @@ class Claim(models.Model):
         editable=False,
     )
     published_rating = models.CharField(max_length=20, choices=Rating, blank=True, editable=False)
+    # The words the claim is found by, as written and by their inflected forms' keys (see
+    # claims/search_terms.py); PostgreSQL indexes them as the search document.
+    search_terms = models.TextField(blank=True, default="", editable=False)
     search_document = SearchVectorField(null=True, editable=False)  # PostgreSQL only
 
     objects = ClaimQuerySet.as_manager()
@@ -345,6 +348,7 @@ class Carriage(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="carriages")
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="carriages")
     wording = models.TextField(blank=True, help_text="The claim in the report's own words.")
+    language = language_field(help_text="Of the wording (usually the report's), e.g. uk, en, ru.")
     role = models.CharField(max_length=10, choices=CarriageRole, default=CarriageRole.REPEAT)
     cites = models.ForeignKey(
         "self",

@@ -3,22 +3,26 @@ What the reader's lists filter and search on, stored on each claim and kept in s
 chain.
 
 A claim's official position (from its approved responses), the rating of its published verdict
-and, on PostgreSQL, its search document (the claim's text, its approved responses' quotes and
-the titles of the reports that carry it in approved carriages) are derived data, from approved
-rows only (see models/writing.py). Deriving them per request costs hundreds of milliseconds at
-a million claims: every filter becomes a join over millions of responses, verdicts or
-carriages. So they are stored on Claim, indexed, and recomputed from the chain by one UPDATE
-inside the transaction that changed what readers see (an approval, a verdict's workflow):
-`refresh(claim_ids)`. Nobody types them in; `stale()` lists any claim whose stored values
-differ from what its chain says.
+and its search terms (the words of the claim's text, its approved responses' quotes and the
+titles of the reports that carry it in approved carriages, normalised in Python by
+claims/search_terms.py; on PostgreSQL also indexed as a tsvector, the search document) are
+derived data, from approved rows only (see models/writing.py). Deriving them per request costs
+hundreds of milliseconds at a million claims: every filter becomes a join over millions of
+responses, verdicts or carriages. So they are stored on Claim, indexed, and recomputed from the
+chain inside the transaction that changed what readers see (an approval, a verdict's workflow):
+`refresh(claim_ids)` (one UPDATE for the position and rating; the search terms are computed in
+Python, `store_search_terms`). Nobody types them in; `stale()` lists any claim whose stored
+position or rating differ from what its chain says.
 """
 
 from collections.abc import Callable, Iterable
 
-from django.contrib.postgres.search import SearchVector
+from django.contrib.postgres.search import SearchVectorField
 from django.db import connection, models, transaction
-from django.db.models import Case, Exists, OuterRef, StringAgg, Subquery, Value, When
+from django.db.models import Case, Exists, F, Func, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
+
+from claims import search_terms
 
 # Claims per UPDATE when refreshing a whole table (after a bulk load or a migration).
 BATCH = 20_000
@@ -49,34 +53,48 @@ def rating_expression() -> Coalesce:
     return Coalesce(Subquery(published), Value(""), output_field=models.CharField())
 
 
-def search_document_expression() -> SearchVector:
-    """to_tsvector('simple', text + current quotes + titles of reports carrying the claim)."""
-    from .claims import Carriage
+def search_terms_for(claim_ids: Iterable[int]) -> dict[int, str]:
+    """Each claim's search terms, from its text, its approved responses' quotes and the titles
+    of the reports its approved carriages are in (what readers see)."""
+    from .claims import Carriage, Claim
     from .responses import Response
 
-    def joined(queryset, field: str) -> Coalesce:
-        texts = (
-            queryset.filter(claim=OuterRef("pk"))
-            .order_by()
-            .values("claim_id")
-            .annotate(joined=StringAgg(field, Value(" ")))
-            .values("joined")
-        )
-        return Coalesce(Subquery(texts), Value(""), output_field=models.TextField())
+    ids = list(claim_ids)
+    texts = {pk: [text] for pk, text in Claim.objects.filter(pk__in=ids).values_list("pk", "text")}
+    quotes = Response.objects.approved().filter(claim_id__in=ids).exclude(quote="")
+    titles = Carriage.objects.approved().filter(claim_id__in=ids)
+    for claim_id, quote in quotes.order_by("pk").values_list("claim_id", "quote"):
+        texts[claim_id].append(quote)
+    for claim_id, title in titles.order_by("pk").values_list("claim_id", "report__title"):
+        texts[claim_id].append(title)
+    return {pk: search_terms.document(parts) for pk, parts in texts.items()}
 
-    return SearchVector(
-        "text",
-        joined(Response.objects.approved(), "quote"),
-        joined(Carriage.objects.approved(), "report__title"),
-        config="simple",
+
+def search_document_expression() -> Func:
+    """The stored search terms' tokens, taken verbatim as a tsvector (PostgreSQL)."""
+    tokens = Func(
+        Func(Func(F("search_terms"), function="btrim"), Value(" "), function="string_to_array"),
+        Value(search_terms.FIELD_BREAK),
+        function="array_remove",
     )
+    return Func(tokens, function="array_to_tsvector", output_field=SearchVectorField())
+
+
+def store_search_terms(claim_ids: Iterable[int]) -> None:
+    """Write the claims' search terms (and, on PostgreSQL, their search document)."""
+    from .claims import Claim
+
+    found = search_terms_for(claim_ids)
+    rows = [Claim(pk=pk, search_terms=terms) for pk, terms in found.items()]
+    Claim.objects.bulk_update(rows, ["search_terms"], batch_size=1000)
+    if connection.vendor == "postgresql" and found:
+        Claim.objects.filter(pk__in=list(found)).update(
+            search_document=search_document_expression()
+        )
 
 
 def derived_values() -> dict:
-    values = {"official_position": position_expression(), "published_rating": rating_expression()}
-    if connection.vendor == "postgresql":
-        values["search_document"] = search_document_expression()
-    return values
+    return {"official_position": position_expression(), "published_rating": rating_expression()}
 
 
 def refresh(claim_ids: Iterable[int]) -> None:
@@ -94,6 +112,7 @@ def refresh(claim_ids: Iterable[int]) -> None:
     with transaction.atomic():
         list(Claim.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
         Claim.objects.filter(pk__in=ids).update(**derived_values())
+        store_search_terms(ids)
 
 
 DERIVED_FIELDS = ["official_position", "published_rating"]
@@ -130,9 +149,9 @@ def refresh_all(progress: Callable[[int, int], None] | None = None) -> int:
     done = 0
     for start in range(bounds["low"], bounds["high"] + 1, BATCH):
         with transaction.atomic():
-            done += Claim.objects.filter(pk__gte=start, pk__lt=start + BATCH).update(
-                **derived_values()
-            )
+            batch = Claim.objects.filter(pk__gte=start, pk__lt=start + BATCH)
+            done += batch.update(**derived_values())
+            store_search_terms(batch.values_list("pk", flat=True))
         if progress:
             progress(done, bounds["high"] - bounds["low"] + 1)
     return done

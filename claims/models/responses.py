@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from .sources import language_field
+
 
 class Stance(models.TextChoices):
     DENIES = "denies", "denies"
@@ -72,6 +74,7 @@ class Response(models.Model):
         max_length=200, blank=True, help_text="The named person who spoke, if any."
     )
     quote = models.TextField(blank=True)
+    language = language_field(help_text="Of the quote, as said: e.g. uk, en, ru.")
     # Where the response was reported (the Interfax-Ukraine article, an official channel's post).
     report = models.ForeignKey(
         "Report", null=True, blank=True, on_delete=models.PROTECT, related_name="responses"

@@ -4,18 +4,36 @@ import hashlib
 import re
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
+
+from claims.transliteration import slug_from
+
+# A content language: an ISO 639-1 (or 639-3) code, optionally with a region, e.g. uk, en, ru.
+language_code = RegexValidator(
+    r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})?$",
+    "Give the language as an ISO code in lower case, e.g. uk, en or ru.",
+)
+LANGUAGE_HELP = "ISO code of the text's language, e.g. uk, en, ru."
 
 
-def unique_slug(model: type[models.Model], text: str, *, max_length: int = 80) -> str:
-    """A slug from `text` that no row of `model` has yet (`-2`, `-3`… on clashes)."""
-    base = slugify(text, allow_unicode=False)[:max_length].strip("-") or "item"
+def language_field(**kwargs) -> models.CharField:
+    """The language of a piece of content (a claim's text, a report, a wording, a quote)."""
+    kwargs.setdefault("help_text", LANGUAGE_HELP)
+    return models.CharField(max_length=10, blank=True, validators=[language_code], **kwargs)
+
+
+def unique_slug(
+    model: type[models.Model], text: str, *, max_length: int = 80, language: str = ""
+) -> str:
+    """A readable Latin slug from `text` (transliterated, see claims/transliteration.py) that
+    no row of `model` has yet (`-2`, `-3`… on clashes); `language` is the text's, if known."""
+    base = slug_from(text, language, max_length=max_length, kind=model._meta.model_name)
     slug, n = base, 1
-    while model._default_manager.filter(slug=slug).exists():
+    while model._default_manager.filter(slug=slug).exists() or SlugAlias.taken(model, slug):
         n += 1
         suffix = f"-{n}"
         slug = f"{base[: max_length - len(suffix)]}{suffix}"
@@ -232,7 +250,7 @@ class Report(models.Model):
     title = models.CharField(max_length=500)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     byline = models.CharField(max_length=300, blank=True)
-    language = models.CharField(max_length=10, blank=True)
+    language = language_field()
     body = models.TextField(blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="reports")
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -295,3 +313,37 @@ class Snapshot(models.Model):
             report=report, sha256=digest, defaults={"url": url, "content": content, **fields}
         )
         return snapshot
+
+
+class SlugAlias(models.Model):
+    """A slug a claim, actor, outlet or tag had before: its old URLs answer 301 to the new one
+    (the meaningless "item", "item-2"… given to Cyrillic names before slugs were
+    transliterated)."""
+
+    kind = models.CharField(max_length=20, help_text="The model: claim, actor, outlet or tag.")
+    old_slug = models.CharField(max_length=100)
+    object_id = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name_plural = "slug aliases"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "old_slug"], name="slug_alias_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.old_slug} → {self.object_id}"
+
+    @classmethod
+    def taken(cls, model: type[models.Model], slug: str) -> bool:
+        return cls.objects.filter(kind=model._meta.model_name, old_slug=slug).exists()
+
+    @classmethod
+    def current_slug(cls, model: type[models.Model], old_slug: str) -> str | None:
+        """The slug now held by the row that had `old_slug`, or None."""
+        alias = cls.objects.filter(kind=model._meta.model_name, old_slug=old_slug).first()
+        if alias is None:
+            return None
+        return (
+            model._default_manager.filter(pk=alias.object_id).values_list("slug", flat=True).first()
+        )

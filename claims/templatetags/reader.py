@@ -37,3 +37,9 @@ def time_element(value, text_format: str) -> str:
     return format_html(
         '<time datetime="{}">{}</time>', local.isoformat(), date_format(local, text_format)
     )
+
+
+@register.filter
+def lang_attr(code: str) -> str:
+    """` lang="uk"` for an element holding content in that language; nothing when unknown."""
+    return format_html(' lang="{}"', code) if code else ""

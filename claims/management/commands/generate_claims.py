@@ -27,6 +27,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, connections, models, transaction
 from django.utils import timezone
 
+from claims import search_terms
 from claims.models import (
     Actor,
     Attribution,
@@ -239,39 +240,32 @@ class Sink:
         self.seconds[name] = self.seconds.get(name, 0) + time.monotonic() - started
         self.counts[name] = self.counts.get(name, 0) + len(rows)
 
-    def write_claims(self, columns: tuple[str, ...], rows: list, documents: list[str]) -> None:
-        """Claims, each with the search document PostgreSQL builds from `documents` (its text,
-        quotes and titles, as models/derived.py joins them) on the way in: COPY to a temporary
-        table, then one INSERT ... SELECT. Updating the rows afterwards instead would write
-        every claim and its index entries twice."""
+    def write_claims(self, columns: tuple[str, ...], rows: list) -> None:
+        """Claims (`columns` include their search terms), each with the search document
+        PostgreSQL builds from those terms on the way in (as models/derived.py does): COPY to a
+        temporary table, then one INSERT ... SELECT. Updating the rows afterwards instead would
+        write every claim and its index entries twice."""
         if not self.postgres:
             self.write(Claim, columns, rows)
             return
         started = time.monotonic()
         with connection.cursor() as cursor:
-            cursor.execute(
-                "CREATE TEMPORARY TABLE claim_load (LIKE claims_claim, document text) "
-                "ON COMMIT DROP"
-            )
-            written = self._copy(
-                Claim,
-                columns,
-                [(*row, document) for row, document in zip(rows, documents, strict=True)],
-                into="claim_load",
-                extra_column="document",
-            )
+            cursor.execute("CREATE TEMPORARY TABLE claim_load (LIKE claims_claim) ON COMMIT DROP")
+            written = self._copy(Claim, columns, rows, into="claim_load")
             listed = ", ".join(written)  # the model's own column names
             cursor.execute(
                 f"INSERT INTO claims_claim ({listed}, search_document) "  # noqa: S608
-                f"SELECT {listed}, to_tsvector('simple'::regconfig, document) FROM claim_load"
+                f"SELECT {listed}, array_to_tsvector(array_remove("
+                f"string_to_array(btrim(search_terms), ' '), %s)) FROM claim_load",
+                [search_terms.FIELD_BREAK],
             )
             cursor.execute("DROP TABLE claim_load")
         self.seconds["claim"] = self.seconds.get("claim", 0) + time.monotonic() - started
         self.counts["claim"] = self.counts.get("claim", 0) + len(rows)
 
-    def _copy(self, model, columns, rows, *, into=None, extra_column=None) -> list[str]:
-        """COPY rows into the model's table, or into the table `into`, whose `extra_column`
-        (the last value of each row) the model lacks. Returns the model's columns written."""
+    def _copy(self, model, columns, rows, *, into=None) -> list[str]:
+        """COPY rows into the model's table, or into the table `into` shaped like it. Returns
+        the model's columns written."""
         fields = {field.attname: field for field in model._meta.concrete_fields}
         rest = [
             name
@@ -288,23 +282,18 @@ class Sink:
         ]
         quote = connection.ops.quote_name
         written = [quote(fields[name].column) for name in (*columns, *rest)]
-        targets = [*written, extra_column] if extra_column else written
-        sql = f"COPY {quote(into or model._meta.db_table)} ({', '.join(targets)}) FROM STDIN"
+        sql = f"COPY {quote(into or model._meta.db_table)} ({', '.join(written)}) FROM STDIN"
         with (
             connection.cursor() as cursor,
             cursor.connection.cursor() as raw,
             raw.copy(sql) as copy,
         ):
             for row in rows:
-                extra = ()
-                if extra_column:
-                    *row, last = row
-                    extra = (last,)
                 if as_json:
                     row = list(row)
                     for n in as_json:
                         row[n] = json.dumps(row[n])
-                copy.write_row((*row, *tail, *extra))
+                copy.write_row((*row, *tail))
         return written
 
 
@@ -899,7 +888,7 @@ class Command(BaseCommand):
             stances.setdefault(response[1], set()).add(response[3])
         positions = {pk: OfficialPosition.from_stances(found) for pk, found in stances.items()}
         ratings = {v[1]: v[2] for v in verdicts if v[5] == VerdictState.PUBLISHED}
-        # The search document's words: the text, the quotes and the carrying reports' titles.
+        # The search terms: of the text, the quotes and the carrying reports' titles.
         words = {claim[0]: [claim[1]] for claim in claims}
         for response in approved_responses:
             words[response[1]].append(response[6])
@@ -923,6 +912,7 @@ class Command(BaseCommand):
                 "withdrawn_reason",
                 "official_position",
                 "published_rating",
+                "search_terms",
                 "approved_at",
                 "approved_by_id",
             ),
@@ -931,11 +921,11 @@ class Command(BaseCommand):
                     *claim,
                     positions.get(claim[0], OfficialPosition.NO_RESPONSE),
                     ratings.get(claim[0], ""),
+                    search_terms.document(words[claim[0]]),
                     *approvals.get(claim[0], (None, None)),
                 )
                 for claim in claims
             ],
-            [" ".join(words[claim[0]]) for claim in claims],
         )
 
     def change(

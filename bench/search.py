@@ -1,0 +1,220 @@
+"""
+Search benchmark (run by hand): how well and how fast reader search finds Ukrainian, Russian
+and English words in any form.
+
+    .venv/bin/python bench/search.py forms
+    .venv/bin/python bench/search.py quality --db sqlite
+    .venv/bin/python bench/search.py quality --db postgres
+    .venv/bin/python bench/search.py speed --db postgres --claims 100000
+
+`forms` checks the lemmatiser on tests/search/forms.json (inflected forms that must meet their
+base form, different words that should not) and times it, uncached and cached. `quality`
+loads tests/search/corpus.json into a throwaway test database and runs every query of
+tests/search/queries.json, printing each miss and the set's recall and precision
+(micro-averaged over expected hits). `speed` times the search page's database work (the
+ranked id list the page takes, as claims.views.paginate does, then the page's rows) on a
+database filled by `manage.py generate_claims` (the same database bench/reader.py uses,
+`fc_bench` or bench/fc_bench.sqlite3; generated when short), for single words and phrases in
+the generated texts' languages, and prints p50 and p95.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from reader import configure, percentile  # noqa: E402
+
+# Words of the generated claims (generate_claims: SUBJECT_EN, SUBJECT_UK, QUOTES, names), as
+# written and in other forms, one and two words, common and rare.
+SPEED_QUERIES = [
+    "refused",
+    "refuse",
+    "villa",
+    "fake",
+    "Istanbul",
+    "resigned",
+    "drone contracts",
+    "Shevchenko",
+    "Shevchenko Istanbul",
+    "відмовився",
+    "відмовитися",
+    "Стамбулі",
+    "Стамбул",
+    "фейк",
+    "Це фейк",
+    "неправда",
+    "обмін полоненими",
+    "полонені",
+    "відставку",
+    "prisoner exchange",
+    "energy company",
+    "Kovalenko resigned",
+    "кордоном",
+    "nothing matches this",
+]
+
+
+def forms() -> None:
+    from claims import search_terms
+    from tests.search.corpus import form_figures
+    from tests.search.corpus import forms as form_pairs
+
+    words = [word for pair in form_pairs()["same"] for word in pair]
+    search_terms.keys("прогрів")  # load the dictionaries
+    search_terms.keys.cache_clear()
+    started = time.perf_counter()
+    for word in words:
+        search_terms.keys(word)
+    uncached = (time.perf_counter() - started) / len(words) * 1e6
+    started = time.perf_counter()
+    for word in words:
+        search_terms.keys(word)
+    cached = (time.perf_counter() - started) / len(words) * 1e6
+    figures = form_figures()
+    print(
+        f"forms meeting their base form: {figures['same']}/{figures['same_total']}; "
+        f"missed {figures['missed']}"
+    )
+    print(
+        f"different words kept apart: {figures['apart']}/{figures['different_total']}; "
+        f"sharing a reading {figures['confused']}"
+    )
+    print(f"keys of a word: {uncached:.0f} µs uncached, {cached:.1f} µs cached")
+
+
+def quality(raw_only: bool) -> None:
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    from claims import search_terms
+
+    if raw_only:  # the words as written only, as the `simple` configuration matched before
+        search_terms.keys = lambda word, likeliest=False: ()
+
+    from claims.models import Claim
+    from claims.search import search_claims
+    from tests.search.corpus import load_corpus, queries
+
+    setup_test_environment()
+    name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        corpus = load_corpus()
+        expected_total = found_total = right_total = 0
+        timings = []
+        for item in queries():
+            started = time.perf_counter()
+            matches = search_claims(Claim.objects.all(), item["q"])
+            got = {corpus[pk] for pk in matches.values_list("pk", flat=True)}
+            timings.append((time.perf_counter() - started) * 1000)
+            expected = set(item["expect"])
+            expected_total += len(expected)
+            found_total += len(got)
+            right_total += len(got & expected)
+            if got != expected:
+                missing, extra = sorted(expected - got), sorted(got - expected)
+                print(f"  {item['q']!r}: missing {missing}, extra {extra}")
+        recall = right_total / expected_total if expected_total else 1.0
+        precision = right_total / found_total if found_total else 1.0
+        print(
+            f"{connection.vendor}: {len(queries())} queries over {len(corpus)} claims: "
+            f"recall {recall:.3f} ({right_total}/{expected_total}), "
+            f"precision {precision:.3f} ({right_total}/{found_total}), "
+            f"median query {statistics.median(timings):.1f} ms"
+        )
+    finally:
+        connection.creation.destroy_test_db(name, verbosity=0)
+
+
+def speed(claims: int, requests: int, seed: int, no_parallel: bool) -> None:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from claims.filters import ClaimFilters, filter_claims
+    from claims.models import Claim
+
+    call_command("migrate", verbosity=0)
+    have = Claim.objects.count()
+    if have < claims:
+        print(f"Generating {claims - have} claims …", flush=True)
+        call_command("generate_claims", claims=claims - have, seed=seed + have)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        if no_parallel and connection.vendor == "postgresql":
+            cursor.execute("SET max_parallel_workers_per_gather = 0")
+    print(f"{connection.vendor}: {Claim.objects.count()} claims")
+
+    def run(text: str) -> int:
+        # What the list view does: the ranked ids (up to 1001), then one page of rows.
+        ranked = filter_claims(Claim.objects.all(), ClaimFilters(q=text))
+        ids = list(ranked.values_list("pk", flat=True)[:1001])
+        list(Claim.objects.with_list_columns().in_bulk(ids[:20]).values())
+        return len(ids)
+
+    rng = random.Random(seed)
+    for text in SPEED_QUERIES:
+        run(text)  # warm
+    print(f"\n{'query':<24} {'hits':>6} {'p50 ms':>8} {'p95 ms':>8}")
+    everything = []
+    for text in SPEED_QUERIES:
+        timings = []
+        for _ in range(max(3, requests // len(SPEED_QUERIES))):
+            started = time.perf_counter()
+            hits = run(text)
+            timings.append((time.perf_counter() - started) * 1000)
+        everything += timings
+        hits_shown = f"{hits}{'+' if hits > 1000 else ''}"
+        print(
+            f"{text:<24} {hits_shown:>6} {statistics.median(timings):8.1f} "
+            f"{percentile(timings, 0.95):8.1f}"
+        )
+    single = []
+    for _ in range(requests):
+        text = rng.choice(SPEED_QUERIES)
+        started = time.perf_counter()
+        run(text)
+        single.append((time.perf_counter() - started) * 1000)
+    print(
+        f"\nrandom single requests ({requests}): p50 {statistics.median(single):.1f} ms, "
+        f"p95 {percentile(single, 0.95):.1f} ms, max {max(single):.1f} ms"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("mode", choices=["forms", "quality", "speed"])
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--claims", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--no-parallel", action="store_true")
+    parser.add_argument(
+        "--raw-only", action="store_true", help="quality: match words as written, no lemmas"
+    )
+    args = parser.parse_args()
+    if args.mode in ("forms", "quality") and args.db == "sqlite":
+        os.environ["DATABASE_URL"] = "sqlite:///:memory:"
+    else:
+        configure(args.db)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+    os.environ.setdefault("LOG_LEVEL", "ERROR")
+    import django
+
+    django.setup()
+    if args.mode == "forms":
+        forms()
+    elif args.mode == "quality":
+        quality(args.raw_only)
+    else:
+        speed(args.claims, args.requests, args.seed, args.no_parallel)
+
+
+if __name__ == "__main__":
+    main()
