@@ -121,5 +121,7 @@ def test_query_counts_do_not_grow(client, world):
 def test_claim_page_and_list_stay_small(client, world):
     claim = add_claims(world, 3, per_claim=3)[0]
     assert count_queries(client, claim.get_absolute_url()) <= 12
-    assert count_queries(client, reverse("claims:claim_list")) <= 10
+    # Ten for the list and its filter options, plus the reader-cache versions every process
+    # reads once per anonymous request (claims/caching.py).
+    assert count_queries(client, reverse("claims:claim_list")) <= 11
     assert count_queries(client, reverse("claims:denied_rss")) <= 3
