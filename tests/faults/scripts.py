@@ -38,14 +38,16 @@ def confirm_then_hang() -> None:
     from claims.models import ImportJob
 
     job = ImportJob.objects.get()
-    real_create = pipeline.Response.objects.create
+    # The importer writes through the one write path: hang when it comes to the response.
+    real_create = pipeline.writing.create
 
-    def hang(**fields):
-        print("inside the transaction", flush=True)
-        time.sleep(600)  # the parent kills us here
-        return real_create(**fields)
+    def hang(model, **kwargs):
+        if model is pipeline.Response:
+            print("inside the transaction", flush=True)
+            time.sleep(600)  # the parent kills us here
+        return real_create(model, **kwargs)
 
-    pipeline.Response.objects.create = hang
+    pipeline.writing.create = hang
     pipeline.confirm(
         pipeline.Confirmation(
             outlet_name="Interfax-Ukraine",
