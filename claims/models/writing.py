@@ -210,6 +210,7 @@ def create(
         obj = model(**plain, **extra)
         if any(field.name == "created_by" for field in model._meta.concrete_fields):
             obj.created_by = _user(by)
+        _fill_language(obj)
         obj.save()
         for name, related in m2m.items():
             getattr(obj, name).set(related)
@@ -232,6 +233,22 @@ def create(
         if isinstance(obj, NAMES):
             changed(names=[obj])  # a name's own page
     return obj
+
+
+def _fill_language(obj: models.Model) -> None:
+    """A report, carriage or response nobody gave a language gets one by the same rule from
+    every path: a report its title's and a response its quote's (detected offline), a
+    carriage its report's."""
+    if getattr(obj, "language", None) != "":
+        return
+    from claims.languages import detect_language
+
+    if isinstance(obj, Carriage) and obj.report_id:
+        obj.language = obj.report.language
+    elif isinstance(obj, Response) and obj.quote:
+        obj.language = detect_language(obj.quote)
+    elif isinstance(obj, Report) and obj.title:
+        obj.language = detect_language(obj.title)
 
 
 def save_edit(
