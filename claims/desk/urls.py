@@ -57,5 +57,5 @@ urlpatterns = [
     path("names/<name_kind:kind>/new/", views.name_create, name="name_create"),
     path("api-keys/", api_desk_views.api_keys, name="api_keys"),
     path("api-keys/new/", api_desk_views.api_key_create, name="api_key_create"),
-    path("api-keys/<int:pk>/revoke/", api_desk_views.api_key_revoke, name="api_key_revoke"),
+    path("api-keys/<id:pk>/revoke/", api_desk_views.api_key_revoke, name="api_key_revoke"),
 ]
