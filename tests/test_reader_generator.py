@@ -27,8 +27,9 @@ def test_generate_claims_makes_whole_chains(client):
     assert not derived.stale().exists()
     if connection.vendor == "postgresql":
         assert not Claim.objects.filter(search_document__isnull=True).exists()
-        claim = Claim.objects.filter(responses__isnull=False).first()
-        quote_word = claim.responses.first().quote.split()[0]
+        # Search reads approved rows only: an approved claim's approved quote.
+        claim = Claim.objects.public().filter(responses__approved_at__isnull=False).first()
+        quote_word = claim.responses.filter(approved_at__isnull=False).first().quote.split()[0]
         assert search_claims(Claim.objects.filter(pk=claim.pk), quote_word).exists()
     # The reader pages show the generated data.
     list_page = client.get(reverse("claims:claim_list"), {"position": "denied"})
