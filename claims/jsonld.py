@@ -36,7 +36,7 @@ def _creative_work(carriage: Carriage) -> dict:
     if report.link:
         work["url"] = report.link
     if report.published_at:
-        work["datePublished"] = report.published_at.isoformat()
+        work["datePublished"] = report.published_iso()
     return work
 
 

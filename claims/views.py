@@ -23,6 +23,7 @@ from .models import (
     Carriage,
     Claim,
     Correction,
+    ExternalReview,
     OfficialPosition,
     Outlet,
     Rating,
@@ -281,6 +282,11 @@ def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
             ),
             to_attr="reader_verdicts",
         ),
+        Prefetch(
+            "external_reviews",
+            queryset=ExternalReview.objects.approved(),
+            to_attr="reader_external_reviews",
+        ),
     )
     carriages = sorted(claim.current_carriages, key=_published_order)
     responses = list(claim.responses.all())
@@ -312,6 +318,7 @@ def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "canonical_url": canonical,
         "position": OfficialPosition(claim.official_position),
         "withdrawn_verdicts": withdrawn_verdicts,
+        "external_reviews": claim.reader_external_reviews,
     }
     feeds = [f for tag in claim.tags.all() for f in scoped_feeds("tag", tag)]
     return render_page(request, "claims/claim_detail.html", context, feeds=feeds)

@@ -10,7 +10,7 @@ from . import views
 class WithdrawableConverter:
     """What the desk withdraws rather than deletes (verdicts have their own workflow)."""
 
-    regex = "claim|carriage|response"
+    regex = "claim|carriage|response|external-review"
 
     def to_python(self, value: str) -> str:
         return value

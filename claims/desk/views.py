@@ -33,6 +33,7 @@ from claims.models import (
     Actor,
     Carriage,
     Claim,
+    ExternalReview,
     Lead,
     Outlet,
     PendingChange,
@@ -260,6 +261,7 @@ def claim_page_context(claim: Claim) -> dict:
         "live_verdict": claim.verdicts.live().first(),
         "carriages": claim.carriages.select_related("report__outlet", "cites__report__outlet"),
         "responses": responses_with_channels(claim),
+        "external_reviews": claim.external_reviews.all(),
         "verdicts": claim.verdicts.select_related("author", "reviewer").prefetch_related(
             "corrections"
         ),
@@ -491,7 +493,12 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 # Withdrawals: nothing is deleted from the desk.
 
-WITHDRAWABLE = {"claim": Claim, "carriage": Carriage, "response": Response}
+WITHDRAWABLE = {
+    "claim": Claim,
+    "carriage": Carriage,
+    "response": Response,
+    "external-review": ExternalReview,
+}
 
 
 @vary_on_headers("HX-Request")

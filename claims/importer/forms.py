@@ -1,11 +1,14 @@
 """Desk forms: start an import, and confirm what it found."""
 
+from datetime import datetime, time
+
 from django import forms
 from django.conf import settings
-from django.utils.dateparse import parse_datetime
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 
 from claims.ids import IdChoiceField
-from claims.models import Attribution, CarriageRole, Claim, Stance
+from claims.models import Attribution, CarriageRole, Claim, PublishedPrecision, Stance
 
 from .fetch import FetchRefused, check_url
 from .pipeline import REPORT_FIELDS, Confirmation
@@ -123,21 +126,40 @@ class ConfirmForm(forms.Form):
     attribution = forms.ChoiceField(required=False, choices=blank(Attribution.choices))
     speaker_name = forms.CharField(label="Speaker (if named)", required=False, max_length=200)
     quote = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    # Other fact-checkers' reviews found on the page, by their place in the page's list.
+    external_reviews = forms.TypedMultipleChoiceField(
+        label="Link these checks by other fact-checkers to the claim",
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
-    def __init__(self, *args, similar=(), **kwargs):
+    def __init__(self, *args, similar=(), reviews=(), **kwargs):
         super().__init__(*args, **kwargs)
         ids = [claim.pk for claim in similar]
         field = self.fields["existing_claim"]
         field.queryset = Claim.objects.filter(pk__in=ids) if ids else Claim.objects.none()
+        self.reviews = list(reviews)
+        self.fields["external_reviews"].choices = [
+            (i, review.get("author") or "?") for i, review in enumerate(self.reviews)
+        ]
         widen(self)
 
     def clean_published_at(self):
         value = (self.cleaned_data["published_at"] or "").strip()
+        self.published_precision = PublishedPrecision.TIME
         if not value:
             return None
+        day = parse_date(value) if len(value) == 10 else None
+        if day is not None:
+            # The page printed only the day: keep it as a day, not as midnight.
+            self.published_precision = PublishedPrecision.DAY
+            return timezone.make_aware(datetime.combine(day, time()))
         moment = parse_datetime(value.replace(" ", "T", 1))
         if moment is None:
-            raise forms.ValidationError("Use a date and time like 2025-11-17T17:55:00+02:00.")
+            raise forms.ValidationError(
+                "Use a date and time like 2025-11-17T17:55:00+02:00, or a day like 2025-11-17."
+            )
         if moment.tzinfo is None:
             raise forms.ValidationError("Give the time's UTC offset, like +02:00.")
         return moment
@@ -183,6 +205,10 @@ class ConfirmForm(forms.Form):
             attribution=data.get("attribution") or "",
             speaker_name=data.get("speaker_name") or "",
             quote=data.get("quote") or "",
+            published_precision=getattr(self, "published_precision", PublishedPrecision.TIME),
+            external_reviews=[
+                self.reviews[i] for i in data.get("external_reviews") or [] if i < len(self.reviews)
+            ],
         )
 
 
@@ -196,7 +222,11 @@ def initial_from_result(result: dict, outlet_name: str = "") -> dict:
         "title": article.get("title", ""),
         "url": article.get("url", ""),
         "canonical_url": article.get("canonical_url", ""),
-        "published_at": article.get("published") or "",
+        "published_at": (
+            (article.get("published") or "")[:10]
+            if article.get("published_precision") == "day"
+            else article.get("published") or ""
+        ),
         "byline": article.get("byline", ""),
         "language": article.get("language", ""),
         "tags": ", ".join(article.get("tags") or []),

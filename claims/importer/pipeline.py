@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
+from django.utils.dateparse import parse_date, parse_datetime
 
 from claims.languages import detect_language
 from claims.models import (
@@ -19,12 +19,14 @@ from claims.models import (
     Carriage,
     CarriageRole,
     Claim,
+    ExternalReview,
     HistoryAction,
     ImportJob,
     ImportJobStatus,
     LeadState,
     Outlet,
     OutletKind,
+    PublishedPrecision,
     Report,
     Response,
     Snapshot,
@@ -229,6 +231,9 @@ class Confirmation:
     attribution: str = ""
     speaker_name: str = ""
     quote: str = ""
+    published_precision: str = PublishedPrecision.TIME
+    # Other fact-checkers' reviews on the page (ClaimReview markup) the editor linked.
+    external_reviews: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -239,6 +244,7 @@ class Created:
     claim: Claim | None = None
     carriage: Carriage | None = None
     response: Response | None = None
+    external_reviews: list = field(default_factory=list)
     updated_fields: list[str] = field(default_factory=list)
     # Actors, outlets and tags the confirmation filed for the first time.
     new_names: list = field(default_factory=list)
@@ -253,6 +259,7 @@ def save_report(data: Confirmation, *, by, created: "Created") -> Report:
     values = {
         "title": data.title,
         "published_at": data.published_at,
+        "published_precision": data.published_precision,
         "byline": data.byline[:300],
         "language": data.language[:10],
         "body": data.body,
@@ -376,12 +383,53 @@ def confirm(data: Confirmation, *, by, job: ImportJob | None = None) -> Created:
                     "responded_at": data.published_at or timezone.now(),
                 },
             )
+    if claim is not None:
+        created.external_reviews = link_external_reviews(
+            claim, data.external_reviews, report=report, by=by
+        )
     if job is not None and job.pk:
         job.status, job.report = ImportJobStatus.CONFIRMED, report
         job.save(update_fields=["status", "report", "updated_at"])
         if job.lead_id:
             job.lead.decide(LeadState.IMPORTED, by=by)
     return created
+
+
+def link_external_reviews(claim: Claim, reviews: list[dict], *, report, by) -> list:
+    """File the chosen ClaimReviews under the claim (pending review, like the chain); a review
+    already on file for the claim (same check URL, or same fact-checker and rating) is kept."""
+    linked = []
+    on_file = list(claim.external_reviews.filter(withdrawn_at__isnull=True))
+    for review in reviews:
+        author = (review.get("author") or "").strip()[:200]
+        if not author:
+            continue
+        url, rating = (review.get("url") or "").strip()[:1000], (review.get("rating") or "")[:200]
+        if any(
+            (url and old.url == url) or (old.author == author and old.rating == rating)
+            for old in on_file
+        ):
+            continue
+        published = (
+            parse_date((review.get("published") or "")[:10]) if review.get("published") else None
+        )
+        linked.append(
+            writing.create(
+                ExternalReview,
+                by=by,
+                values={
+                    "claim": claim,
+                    "report": report,
+                    "author": author,
+                    "rating": rating,
+                    "claim_reviewed": (review.get("claim_reviewed") or "").strip(),
+                    "url": url,
+                    "published": published,
+                },
+            )
+        )
+        on_file.append(linked[-1])
+    return linked
 
 
 def confirmation_from_article(article: Article, *, outlet_name: str = "") -> Confirmation:
@@ -392,6 +440,7 @@ def confirmation_from_article(article: Article, *, outlet_name: str = "") -> Con
         url=article.url,
         canonical_url=article.canonical_url,
         published_at=article.published,
+        published_precision=article.published_precision or PublishedPrecision.TIME,
         byline=article.byline,
         language=article.language,
         body=article.body,

@@ -73,6 +73,10 @@ def import_start(request: HttpRequest) -> HttpResponse:
     )
 
 
+def article_reviews(result: dict) -> list[dict]:
+    return list((result.get("article") or {}).get("reviews") or [])
+
+
 def review_context(job: ImportJob, form: ConfirmForm | None = None) -> dict:
     result = job.result or {}
     suggestion = result.get("suggestion") or {}
@@ -84,7 +88,7 @@ def review_context(job: ImportJob, form: ConfirmForm | None = None) -> dict:
         initial = initial_from_result(result, job.outlet.name if job.outlet else "")
         if report is not None:
             initial["outlet_name"] = report.outlet.name
-        form = ConfirmForm(initial=initial, similar=similar)
+        form = ConfirmForm(initial=initial, similar=similar, reviews=article_reviews(result))
     return {
         "job": job,
         "form": form,
@@ -133,7 +137,9 @@ def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(job)
         context = review_context(job)
-        form = ConfirmForm(request.POST, similar=context["similar"])
+        form = ConfirmForm(
+            request.POST, similar=context["similar"], reviews=article_reviews(job.result or {})
+        )
         if not form.is_valid():
             context["form"] = form
             return render(

@@ -7,6 +7,7 @@ public before a second editor approves it (PendingChange; the write path is mode
 """
 
 from .claims import Carriage, CarriageRole, Claim, ClaimQuerySet, OfficialPosition
+from .external_reviews import ExternalReview
 from .history import HistoryAction, HistoryEntry
 from .importing import FeedItem, ImportJob, ImportJobStatus, Lead, LeadState, OutletFeed
 from .partners import ApiKey, DeliveryState, Webhook, WebhookDelivery, WebhookEvent
@@ -20,6 +21,7 @@ from .sources import (
     ChannelKind,
     Outlet,
     OutletKind,
+    PublishedPrecision,
     Report,
     SlugAlias,
     Snapshot,
@@ -42,6 +44,7 @@ __all__ = [
     "ClaimQuerySet",
     "Correction",
     "DeliveryState",
+    "ExternalReview",
     "FeedItem",
     "HistoryAction",
     "HistoryEntry",
@@ -54,6 +57,7 @@ __all__ = [
     "OutletFeed",
     "OutletKind",
     "PendingChange",
+    "PublishedPrecision",
     "Rating",
     "ReaderVersion",
     "Report",

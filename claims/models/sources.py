@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from claims.transliteration import slug_from
 
@@ -240,6 +241,11 @@ class ReportQuerySet(models.QuerySet):
         return self.filter(models.Exists(carried) | models.Exists(relayed))
 
 
+class PublishedPrecision(models.TextChoices):
+    TIME = "time", _("date and time")
+    DAY = "day", _("day only")
+
+
 class Report(models.Model):
     """One published item of an outlet: an article, a post, a broadcast segment."""
 
@@ -249,6 +255,10 @@ class Report(models.Model):
     canonical_url = models.URLField(max_length=1000, null=True, blank=True, unique=True)
     title = models.CharField(max_length=500)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # A page that printed only the day is kept as a day: shown and exported without a time.
+    published_precision = models.CharField(
+        max_length=4, choices=PublishedPrecision, default=PublishedPrecision.TIME
+    )
     byline = models.CharField(max_length=300, blank=True)
     language = language_field()
     body = models.TextField(blank=True)
@@ -276,6 +286,18 @@ class Report(models.Model):
     @property
     def link(self) -> str:
         return self.canonical_url or self.url
+
+    @property
+    def published_on_day_only(self) -> bool:
+        return self.published_precision == PublishedPrecision.DAY
+
+    def published_iso(self) -> str:
+        """ISO 8601: a date alone when the page gave only the day."""
+        if self.published_at is None:
+            return ""
+        if self.published_on_day_only:
+            return timezone.localtime(self.published_at).date().isoformat()
+        return self.published_at.isoformat()
 
     def latest_snapshot(self) -> "Snapshot | None":
         return self.snapshots.order_by("-fetched_at").first()

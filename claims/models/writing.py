@@ -57,6 +57,7 @@ from claims.caching import changed
 
 from . import derived, history
 from .claims import Carriage, Claim
+from .external_reviews import ExternalReview
 from .history import HistoryAction, HistoryEntry
 from .responses import Response
 from .review import ChangeKind, PendingChange, ReviewState
@@ -64,7 +65,7 @@ from .sources import Actor, ActorKind, Outlet, OutletKind, Report, Tag, unique_s
 from .verdicts import Correction
 
 # Rows with their own approval. Reports are public through their carriages and responses.
-GATED = (Claim, Carriage, Response)
+GATED = (Claim, Carriage, Response, ExternalReview)
 # Reference rows readers see on their own pages; written directly, with history.
 NAMES = (Actor, Outlet, Tag)
 
@@ -511,6 +512,7 @@ def approve(
         Claim.objects.filter(pk=claim.pk, approved_at__isnull=True).update(**gate)
         Carriage.objects.filter(claim=claim, approved_at__isnull=True).update(**gate)
         Response.objects.filter(claim=claim, approved_at__isnull=True).update(**gate)
+        ExternalReview.objects.filter(claim=claim, approved_at__isnull=True).update(**gate)
         for correction in corrections:
             _publish_correction(correction, reviewer=reviewer, now=now)
         PendingChange.objects.filter(pk__in=[c.pk for c in changes]).update(

@@ -28,15 +28,15 @@ def slug_url(viewname: str, slug: str) -> str:
 
 
 @register.simple_tag
-def time_element(value, text_format: str) -> str:
+def time_element(value, text_format: str, day_only: bool = False) -> str:
     """`<time datetime="{{ value|date:'c' }}">{{ value|date:text_format }}</time>`, converting
-    to the current time zone once instead of twice."""
+    to the current time zone once instead of twice. `day_only` for a moment known only to the
+    day (a page that printed no time): the machine-readable value is then the date alone."""
     if value in (None, ""):
         return mark_safe('<time datetime=""></time>')
     local = template_localtime(value)
-    return format_html(
-        '<time datetime="{}">{}</time>', local.isoformat(), date_format(local, text_format)
-    )
+    machine = local.date().isoformat() if day_only else local.isoformat()
+    return format_html('<time datetime="{}">{}</time>', machine, date_format(local, text_format))
 
 
 @register.filter
