@@ -91,3 +91,50 @@ def test_a_channel_cannot_be_verified_without_proof():
         ActorChannel.objects.create(
             actor=actor, url="https://t.me/x_channel", verified_at=timezone.now()
         )
+
+
+def test_editors_file_a_channel_and_a_reviewer_verifies_it_on_the_desk(client):
+    from claims.models import HistoryEntry
+    from tests.factories import create_reviewer
+
+    response = telegram_response()
+    ministry = response.responder
+    client.force_login(create_editor())
+    page = reverse("desk:actor_channels", args=[ministry.slug])
+    assert client.get(page).status_code == HTTPStatus.OK
+    added = client.post(
+        reverse("desk:channel_add", args=[ministry.slug]),
+        {"kind": "telegram", "url": "https://t.me/ministry_of_defense_ua"},
+    )
+    assert added.status_code == HTTPStatus.FOUND
+    channel = ActorChannel.objects.get(actor=ministry)
+    assert not channel.verified
+    # The same channel twice is a form error, not a 500.
+    again = client.post(
+        reverse("desk:channel_add", args=[ministry.slug]),
+        {"kind": "telegram", "url": "https://t.me/ministry_of_defense_ua"},
+    )
+    assert again.status_code == 422 and ActorChannel.objects.count() == 1
+    # An editor may not verify; a reviewer must, with proof.
+    verify_url = reverse("desk:channel_verify", args=[channel.pk])
+    assert client.post(verify_url, {"proof": "https://www.mil.gov.ua/"}).status_code == 403
+    reviewer = create_reviewer()
+    client.force_login(reviewer)
+    assert client.post(verify_url, {"proof": ""}).status_code == 422
+    assert client.post(verify_url, {"proof": "https://www.mil.gov.ua/"}).status_code == 302
+    channel.refresh_from_db()
+    assert channel.verified and channel.verified_by == reviewer
+    assert channel.proof == "https://www.mil.gov.ua/"
+    client.logout()
+    claim_page = client.get(response.claim.get_absolute_url()).content.decode()
+    assert "Made on a channel not verified" not in claim_page
+    # Taken back: the claim page flags the response again (its cached copy is dropped).
+    client.force_login(reviewer)
+    unverify = reverse("desk:channel_unverify", args=[channel.pk])
+    assert client.post(unverify, {"reason": ""}).status_code == 422
+    assert client.post(unverify, {"reason": "Impersonation reported"}).status_code == 302
+    client.logout()
+    claim_page = client.get(response.claim.get_absolute_url()).content.decode()
+    assert "Made on a channel not verified as Ministry of Defence’s" in claim_page
+    notes = HistoryEntry.objects.filter(object_repr__contains="t.me/ministry_of_defense_ua")
+    assert notes.count() == 3

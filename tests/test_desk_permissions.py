@@ -16,6 +16,7 @@ from django.utils.text import slugify
 
 from claims.models import (
     Actor,
+    ActorChannel,
     Carriage,
     Claim,
     HistoryEntry,
@@ -254,7 +255,34 @@ CASES = [
         EDITOR,
     ),
     ("name_create", "post", lambda w: ["tags"], lambda w: {"new-tags-name": "umerov"}, EDITOR),
+    ("actor_channels", "get", lambda w: [w.actor.slug], None, EDITOR),
+    (
+        "channel_add",
+        "post",
+        lambda w: [w.actor.slug],
+        lambda w: {"kind": "telegram", "url": "https://t.me/op_official"},
+        EDITOR,
+    ),
+    (
+        "channel_verify",
+        "post",
+        lambda w: [office_channel(w).pk],
+        lambda w: {"proof": "https://www.president.gov.ua/contacts"},
+        REVIEWER,
+    ),
+    (
+        "channel_unverify",
+        "post",
+        lambda w: [office_channel(w).pk],
+        lambda w: {"reason": "The office moved to another channel"},
+        REVIEWER,
+    ),
 ]
+
+
+def office_channel(w: World) -> ActorChannel:
+    return ActorChannel.objects.get_or_create(actor=w.actor, url="https://t.me/op_ua")[0]
+
 
 VISITORS = ["anonymous", "no_role", "editor", "reviewer", "superuser"]
 

@@ -4,7 +4,7 @@ from django.urls import path, register_converter
 
 from claims.api import desk_views as api_desk_views
 
-from . import views
+from . import channels, views
 
 
 class WithdrawableConverter:
@@ -55,6 +55,10 @@ urlpatterns = [
     path("review/<slug:slug>/resubmit/", views.review_resubmit, name="review_resubmit"),
     path("names/<name_kind:kind>/", views.autocomplete, name="autocomplete"),
     path("names/<name_kind:kind>/new/", views.name_create, name="name_create"),
+    path("actors/<slug:slug>/channels/", channels.actor_channels, name="actor_channels"),
+    path("actors/<slug:slug>/channels/new/", channels.channel_add, name="channel_add"),
+    path("channels/<id:pk>/verify/", channels.channel_verify, name="channel_verify"),
+    path("channels/<id:pk>/unverify/", channels.channel_unverify, name="channel_unverify"),
     path("api-keys/", api_desk_views.api_keys, name="api_keys"),
     path("api-keys/new/", api_desk_views.api_key_create, name="api_key_create"),
     path("api-keys/<id:pk>/revoke/", api_desk_views.api_key_revoke, name="api_key_revoke"),

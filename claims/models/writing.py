@@ -61,7 +61,16 @@ from .external_reviews import ExternalReview
 from .history import HistoryAction, HistoryEntry
 from .responses import Response
 from .review import ChangeKind, PendingChange, ReviewState
-from .sources import Actor, ActorKind, Outlet, OutletKind, Report, Tag, unique_slug
+from .sources import (
+    Actor,
+    ActorChannel,
+    ActorKind,
+    Outlet,
+    OutletKind,
+    Report,
+    Tag,
+    unique_slug,
+)
 from .verdicts import Correction
 
 # Rows with their own approval. Reports are public through their carriages and responses.
@@ -689,6 +698,67 @@ def resolve_tags(names: Iterable[str], *, by, create: bool = False) -> tuple[lis
         if new:
             created.append(tag)
     return tags, created
+
+
+# An actor's official channels: a response made on an unverified one is flagged to readers.
+
+
+def add_channel(actor: Actor, *, by, kind: str, url: str, proof: str = "") -> ActorChannel:
+    """File a channel the actor speaks on, unverified: verifying it is a reviewer's call."""
+    with transaction.atomic():
+        channel = ActorChannel(actor=actor, kind=kind, url=url.strip(), proof=proof.strip())
+        channel.full_clean()
+        channel.save()
+        history.record(channel, by=by, action=HistoryAction.CREATED, changes={"url": [None, url]})
+    return channel
+
+
+def verify_channel(channel: ActorChannel, *, by, proof: str) -> ActorChannel:
+    """Mark the channel as the actor's own, with the proof (who, when and where the actor names
+    it as theirs). Impersonated officials' channels are the risk: the desk lets only reviewers."""
+    proof = proof.strip()
+    if not proof:
+        raise ValueError("Verifying a channel needs the proof: where the actor names it as theirs.")
+    with transaction.atomic():
+        locked = ActorChannel.objects.select_for_update().get(pk=channel.pk)
+        before = locked.verified_at
+        locked.verified_at, locked.verified_by, locked.proof = timezone.now(), _user(by), proof
+        locked.save(update_fields=["verified_at", "verified_by", "proof"])
+        history.record(
+            locked,
+            by=by,
+            action=HistoryAction.CHANGED,
+            changes={"verified": [before is not None, True], "proof": [None, proof]},
+        )
+        _channel_claims_changed(locked.actor)
+    return locked
+
+
+def unverify_channel(channel: ActorChannel, *, by, reason: str) -> ActorChannel:
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("Say why the channel is no longer taken as verified.")
+    with transaction.atomic():
+        locked = ActorChannel.objects.select_for_update().get(pk=channel.pk)
+        locked.verified_at, locked.verified_by = None, None
+        locked.save(update_fields=["verified_at", "verified_by"])
+        history.record(
+            locked,
+            by=by,
+            action=HistoryAction.CHANGED,
+            changes={"verified": [True, False]},
+            note=reason,
+        )
+        _channel_claims_changed(locked.actor)
+    return locked
+
+
+def _channel_claims_changed(actor: Actor) -> None:
+    # The flag shows on the claim pages of the actor's responses, and on its own page.
+    claim_ids = (
+        Response.objects.approved().filter(responder=actor).values_list("claim_id", flat=True)
+    )
+    changed(claim_ids=set(claim_ids), names=[actor])
 
 
 def history_of(claim: Claim):
