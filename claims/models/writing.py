@@ -54,6 +54,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from claims.caching import changed
+from claims.languages import detect_language
 
 from . import derived, history
 from .claims import Carriage, Claim
@@ -251,8 +252,6 @@ def _fill_language(obj: models.Model) -> None:
     carriage its report's."""
     if getattr(obj, "language", None) != "":
         return
-    from claims.languages import detect_language
-
     if isinstance(obj, Carriage) and obj.report_id:
         obj.language = obj.report.language
     elif isinstance(obj, Response) and obj.quote:
