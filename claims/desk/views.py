@@ -33,6 +33,7 @@ from claims.models import (
     Actor,
     Carriage,
     Claim,
+    Correction,
     Lead,
     Outlet,
     PendingChange,
@@ -217,11 +218,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _returned_work(user) -> list:
+    """Changes and corrections returned to `user`, once per claim (the newest note)."""
     seen, rows = set(), []
     returned = (
         PendingChange.objects.returned()
         .by_author(user)
-        .select_related("claim", "reviewer")
+        .select_related("claim", "reviewer", "content_type")
         .order_by("-reviewed_at", "-pk")[:200]
     )
     for change in returned:
@@ -248,11 +250,17 @@ def saved_message(obj, noun: str) -> str:
 
 def claim_page_context(claim: Claim) -> dict:
     changes, corrections = writing.pending_work(claim)
-    returned = list(PendingChange.objects.returned().filter(claim=claim).select_related("reviewer"))
+    returned = list(
+        PendingChange.objects.returned()
+        .filter(claim=claim)
+        .select_related("reviewer")
+        .order_by("-reviewed_at", "-pk")
+    )
     return {
         "review": {
-            "changes": [describe_change(change) for change in changes],
+            "changes": [describe_change(change) for change in writing.row_changes(changes)],
             "corrections": corrections,
+            "returned_corrections": Correction.objects.returned().filter(verdict__claim=claim),
             "returned_note": returned[0].review_note if returned else "",
             "returned_by": returned[0].reviewer if returned else None,
         },
@@ -851,7 +859,7 @@ def review_context(claim: Claim, user) -> dict:
         "preview": writing.with_pending(claim),
         "preview_carriages": [c for c in carriages if c.withdrawn_at is None],
         "preview_responses": [r for r in responses if r.withdrawn_at is None],
-        "changes": [describe_change(change) for change in changes],
+        "changes": [describe_change(change) for change in writing.row_changes(changes)],
         "corrections": corrections,
         "fingerprint": writing.fingerprint(changes, corrections),
         "is_author": user.pk in authors,
@@ -874,7 +882,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         rows.append(
             {
                 "claim": claim,
-                "count": len(changes) + len(corrections),
+                "count": writing.count_of(changes, corrections),
                 "fingerprint": writing.fingerprint(changes, corrections),
                 "is_author": request.user.pk in authors,
                 "public": claim.is_public,
