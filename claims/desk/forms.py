@@ -25,6 +25,7 @@ from claims.models import (
     Response,
     Tag,
     Verdict,
+    writing,
 )
 from claims.models.sources import unique_slug
 
@@ -43,28 +44,20 @@ def longest_name(queryset: QuerySet) -> int:
 
 
 def find_by_name(queryset: QuerySet, name: str, noun: str) -> Model:
-    """The one row called `name` (ignoring case) or with that slug."""
+    """The one row called `name` (ignoring case) or with that slug, by the write path's rule
+    for names (the desk never creates one while saving a form)."""
     # Longer than any name, it names nothing; on SQLite, far longer is a LIKE pattern refused.
     if len(name) > longest_name(queryset):
         raise ValidationError(
             f"No {noun} has a name that long (at most {longest_name(queryset)} characters).",
             code="max_length",
         )
-    by_slug = queryset.filter(slug=name).first()
-    if by_slug is not None:
-        return by_slug
-    matches = list(queryset.filter(name__iexact=name)[:2])
-    if len(matches) == 1:
-        return matches[0]
-    if matches:
-        raise ValidationError(
-            f"Several {noun}s are called “{name}”; type the slug of the one you mean.",
-            code="ambiguous",
-        )
-    raise ValidationError(
-        f"No {noun} called “{name}” yet: add it under “New {noun}” or check the spelling.",
-        code="unknown",
-    )
+    try:
+        return writing.resolve_name(queryset.model, name, by=None)[0]
+    except writing.AmbiguousName as error:
+        raise ValidationError(str(error), code="ambiguous") from None
+    except writing.UnknownName as error:
+        raise ValidationError(str(error), code="unknown") from None
 
 
 class NameInput(forms.TextInput):
