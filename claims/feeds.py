@@ -18,7 +18,6 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import OuterRef, Q, Subquery
-from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import format_html
 
@@ -35,6 +34,7 @@ from .models import (
     Tag,
     Verdict,
 )
+from .models.public_names import public_name_or_404
 
 ITEMS = 50
 GUID_YEAR = 2025
@@ -167,7 +167,7 @@ class ActorDeniedFeed(DeniedFeed):
     """Denials by the actor or of claims the actor made or is the subject of."""
 
     def get_object(self, request, slug=None):
-        return get_object_or_404(Actor, slug=slug)
+        return public_name_or_404(Actor.objects.all(), slug=slug)
 
     def responses(self, actor):
         claims = Claim.objects.involving(actor).values("pk")
@@ -182,7 +182,7 @@ class OutletDeniedFeed(DeniedFeed):
     """Denials of claims the outlet carried, and denials it reported."""
 
     def get_object(self, request, slug=None):
-        return get_object_or_404(Outlet, slug=slug)
+        return public_name_or_404(Outlet.objects.all(), slug=slug)
 
     def responses(self, outlet):
         carried = Carriage.objects.approved().filter(report__outlet=outlet).values("claim_id")
@@ -197,7 +197,7 @@ class OutletDeniedAtomFeed(OutletDeniedFeed):
 
 class TagDeniedFeed(DeniedFeed):
     def get_object(self, request, slug=None):
-        return get_object_or_404(Tag, slug=slug)
+        return public_name_or_404(Tag.objects.all(), slug=slug)
 
     def responses(self, tag):
         tagged = Claim.tags.through.objects.filter(tag=tag).values("claim_id")

@@ -30,6 +30,7 @@ from .models import (
     Report,
     Response,
     Tag,
+    public_names,
 )
 from .search import MAX_QUERY_LENGTH, clean_query, ranked, search_claims
 
@@ -321,23 +322,9 @@ def _compute_choices() -> dict[str, list]:
     return {
         "actors": _most_active(Actor, actors),
         "outlets": _most_active(Outlet, outlets),
-        "tags": list(
-            Tag.objects.exclude(pk__in=tags_in_review_only())
-            .order_by("name")
-            .values_list("slug", "name")
-        ),
+        "tags": list(public_names.listed(Tag).order_by("name").values_list("slug", "name")),
         "languages": list(languages),
     }
-
-
-def tags_in_review_only() -> set[int]:
-    """Tags that only claims still in review carry (a few, so two small queries)."""
-    links = Claim.tags.through.objects
-    pending = set(links.filter(claim__approved_at__isnull=True).values_list("tag_id", flat=True))
-    if not pending:
-        return set()
-    public = links.filter(tag_id__in=pending, claim__approved_at__isnull=False)
-    return pending - set(public.values_list("tag_id", flat=True))
 
 
 def _most_active(model, activity: Counter) -> list[tuple[str, str]]:

@@ -34,6 +34,7 @@ from .models import (
     VerdictState,
     mark_channels,
 )
+from .models.public_names import public_name_or_404
 from .timeline import WIDTH as TIMELINE_WIDTH
 from .timeline import claim_events
 
@@ -321,7 +322,7 @@ def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @cache_for_readers(on_object("actor"))
 @vary_on_headers("HX-Request")
 def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    actor = get_object_or_404(Actor.objects.select_related("parent"), slug=slug)
+    actor = public_name_or_404(Actor.objects.select_related("parent"), slug=slug)
     statements = list(
         Response.objects.for_feed().filter(responder=actor).select_related("claim")[:20]
     )
@@ -338,7 +339,7 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @cache_for_readers(on_object("outlet"))
 @vary_on_headers("HX-Request")
 def outlet_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    outlet = get_object_or_404(Outlet, slug=slug)
+    outlet = public_name_or_404(Outlet.objects.all(), slug=slug)
     claims = Claim.objects.carried_by(outlet)
     # The track record counts what the outlet spread (origin, repeat), not its mentions.
     record = None if wants_fragment(request) else Claim.objects.spread_by(outlet).track_record()
@@ -355,7 +356,7 @@ def outlet_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @cache_for_readers(on_object("tag"))
 @vary_on_headers("HX-Request")
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    tag = get_object_or_404(Tag, slug=slug)
+    tag = public_name_or_404(Tag.objects.all(), slug=slug)
     return list_page(
         request,
         "claims/tag_detail.html",

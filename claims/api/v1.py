@@ -49,6 +49,7 @@ from claims.models import (
     Webhook,
     reader_versions,
 )
+from claims.models.public_names import public_name_or_404
 from claims.models.reader_versions import LISTS, SITE
 from claims.search import search_claims
 
@@ -430,7 +431,7 @@ def actor_list(request: HttpRequest, filters: Query[ActorFilters]):
 
 @api.get("/actors/{id}", response={200: schemas.Actor, **ERRORS}, tags=["actors"])
 def actor_detail(request: HttpRequest, id: int = ID):
-    return represent.actor(get_object_or_404(Actor.objects.select_related("parent"), pk=id))
+    return represent.actor(public_name_or_404(Actor.objects.select_related("parent"), pk=id))
 
 
 class OutletFilters(NameFilters):
@@ -453,7 +454,7 @@ def outlet_list(request: HttpRequest, filters: Query[OutletFilters]):
 @cached_read(schemas.OutletDetail, depends_on=on_outlet)
 def outlet_detail(request: HttpRequest, id: int = ID):
     """One outlet with its track record over the public claims it carried."""
-    outlet = get_object_or_404(Outlet, pk=id)
+    outlet = public_name_or_404(Outlet.objects.all(), pk=id)
     record = Claim.objects.public().carried_by(outlet).track_record()
     return {**represent.outlet(outlet), "track_record": record}
 
@@ -466,7 +467,7 @@ def tag_list(request: HttpRequest, filters: Query[NameFilters]):
 
 @api.get("/tags/{id}", response={200: schemas.TagOut, **ERRORS}, tags=["tags"])
 def tag_detail(request: HttpRequest, id: int = ID):
-    return represent.tag(get_object_or_404(Tag, pk=id))
+    return represent.tag(public_name_or_404(Tag.objects.all(), pk=id))
 
 
 # Webhooks (a key is required; nothing here is cached)
