@@ -9,6 +9,7 @@ public before a second editor approves it (PendingChange; the write path is mode
 from .claims import Carriage, CarriageRole, Claim, ClaimQuerySet, OfficialPosition
 from .history import HistoryAction, HistoryEntry
 from .importing import FeedItem, ImportJob, ImportJobStatus, Lead, LeadState, OutletFeed
+from .narratives import Narrative, NarrativeClaim
 from .partners import ApiKey, DeliveryState, Webhook, WebhookDelivery, WebhookEvent
 from .reader_versions import ReaderVersion
 from .responses import Attribution, Response, ResponseQuerySet, Stance
@@ -49,6 +50,8 @@ __all__ = [
     "ImportJobStatus",
     "Lead",
     "LeadState",
+    "Narrative",
+    "NarrativeClaim",
     "OfficialPosition",
     "Outlet",
     "OutletFeed",

@@ -68,15 +68,16 @@ from claims.caching import changed
 from . import derived, history
 from .claims import Carriage, Claim
 from .history import HistoryAction, HistoryEntry
+from .narratives import Narrative, NarrativeClaim
 from .responses import Response
 from .review import ChangeKind, PendingChange, ReviewState
 from .sources import Actor, ActorKind, Outlet, OutletKind, Report, Tag, unique_slug
 from .verdicts import Correction
 
 # Rows with their own approval. Reports are public through their carriages and responses.
-GATED = (Claim, Carriage, Response)
+GATED = (Claim, Carriage, Response, NarrativeClaim)
 # Reference rows readers see on their own pages; written directly, with history.
-NAMES = (Actor, Outlet, Tag)
+NAMES = (Actor, Outlet, Tag, Narrative)
 
 
 class EditConflict(Exception):
@@ -550,6 +551,7 @@ def approve(
         Claim.objects.filter(pk=claim.pk, approved_at__isnull=True).update(**gate)
         Carriage.objects.filter(claim=claim, approved_at__isnull=True).update(**gate)
         Response.objects.filter(claim=claim, approved_at__isnull=True).update(**gate)
+        NarrativeClaim.objects.filter(claim=claim, approved_at__isnull=True).update(**gate)
         for correction in corrections:
             _publish_correction(correction, reviewer=reviewer, now=now)
         PendingChange.objects.filter(pk__in=[c.pk for c in changes]).update(
