@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import OuterRef, Q, Subquery
+from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import format_html
 
@@ -28,6 +29,8 @@ from .models import (
     Carriage,
     Claim,
     Correction,
+    Narrative,
+    NarrativeClaim,
     Outlet,
     Report,
     Response,
@@ -205,6 +208,21 @@ class TagDeniedFeed(DeniedFeed):
 
 
 class TagDeniedAtomFeed(TagDeniedFeed):
+    feed_type = AtomFeed
+
+
+class NarrativeDeniedFeed(DeniedFeed):
+    """Denials of the claims in a narrative (approved members only)."""
+
+    def get_object(self, request, slug=None):
+        return get_object_or_404(Narrative.objects.public(), slug=slug)
+
+    def responses(self, narrative):
+        members = NarrativeClaim.objects.approved().filter(narrative=narrative)
+        return super().responses(narrative).filter(claim__in=members.values("claim_id"))
+
+
+class NarrativeDeniedAtomFeed(NarrativeDeniedFeed):
     feed_type = AtomFeed
 
 
