@@ -105,6 +105,12 @@ def main() -> None:
     parser.add_argument("--only", help="explain only pages whose name contains this")
     parser.add_argument("--plans", action="store_true", help="print every plan, not only slow")
     parser.add_argument("--slow-ms", type=float, default=5.0)
+    parser.add_argument(
+        "--read-only",
+        action="store_true",
+        help="Reader pages only, every session read-only (for a database shared with others: "
+        "the desk pages would grant the generated editor a role and store a session).",
+    )
     args = parser.parse_args()
 
     import django
@@ -124,8 +130,18 @@ def main() -> None:
         print(text)
         lines.append(text)
 
+    if args.read_only:
+        from django.db.backends.signals import connection_created
+
+        def read_only(sender, connection, **kwargs) -> None:
+            with connection.cursor() as cursor:
+                cursor.execute("SET default_transaction_read_only = on")
+
+        connection_created.connect(read_only, weak=False)
+        connection.close()
     anonymous, desk = Client(), Client()
-    desk.force_login(editor())
+    if not args.read_only:
+        desk.force_login(editor())
     summary = []
     from claims.filters import _compute_choices, choice_lists
 
@@ -134,6 +150,8 @@ def main() -> None:
     todo = [("filter options (cached 5 min)", None, False), *pages()]
     for name, url, as_editor in todo:
         if args.only and args.only not in name:
+            continue
+        if args.read_only and as_editor:
             continue
         cache.clear()
         if url:

@@ -7,6 +7,9 @@ feeds at a given size, on SQLite or PostgreSQL.
 
 Data comes from `manage.py generate_claims` into a separate database (bench/fc_bench.sqlite3,
 or PostgreSQL database `fc_bench`), generated once and reused while it has enough claims.
+`--existing URL` reads a database someone else generated (e.g. the shared 1M one) as it is:
+no generating, migrating or VACUUM, every session read-only; it stops if a migration of this
+checkout is missing there.
 Timing is in-process through Django's test Client (URL routing, middleware, view, queries,
 template rendering, streaming), so it is server time without the network.
 """
@@ -43,38 +46,8 @@ def configure(db: str) -> None:
     os.environ.setdefault("LOG_LEVEL", "ERROR")
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--claims", type=int, default=100_000)
-    parser.add_argument("--requests", type=int, default=60, help="Requests per page kind.")
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument(
-        "--no-parallel",
-        action="store_true",
-        help="PostgreSQL: SET max_parallel_workers_per_gather = 0 for the session "
-        "(the recommended setting for this web workload on a small machine).",
-    )
-    args = parser.parse_args()
-    configure(args.db)
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
-    from django.urls import reverse
-
-    from claims.models import Actor, Claim, Outlet, Tag
-
-    setup_test_environment()  # allows the test client's host
+def prepare(args, call_command, connection, Claim) -> None:
+    """Our own benchmark database: migrated, generated up to size, analysed."""
     call_command("migrate", verbosity=0)
     have = Claim.objects.count()
     if have < args.claims:
@@ -89,6 +62,78 @@ def main() -> None:
         if args.no_parallel and connection.vendor == "postgresql":
             # Parallel workers cost more to start than these small queries take (2 cores).
             cursor.execute("SET max_parallel_workers_per_gather = 0")
+
+
+def read_only(*, no_parallel: bool) -> None:
+    """Someone else's database: every session read-only, and no migration of ours missing."""
+    from django.db import connection
+    from django.db.backends.signals import connection_created
+    from django.db.migrations.executor import MigrationExecutor
+
+    def on_connect(sender, connection, **kwargs) -> None:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET default_transaction_read_only = on")
+                if no_parallel:
+                    cursor.execute("SET max_parallel_workers_per_gather = 0")
+
+    connection_created.connect(on_connect, weak=False)
+    connection.close()  # reconnect with the settings above
+    executor = MigrationExecutor(connection)
+    missing = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if missing:
+        names = ", ".join(f"{m.app_label}.{m.name}" for m, _ in missing)
+        raise SystemExit(f"The database lacks this checkout's migrations ({names}): not run.")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--claims", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=60, help="Requests per page kind.")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--existing",
+        metavar="DATABASE_URL",
+        help="Read this database as it is (read-only sessions; no generating, migrating or "
+        "VACUUM).",
+    )
+    parser.add_argument(
+        "--no-parallel",
+        action="store_true",
+        help="PostgreSQL: SET max_parallel_workers_per_gather = 0 for the session "
+        "(the recommended setting for this web workload on a small machine).",
+    )
+    args = parser.parse_args()
+    if args.existing:
+        os.environ["DATABASE_URL"] = args.existing
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+        os.environ.setdefault("LOG_LEVEL", "ERROR")
+    else:
+        configure(args.db)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.urls import reverse
+
+    from claims.models import Actor, Claim, Outlet, Tag
+    from claims.models.public_names import listed
+
+    setup_test_environment()  # allows the test client's host
+    if args.existing:
+        read_only(no_parallel=args.no_parallel)
+    else:
+        prepare(args, call_command, connection, Claim)
     total = Claim.objects.count()
     print(
         f"{args.db}: {total} claims, {Claim.carriages.rel.related_model.objects.count()} "
@@ -97,9 +142,10 @@ def main() -> None:
 
     rng = random.Random(args.seed)
     slugs = list(Claim.objects.public().order_by("?").values_list("slug", flat=True)[:500])
-    actors = list(Actor.objects.order_by("?").values_list("slug", flat=True)[:50])
-    outlets = list(Outlet.objects.order_by("?").values_list("slug", flat=True)[:50])
-    tags = list(Tag.objects.values_list("slug", flat=True))
+    # Names readers may see (a name only a chain in review uses is a 404).
+    actors = list(listed(Actor).order_by("?").values_list("slug", flat=True)[:50])
+    outlets = list(listed(Outlet).order_by("?").values_list("slug", flat=True)[:50])
+    tags = list(listed(Tag).values_list("slug", flat=True))
     words = [
         "refused",
         "villa",

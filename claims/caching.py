@@ -3,9 +3,10 @@ Reader pages and feeds, cached for anonymous readers and dropped only where a ch
 
 **Scopes and versions.** Every reader page depends on a few *scopes*: the whole site, plus
 either the lists (home, `/claims/` with its filters and search, the site-wide feeds, the
-exports, methodology) or one object (a claim's page; an actor's, outlet's or tag's page and
-feeds). Each scope has a version in the database (models/reader_versions.py), so every
-process sees it: web workers, the task worker, the admin, management commands.
+exports, methodology, the narratives' index) or one object (a claim's page; an actor's,
+outlet's, tag's or narrative's page and feeds). Each scope has a version in the database
+(models/reader_versions.py), so every process sees it: web workers, the task worker, the
+admin, management commands.
 
 **Reading.** A cached page's key carries the versions of its scopes, read in one query per
 request; editors (who always have a session cookie) are never served from or written to the
@@ -71,7 +72,7 @@ def changed(*, claim_ids: Iterable = (), names: Iterable = ()) -> None:
     """Readers may see something new: move on the scopes it shows in (see the module
     docstring). `names` are actors, outlets or tags edited or created themselves. Call it
     inside the transaction that made the change."""
-    by_kind = {"actor": set(), "outlet": set(), "tag": set()}
+    by_kind = {"actor": set(), "outlet": set(), "tag": set(), "narrative": set()}
     for name in names:
         by_kind[name._meta.model_name].add(name.pk)
     scopes = affected_scopes(claim_ids=set(claim_ids), names=by_kind)
@@ -89,15 +90,26 @@ def content_changed() -> None:
 
 
 def affected_scopes(*, claim_ids: set, names: dict[str, set]) -> set[str]:
-    from claims.models import Actor, Carriage, Claim, Outlet, Response, Tag
+    from claims.models import (
+        Actor,
+        Carriage,
+        Claim,
+        Narrative,
+        NarrativeClaim,
+        Outlet,
+        Response,
+        Tag,
+    )
 
-    models = {"actor": Actor, "outlet": Outlet, "tag": Tag}
+    models = {"actor": Actor, "outlet": Outlet, "tag": Tag, "narrative": Narrative}
     scopes = set()
     for kind, ids in names.items():
         if not ids:
             continue
         rows = models[kind].objects.filter(pk__in=ids)
         scopes |= {scope(kind, slug) for slug in rows.values_list("slug", flat=True)}
+        if kind == "narrative":
+            scopes.add(LISTS)  # the narratives' index and the filter's choices
         if _shown_by_claims(kind, ids):
             scopes.add(SITE)
     if not claim_ids:
@@ -117,6 +129,7 @@ def affected_scopes(*, claim_ids: set, names: dict[str, set]) -> set[str]:
         ("actor", Response.objects.filter(claim__in=claim_ids), "responder__slug"),
         ("outlet", Response.objects.filter(claim__in=claim_ids), "report__outlet__slug"),
         ("outlet", Carriage.objects.filter(claim__in=claim_ids), "report__outlet__slug"),
+        ("narrative", NarrativeClaim.objects.filter(claim__in=claim_ids), "narrative__slug"),
     ]
     for kind, rows, slug_field in linked:
         slugs = rows.exclude(**{f"{slug_field}__isnull": True}).values_list(slug_field, flat=True)
@@ -125,8 +138,10 @@ def affected_scopes(*, claim_ids: set, names: dict[str, set]) -> set[str]:
 
 
 def _shown_by_claims(kind: str, ids: set) -> bool:
-    from claims.models import Actor, Carriage, Claim, Response
+    from claims.models import Actor, Carriage, Claim, NarrativeClaim, Response
 
+    if kind == "narrative":
+        return NarrativeClaim.objects.filter(narrative__in=ids).exists()
     if kind == "actor":
         return (
             Claim.objects.filter(claimant__in=ids).exists()

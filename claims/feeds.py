@@ -29,12 +29,15 @@ from .models import (
     Carriage,
     Claim,
     Correction,
+    Narrative,
+    NarrativeClaim,
     Outlet,
     Report,
     Response,
     Tag,
     Verdict,
 )
+from .models.public_names import public_name_or_404
 
 ITEMS = 50
 GUID_YEAR = 2025
@@ -167,7 +170,7 @@ class ActorDeniedFeed(DeniedFeed):
     """Denials by the actor or of claims the actor made or is the subject of."""
 
     def get_object(self, request, slug=None):
-        return get_object_or_404(Actor, slug=slug)
+        return public_name_or_404(Actor.objects.all(), slug=slug)
 
     def responses(self, actor):
         claims = Claim.objects.involving(actor).values("pk")
@@ -182,7 +185,7 @@ class OutletDeniedFeed(DeniedFeed):
     """Denials of claims the outlet carried, and denials it reported."""
 
     def get_object(self, request, slug=None):
-        return get_object_or_404(Outlet, slug=slug)
+        return public_name_or_404(Outlet.objects.all(), slug=slug)
 
     def responses(self, outlet):
         carried = Carriage.objects.approved().filter(report__outlet=outlet).values("claim_id")
@@ -197,7 +200,7 @@ class OutletDeniedAtomFeed(OutletDeniedFeed):
 
 class TagDeniedFeed(DeniedFeed):
     def get_object(self, request, slug=None):
-        return get_object_or_404(Tag, slug=slug)
+        return public_name_or_404(Tag.objects.all(), slug=slug)
 
     def responses(self, tag):
         tagged = Claim.tags.through.objects.filter(tag=tag).values("claim_id")
@@ -205,6 +208,21 @@ class TagDeniedFeed(DeniedFeed):
 
 
 class TagDeniedAtomFeed(TagDeniedFeed):
+    feed_type = AtomFeed
+
+
+class NarrativeDeniedFeed(DeniedFeed):
+    """Denials of the claims in a narrative (approved members only)."""
+
+    def get_object(self, request, slug=None):
+        return get_object_or_404(Narrative.objects.public(), slug=slug)
+
+    def responses(self, narrative):
+        members = NarrativeClaim.objects.approved().filter(narrative=narrative)
+        return super().responses(narrative).filter(claim__in=members.values("claim_id"))
+
+
+class NarrativeDeniedAtomFeed(NarrativeDeniedFeed):
     feed_type = AtomFeed
 
 

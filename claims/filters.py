@@ -24,12 +24,14 @@ from .models import (
     Actor,
     Carriage,
     Claim,
+    Narrative,
     OfficialPosition,
     Outlet,
     Rating,
     Report,
     Response,
     Tag,
+    public_names,
 )
 from .search import MAX_QUERY_LENGTH, clean_query, ranked, search_claims
 
@@ -51,8 +53,9 @@ def strip_nul(value):
 class SlugChoiceField(forms.CharField):
     """A slug that must name an existing row; looked up once, by the form."""
 
-    def __init__(self, *, model, **kwargs):
+    def __init__(self, *, model, public=None, **kwargs):
         self.model = model
+        self.public = public  # a QuerySet method name: only rows readers may see
         super().__init__(required=False, max_length=100, **kwargs)
 
     def to_python(self, value):
@@ -62,7 +65,8 @@ class SlugChoiceField(forms.CharField):
         slug = super().clean(value)
         if not slug:
             return None
-        found = self.model.objects.filter(slug=slug).first()
+        rows = getattr(self.model.objects, self.public)() if self.public else self.model.objects
+        found = rows.filter(slug=slug).first()
         if found is None:
             raise forms.ValidationError(
                 f"No {self.model._meta.verbose_name} with that name.", code="unknown"
@@ -81,6 +85,7 @@ class ClaimFilterForm(forms.Form):
     actor = SlugChoiceField(model=Actor)
     outlet = SlugChoiceField(model=Outlet)
     tag = SlugChoiceField(model=Tag)
+    narrative = SlugChoiceField(model=Narrative, public="public")
     language = forms.RegexField(
         required=False, regex=r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})?$", max_length=10
     )
@@ -141,6 +146,7 @@ class ClaimFilters:
     actor: Actor | None = None
     outlet: Outlet | None = None
     tag: Tag | None = None
+    narrative: Narrative | None = None
     language: str | None = None
     date_from: object = None
     date_to: object = None
@@ -178,6 +184,8 @@ def filter_claims(claims: QuerySet, filters: ClaimFilters, *, rank: bool = True)
         claims = claims.carried_by(filters.outlet)
     if filters.tag:
         claims = claims.tagged(filters.tag)
+    if filters.narrative:
+        claims = claims.in_narrative(filters.narrative)
     if filters.language:
         claims = claims.filter(language=filters.language)
     if filters.date_from or filters.date_to:
@@ -261,7 +269,7 @@ def _wait_for_choices(token: str) -> dict[str, list]:
 
 
 def no_choices() -> dict[str, list]:
-    return {"actors": [], "outlets": [], "tags": [], "languages": []}
+    return {"actors": [], "outlets": [], "tags": [], "narratives": [], "languages": []}
 
 
 def _compute_and_store() -> dict[str, list] | None:
@@ -321,23 +329,9 @@ def _compute_choices() -> dict[str, list]:
     return {
         "actors": _most_active(Actor, actors),
         "outlets": _most_active(Outlet, outlets),
-        "tags": list(
-            Tag.objects.exclude(pk__in=tags_in_review_only())
-            .order_by("name")
-            .values_list("slug", "name")
-        ),
+        "tags": list(public_names.listed(Tag).order_by("name").values_list("slug", "name")),
         "languages": list(languages),
     }
-
-
-def tags_in_review_only() -> set[int]:
-    """Tags that only claims still in review carry (a few, so two small queries)."""
-    links = Claim.tags.through.objects
-    pending = set(links.filter(claim__approved_at__isnull=True).values_list("tag_id", flat=True))
-    if not pending:
-        return set()
-    public = links.filter(tag_id__in=pending, claim__approved_at__isnull=False)
-    return pending - set(public.values_list("tag_id", flat=True))
 
 
 def _most_active(model, activity: Counter) -> list[tuple[str, str]]:

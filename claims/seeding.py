@@ -26,6 +26,7 @@ from .models import (
     Actor,
     Carriage,
     Claim,
+    HistoryAction,
     Outlet,
     Report,
     Response,
@@ -61,15 +62,20 @@ def seed_user(username: str, role: str):
 
 def get_or_create_by_slug_or_name(model, row: dict, fields: dict, *, name_field: str = "name"):
     """The row with the seed's slug or, for a row given without one, with its name or text;
-    created (with a transliterated slug) when missing. Returns (row, created)."""
+    created through the write path (with a transliterated slug) when missing. Returns (row,
+    created)."""
     if row.get("slug"):
-        return model.objects.get_or_create(slug=row["slug"], defaults=fields)
-    name = row[name_field]
-    found = model.objects.filter(**{name_field: name}).order_by("pk").first()
+        found = model.objects.filter(slug=row["slug"]).first()
+        slug = row["slug"]
+    else:
+        name = row[name_field]
+        found = model.objects.filter(**{name_field: name}).order_by("pk").first()
+        slug = unique_slug(model, name, language=fields.get("language", ""))
     if found is not None:
         return found, False
-    slug = unique_slug(model, name, language=fields.get("language", ""))
-    return model.objects.create(slug=slug, **fields), True
+    return writing.create(
+        model, by=None, values=fields, slug=slug, action=HistoryAction.IMPORTED
+    ), True
 
 
 @transaction.atomic
@@ -119,20 +125,25 @@ def load_seed(path: Path) -> Counter:
         }
         if row.get("canonical_url"):
             lookup = {"canonical_url": row["canonical_url"]}
-        report, new = Report.objects.get_or_create(
-            **lookup,
-            defaults={
-                "outlet": outlet,
-                "title": row["title"],
-                "published_at": parse_time(row.get("published_at"), outlet.time_zone),
-                "url": row.get("url", ""),
-                "byline": row.get("byline", ""),
-                "language": row.get("language", ""),
-                "body": row.get("body", ""),
-            },
-        )
+        report = Report.objects.filter(**lookup).first()
+        new = report is None
         if new:
-            report.tags.set(tags[slug] for slug in row.get("tags", []))
+            report = writing.create(
+                Report,
+                by=None,
+                values={
+                    "outlet": outlet,
+                    "title": row["title"],
+                    "published_at": parse_time(row.get("published_at"), outlet.time_zone),
+                    "url": row.get("url", ""),
+                    "byline": row.get("byline", ""),
+                    "language": row.get("language", ""),
+                    "body": row.get("body", ""),
+                    "tags": [tags[slug] for slug in row.get("tags", [])],
+                },
+                canonical_url=row.get("canonical_url") or None,
+                action=HistoryAction.IMPORTED,
+            )
         reports[row["key"]] = report
         note(Report, new)
 

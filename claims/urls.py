@@ -5,7 +5,7 @@ from django.urls import path
 from . import feeds, views
 from .caching import cache_for_readers, on_object
 from .links import follow_old_slug
-from .models import Actor, Claim, Outlet, Tag
+from .models import Actor, Claim, Narrative, Outlet, Tag
 
 app_name = "claims"
 # Feed readers poll often: serve them from the reader cache (dropped when what they list
@@ -14,6 +14,7 @@ reader_feed = cache_for_readers()
 actor_feed = cache_for_readers(on_object("actor"))
 outlet_feed = cache_for_readers(on_object("outlet"))
 tag_feed = cache_for_readers(on_object("tag"))
+narrative_feed = cache_for_readers(on_object("narrative"))
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -26,6 +27,12 @@ urlpatterns = [
         "outlets/<slug:slug>/", follow_old_slug(Outlet, views.outlet_detail), name="outlet_detail"
     ),
     path("tags/<slug:slug>/", follow_old_slug(Tag, views.tag_detail), name="tag_detail"),
+    path("narratives/", views.narrative_list, name="narrative_list"),
+    path(
+        "narratives/<slug:slug>/",
+        follow_old_slug(Narrative, views.narrative_detail),
+        name="narrative_detail",
+    ),
     path("methodology/", views.methodology, name="methodology"),
     path("archive/<id:pk>/", views.snapshot_detail, name="snapshot_detail"),
     path("feeds/denied.rss", reader_feed(feeds.DeniedFeed()), name="denied_rss"),
@@ -61,5 +68,15 @@ urlpatterns = [
         "feeds/tags/<slug:slug>/denied.atom",
         follow_old_slug(Tag, tag_feed(feeds.TagDeniedAtomFeed())),
         name="tag_denied_atom",
+    ),
+    path(
+        "feeds/narratives/<slug:slug>/denied.rss",
+        follow_old_slug(Narrative, narrative_feed(feeds.NarrativeDeniedFeed())),
+        name="narrative_denied_rss",
+    ),
+    path(
+        "feeds/narratives/<slug:slug>/denied.atom",
+        follow_old_slug(Narrative, narrative_feed(feeds.NarrativeDeniedAtomFeed())),
+        name="narrative_denied_atom",
     ),
 ]

@@ -6,13 +6,21 @@ from math import ceil
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from . import archive, exports
+from . import archive, exports, narrative_chart
 from .caching import cache_for_readers, on_object
 from .filters import SORTS, ClaimFilterForm, choice_lists, filter_claims, with_selected
 from .jsonld import claim_review, ld_json_script
@@ -24,6 +32,7 @@ from .models import (
     Claim,
     Correction,
     ExternalReview,
+    Narrative,
     OfficialPosition,
     Outlet,
     Rating,
@@ -35,6 +44,7 @@ from .models import (
     VerdictState,
     mark_channels,
 )
+from .models.public_names import public_name_or_404
 from .timeline import WIDTH as TIMELINE_WIDTH
 from .timeline import claim_events
 
@@ -328,7 +338,7 @@ def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @cache_for_readers(on_object("actor"))
 @vary_on_headers("HX-Request")
 def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    actor = get_object_or_404(Actor.objects.select_related("parent"), slug=slug)
+    actor = public_name_or_404(Actor.objects.select_related("parent"), slug=slug)
     statements = list(
         Response.objects.for_feed().filter(responder=actor).select_related("claim")[:20]
     )
@@ -345,7 +355,7 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @cache_for_readers(on_object("outlet"))
 @vary_on_headers("HX-Request")
 def outlet_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    outlet = get_object_or_404(Outlet, slug=slug)
+    outlet = public_name_or_404(Outlet.objects.all(), slug=slug)
     claims = Claim.objects.carried_by(outlet)
     # The track record counts what the outlet spread (origin, repeat), not its mentions.
     record = None if wants_fragment(request) else Claim.objects.spread_by(outlet).track_record()
@@ -362,13 +372,52 @@ def outlet_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @cache_for_readers(on_object("tag"))
 @vary_on_headers("HX-Request")
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    tag = get_object_or_404(Tag, slug=slug)
+    tag = public_name_or_404(Tag.objects.all(), slug=slug)
     return list_page(
         request,
         "claims/tag_detail.html",
         Claim.objects.tagged(tag),
         {"tag": tag},
         feeds=scoped_feeds("tag", tag),
+    )
+
+
+@require_GET
+@cache_for_readers()
+def narrative_list(request: HttpRequest) -> HttpResponse:
+    narratives = Narrative.objects.public().annotate(
+        claim_count=Count(
+            "memberships",
+            filter=Q(
+                memberships__approved_at__isnull=False,
+                memberships__withdrawn_at__isnull=True,
+                memberships__claim__approved_at__isnull=False,
+                memberships__claim__withdrawn_at__isnull=True,
+            ),
+        )
+    )
+    return render_page(request, "claims/narrative_list.html", {"narratives": narratives})
+
+
+@require_GET
+@cache_for_readers(on_object("narrative"))
+@vary_on_headers("HX-Request")
+def narrative_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    narrative = get_object_or_404(Narrative.objects.public(), slug=slug)
+    months = narrative_chart.narrative_months(narrative)
+    context = {
+        "narrative": narrative,
+        "appearances": narrative.appearances(),
+        "months": months,
+        "bars": narrative_chart.bars(months),
+        "chart": {"width": narrative_chart.WIDTH, "height": narrative_chart.HEIGHT},
+    }
+    return list_page(
+        request,
+        "claims/narrative_detail.html",
+        Claim.objects.in_narrative(narrative),
+        context,
+        feeds=scoped_feeds("narrative", narrative),
     )
 
 

@@ -20,6 +20,8 @@ from claims.models import (
     Carriage,
     Claim,
     HistoryEntry,
+    Narrative,
+    NarrativeClaim,
     Outlet,
     PendingChange,
     Rating,
@@ -65,6 +67,8 @@ class World:
     actor: Actor
     pending: Claim
     returned: Claim
+    narrative: Narrative
+    membership: NarrativeClaim
     names: dict = field(default_factory=dict)
 
 
@@ -91,6 +95,12 @@ def world() -> World:
     published = create_verdict(
         author=author, state="published", published_at=timezone.now(), rating=Rating.FALSE
     )
+    narrative = writing.create(
+        Narrative, by=author, values={"title": "Leaders flee abroad"}, slug="leaders-flee"
+    )
+    membership = writing.create(
+        NarrativeClaim, by=author, values={"narrative": narrative, "claim": claim}
+    )
     return World(
         claim=claim,
         carriage=carriage,
@@ -103,6 +113,8 @@ def world() -> World:
         actor=create_actor(name="President's Office"),
         pending=pending,
         returned=returned,
+        narrative=narrative,
+        membership=membership,
     )
 
 
@@ -237,6 +249,38 @@ CASES = [
         REVIEWER,
     ),
     ("review_resubmit", "post", lambda w: [w.returned.slug], lambda w: {}, EDITOR),
+    ("narrative_create", "get", lambda w: [], None, EDITOR),
+    (
+        "narrative_create",
+        "post",
+        lambda w: [],
+        lambda w: {"title": "Officials hide abroad", "language": "en", "target_countries": "UA"},
+        EDITOR,
+    ),
+    ("narrative_edit", "get", lambda w: [w.narrative.slug], None, EDITOR),
+    (
+        "narrative_edit",
+        "post",
+        lambda w: [w.narrative.slug],
+        lambda w: {"title": "Leaders flee", "summary": "s", "version": 1},
+        EDITOR,
+    ),
+    (
+        "narrative_attach",
+        "post",
+        lambda w: [w.spare_claim.slug],
+        lambda w: {"narrative": w.narrative.slug},
+        EDITOR,
+    ),
+    ("narrative_suggestions", "get", lambda w: [w.claim.slug], None, EDITOR),
+    ("withdraw", "get", lambda w: ["membership", w.membership.pk], None, EDITOR),
+    (
+        "withdraw",
+        "post",
+        lambda w: ["membership", w.membership.pk],
+        lambda w: {"reason": "Not this storyline", "version": 1},
+        EDITOR,
+    ),
     ("autocomplete", "get", lambda w: ["actors"], None, EDITOR),
     ("autocomplete", "get", lambda w: ["outlets"], None, EDITOR),
     ("autocomplete", "get", lambda w: ["tags"], None, EDITOR),
@@ -303,7 +347,18 @@ def log_in(client, visitor: str):
 
 def snapshot() -> tuple:
     """Everything a desk write could change."""
-    models = (Claim, Carriage, Response, Verdict, Report, Actor, Outlet, Tag)
+    models = (
+        Claim,
+        Carriage,
+        Response,
+        Verdict,
+        Report,
+        Actor,
+        Outlet,
+        Tag,
+        Narrative,
+        NarrativeClaim,
+    )
     rows = tuple(
         tuple(model.objects.order_by("pk").values_list("pk", "version"))
         if hasattr(model, "version")

@@ -503,12 +503,47 @@ def test_track_records_count_what_outlets_spread(people):
         by=author,
         values={"claim": chain["claim"], "report": report, "role": "mention"},
     )
+    # A wire that only carried the office's denial (no carriage), and one that repeated it.
+    wire = Outlet.objects.create(name="Denial Wire", slug="wire")
+    wire_report = Report.objects.create(outlet=wire, title="Office: the story is fake")
+    writing.create(
+        Response,
+        by=author,
+        values={
+            "claim": chain["claim"],
+            "responder": chain["actor"],
+            "stance": "denies",
+            "attribution": "official_statement",
+            "quote": "Fake",
+            "report": wire_report,
+        },
+    )
+    echo = Outlet.objects.create(name="Echo Channel", slug="echo")
+    writing.create(
+        Carriage,
+        by=author,
+        values={
+            "claim": chain["claim"],
+            "report": Report.objects.create(outlet=echo, title="The governor fled"),
+            "role": "repeat",
+        },
+    )
     writing.approve(chain["claim"], by=reviewer)
     spreader = read(reverse("claims:outlet_detail", args=["wombat"]))[1]
     relayer = read(reverse("claims:outlet_detail", args=["relay"]))[1]
     assert Claim.objects.spread_by(chain["outlet"]).track_record()["denied"] == 1
     assert Claim.objects.spread_by(relay).track_record()["claims"] == 0
+    assert Claim.objects.spread_by(wire).track_record()["claims"] == 0
+    assert Claim.objects.spread_by(echo).track_record() == {
+        "claims": 1,
+        "denied": 1,
+        "false_or_misleading": 0,
+    }
     assert "Zebrafish" in spreader and "Zebrafish" in relayer  # listed on both
+    for slug, spread in (("wombat", 1), ("relay", 0), ("wire", 0), ("echo", 1)):
+        body = read(reverse("claims:outlet_detail", args=[slug]))[1]
+        assert f'<dd id="record-claims">{spread}</dd>' in body, slug
+        assert f'<dd id="record-denied">{spread}</dd>' in body, slug
     page = read(reverse("claims:claim_detail", args=[chain["claim"].slug]))[1]
     assert "spread the claim" in page and "only reported on it" in page
 
@@ -520,3 +555,132 @@ def test_unknown_names_are_refused_or_created_and_said(people):
     assert created and actor.name == "Nobody Yet"
     again, created = writing.resolve_actor("nobody yet", by=people["author"], create=True)
     assert again == actor and not created
+
+
+def test_a_returned_correction_is_kept_shown_to_its_author_and_resubmittable(client, people):
+    author, reviewer = people["author"], people["reviewer"]
+    chain = log_chain(author)
+    claim = chain["claim"]
+    writing.approve(claim, by=reviewer)
+    verdict = writing.create(
+        Verdict, by=author, values={"claim": claim, "author": author, "rating": "false"}
+    )
+    verdict.submit(by=author)
+    verdict.publish(by=reviewer)
+    correction = verdict.correct(by=author, text="The governor was in Lviv", rating="unproven")
+
+    writing.return_work(claim, by=reviewer, note="Cite the Lviv source")
+
+    correction.refresh_from_db()  # kept, not deleted, returned like any change
+    assert correction.approved_at is None
+    assert Correction.objects.returned().get() == correction
+    change = PendingChange.objects.of(correction).get()
+    assert change.state == ReviewState.RETURNED and change.reviewer == reviewer
+    assert change.review_note == "Cite the Lviv source" and change.author == author
+    assert not Correction.objects.pending().exists()
+    assert not Claim.objects.awaiting_review().filter(pk=claim.pk).exists()
+    assert "in Lviv" not in read(reverse("claims:claim_detail", args=[claim.slug]))[1]
+    client.force_login(author)
+    dashboard = client.get(reverse("desk:dashboard")).content.decode()
+    assert "Cite the Lviv source" in dashboard and "correction returned by reviewer" in dashboard
+    edit = client.get(reverse("desk:claim_edit", args=[claim.slug])).content.decode()
+    assert "Cite the Lviv source" in edit and "The governor was in Lviv" in edit
+
+    response = client.post(reverse("desk:review_resubmit", args=[claim.slug]))
+    assert response.status_code == HTTPStatus.FOUND
+    assert Correction.objects.pending().filter(pk=correction.pk).exists()
+    assert Claim.objects.awaiting_review().filter(pk=claim.pk).exists()
+    writing.approve(claim, by=reviewer)
+    assert "in Lviv" in read(reverse("claims:claim_detail", args=[claim.slug]))[1]
+    assert Claim.objects.get(pk=claim.pk).published_rating == "unproven"
+
+
+def test_names_only_a_pending_chain_uses_are_not_found_until_it_is_approved(people):
+    chain = log_chain(people["author"])
+    names = {
+        "actor": (chain["actor"], "actors"),
+        "claimant": (chain["claimant"], "actors"),
+        "outlet": (chain["outlet"], "outlets"),
+        "tag": (chain["tag"], "tags"),
+    }
+    pages = {
+        name: url
+        for name, url in surfaces(chain).items()
+        if name in {"actor", "claimant", "outlet", "tag", "actor feed", "outlet feed", "tag feed"}
+    }
+    pages["actor atom"] = reverse("claims:actor_denied_atom", args=[chain["actor"].slug])
+    pages["outlet atom"] = reverse("claims:outlet_denied_atom", args=[chain["outlet"].slug])
+    pages["tag atom"] = reverse("claims:tag_denied_atom", args=[chain["tag"].slug])
+    api = {name: f"/api/v1/{kind}/{row.pk}" for name, (row, kind) in names.items()}
+    lists = {kind: f"/api/v1/{kind}?page_size=100" for _, kind in names.values()}
+
+    for name, url in {**pages, **api}.items():
+        assert read(url)[0] == HTTPStatus.NOT_FOUND, name
+    for kind, url in lists.items():
+        listed = {item["name"] for item in Client().get(url).json()["items"]}
+        assert not listed & {"Quokka Office", "Narwhal Poster", "Wombat News", "capybara"}, kind
+    options = filter_options()
+    assert "Wombat News" not in options and "capybara" not in options
+    for url in (reverse("claims:claim_export_csv"), reverse("claims:claim_export_json")):
+        assert "Quokka" not in read(url)[1] and "Wombat" not in read(url)[1]
+    # A name no chain uses yet is reference data, as before.
+    spare = writing.create(Tag, by=people["author"], values={"name": "spare"}, slug="spare")
+    assert read(reverse("claims:tag_detail", args=[spare.slug]))[0] == HTTPStatus.OK
+
+    writing.approve(chain["claim"], by=people["reviewer"])
+
+    for name, url in {**pages, **api}.items():
+        assert read(url)[0] == HTTPStatus.OK, name
+    listed = set()
+    for url in lists.values():
+        listed |= {item["name"] for item in Client().get(url).json()["items"]}
+    assert {"Quokka Office", "Narwhal Poster", "Wombat News", "capybara"} <= listed
+    assert "Wombat News" in filter_options()
+
+
+def test_every_feed_and_the_json_ld_follow_the_gate(people):
+    author, reviewer = people["author"], people["reviewer"]
+    chain = log_chain(author)
+    claim = chain["claim"]
+    slugs = {kind: chain[kind].slug for kind in ("actor", "outlet", "tag")}
+    feeds = [reverse(f"claims:denied_{kind}") for kind in ("rss", "atom")]
+    feeds += [reverse(f"claims:verdicts_{kind}") for kind in ("rss", "atom")]
+    feeds += [
+        reverse(f"claims:{scope}_denied_{kind}", args=[slug])
+        for scope, slug in slugs.items()
+        for kind in ("rss", "atom")
+    ]
+    page = reverse("claims:claim_detail", args=[claim.slug])
+    for url in feeds:
+        assert "Zebrafish" not in read(url)[1], url
+
+    writing.approve(claim, by=reviewer)
+    verdict = writing.create(
+        Verdict, by=author, values={"claim": claim, "author": author, "rating": "false"}
+    )
+    verdict.submit(by=author)
+    for url in feeds[2:4]:
+        assert "Zebrafish" not in read(url)[1], url  # a verdict in review is not news yet
+    verdict.publish(by=reviewer)
+    for url in feeds:
+        assert shows(url, "Zebrafish"), url
+    assert '"ClaimReview"' in read(page)[1] and '"dateModified"' not in read(page)[1]
+
+    # Later changes wait: an edited claim text and a correction are in no feed, nor JSON-LD.
+    writing.save_edit(
+        Claim.objects.get(pk=claim.pk),
+        by=author,
+        version=writing.desk_version(claim),
+        values={"text": "Zebrafish governor fled to Sloth Island"},
+    )
+    verdict.correct(by=author, text="The governor was in Lviv")
+    for url in [*feeds, page]:
+        body = read(url)[1]
+        assert "Sloth" not in body and "in Lviv" not in body, url
+    assert '"dateModified"' not in read(page)[1]
+
+    writing.approve(claim, by=reviewer)
+    for url in feeds:
+        assert shows(url, "Sloth Island"), url
+    assert shows(reverse("claims:verdicts_rss"), "in Lviv")
+    assert '"dateModified"' in read(page)[1]

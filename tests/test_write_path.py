@@ -133,7 +133,12 @@ def chain_record(claim: Claim) -> dict:
             [c.version for c in claim.carriages.all()],
             [r.version for r in claim.responses.all()],
         ),
-        "derived": (claim.official_position, claim.published_rating),
+        "derived": (
+            claim.official_position,
+            claim.published_rating,
+            claim.search_terms,
+            str(claim.search_document),
+        ),
         "public": (
             claim.approved_at is not None,
             [c.approved_at is not None for c in claim.carriages.all()],
@@ -158,7 +163,8 @@ def test_the_desk_and_the_importer_log_the_same_chain_the_same_way(client, names
         writing.approve(claim, by=reviewer)
     after_desk, after_importer = chain_record(by_desk), chain_record(by_importer)
     assert after_desk == after_importer
-    assert after_desk["derived"] == ("denied", "")
+    assert after_desk["derived"][:2] == ("denied", "")
+    assert "fake" in after_desk["derived"][2]  # the approved quote is searchable
     assert after_desk["public"] == (True, [True], [True])
     assert after_desk["history"][-1][1] == "approved"
 
@@ -234,3 +240,71 @@ def test_the_migration_treats_existing_chains_as_approved():
     assert Response.objects.public().filter(claim=claim).count() == 1
     entry = HistoryEntry.objects.get(claim=claim, action="approved")
     assert entry.user is None and "public already" in entry.note
+
+
+def test_the_desk_and_the_importer_read_a_typed_name_by_one_rule(client, names):
+    """Slug or any-case name, spaces squeezed, a shared name refused as ambiguous: the same
+    in the write path, on the desk and in the importer."""
+    editor = create_editor(username="olena")
+    found, created = writing.resolve_actor("presidents-office", by=editor, create=True)
+    assert found.name == "President's Office" and not created  # by slug, not a new actor
+    found, created = writing.resolve_actor("  president's   OFFICE ", by=editor)
+    assert found.slug == "presidents-office" and not created
+    create_actor(name="Press Service", slug="press-service-mod")
+    create_actor(name="press service", slug="press-service-mvs")
+    with pytest.raises(writing.AmbiguousName, match="type the slug"):
+        writing.resolve_actor("Press Service", by=editor, create=True)
+
+    client.force_login(editor)
+    response = client.post(
+        reverse("desk:claim_create"), {"text": "A claim", "claimant": "Press Service"}
+    )
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert "type the slug" in response.content.decode()
+    with pytest.raises(writing.UnknownName) as refused:
+        writing.resolve_actor("Nobody on file", by=editor)
+    response = client.post(
+        reverse("desk:claim_create"), {"text": "A claim", "claimant": "Nobody on file"}
+    )
+    page = response.content.decode().replace("&ldquo;", "“").replace("&rdquo;", "”")
+    assert str(refused.value) in page.replace("&#x27;", "'")
+    response = client.post(
+        reverse("desk:claim_create"), {"text": "A claim", "claimant": " president's   office"}
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert Claim.objects.get().claimant.slug == "presidents-office"
+
+    before = Claim.objects.count()
+    with pytest.raises(writing.AmbiguousName):
+        confirm(
+            Confirmation(
+                outlet_name="Interfax-Ukraine",
+                title="A report",
+                claim_text="Another claim",
+                claimant="Press Service",
+            ),
+            by=editor,
+        )
+    assert Claim.objects.count() == before  # nothing half-saved
+
+
+def test_the_seed_files_its_names_and_reports_through_the_write_path():
+    """No chain table is written around writing.py: every seeded name and report has its
+    creation in the history, as the desk's and the importer's have."""
+    from io import StringIO
+
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
+
+    from claims.models import Actor, Outlet, Report, Tag
+
+    call_command("seed", stdout=StringIO())
+    for model in (Actor, Outlet, Tag, Report):
+        kind = ContentType.objects.get_for_model(model)
+        filed = set(
+            HistoryEntry.objects.filter(content_type=kind, action="imported").values_list(
+                "object_id", flat=True
+            )
+        )
+        assert {str(pk) for pk in model.objects.values_list("pk", flat=True)} <= filed, model
+        assert model.objects.exists()

@@ -73,6 +73,19 @@ def outlet(row: Outlet) -> dict:
     }
 
 
+def narrative(row) -> dict:
+    return {
+        "id": row.pk,
+        "slug": row.slug,
+        "title": row.title,
+        "summary": row.summary,
+        "language": row.language,
+        "target_countries": list(row.target_countries),
+        "audience_languages": list(row.audience_languages),
+        "url": absolute(slug_path("claims:narrative_detail", row.slug)),
+    }
+
+
 def tag(row: Tag) -> dict:
     return {
         "id": row.pk,

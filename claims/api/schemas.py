@@ -194,10 +194,28 @@ def page_of(item: type[Schema], name: str) -> type[Schema]:
     )
 
 
+class NarrativeOut(Schema):
+    id: int
+    slug: str
+    title: str
+    summary: str
+    language: str
+    target_countries: list[str]
+    audience_languages: list[str]
+    url: str
+
+
+class NarrativeDetail(NarrativeOut):
+    claim_ids: list[int] = Field(description="Its public claims, newest first seen first.")
+    first_appearance: datetime | None
+    latest_appearance: datetime | None
+
+
 ClaimPage = page_of(Claim, "ClaimPage")
 ActorPage = page_of(Actor, "ActorPage")
 OutletPage = page_of(Outlet, "OutletPage")
 TagPage = page_of(TagOut, "TagPage")
+NarrativePage = page_of(NarrativeOut, "NarrativePage")
 DenialPage = page_of(Denial, "DenialPage")
 VerdictPage = page_of(VerdictItem, "VerdictPage")
 

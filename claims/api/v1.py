@@ -20,7 +20,7 @@ from http import HTTPStatus
 from typing import Literal
 
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -38,6 +38,7 @@ from claims.models import (
     Carriage,
     Claim,
     Correction,
+    Narrative,
     OfficialPosition,
     Outlet,
     OutletKind,
@@ -49,6 +50,7 @@ from claims.models import (
     Webhook,
     reader_versions,
 )
+from claims.models.public_names import public_name_or_404
 from claims.models.reader_versions import LISTS, SITE
 from claims.search import search_claims
 
@@ -163,9 +165,11 @@ def page_of(queryset, ordering: Ordering, params) -> tuple[list, str | None]:
 
 
 def by_slug(model, slug: str):
-    found = model.objects.filter(slug=slug).first()
+    """The row with this slug; `model` may be a QuerySet of the rows readers may see."""
+    rows = model if isinstance(model, QuerySet) else model.objects
+    found = rows.filter(slug=slug).first()
     if found is None:
-        raise HttpError(HTTPStatus.BAD_REQUEST, f"No {model._meta.verbose_name} “{slug}”.")
+        raise HttpError(HTTPStatus.BAD_REQUEST, f"No {rows.model._meta.verbose_name} “{slug}”.")
     return found
 
 
@@ -214,6 +218,7 @@ class ClaimFilters(Paging, Since):
     )
     actor: str | None = Field(None, pattern=SLUG, max_length=100)
     tag: str | None = Field(None, pattern=SLUG, max_length=100)
+    narrative: str | None = Field(None, pattern=SLUG, max_length=100, description="Its slug.")
     stance: Stance | None = Field(None, description="Has an approved response with this stance.")
     attribution: Attribution | None = None
     position: OfficialPosition | None = Field(None, description="The official position.")
@@ -250,6 +255,8 @@ def filter_claims(filters: ClaimFilters):
         claims = claims.involving(by_slug(Actor, filters.actor))
     if filters.tag:
         claims = claims.tagged(by_slug(Tag, filters.tag))
+    if filters.narrative:
+        claims = claims.in_narrative(by_slug(Narrative.objects.public(), filters.narrative))
     if filters.stance or filters.attribution:
         answers = Response.objects.public()
         if filters.stance:
@@ -430,7 +437,7 @@ def actor_list(request: HttpRequest, filters: Query[ActorFilters]):
 
 @api.get("/actors/{id}", response={200: schemas.Actor, **ERRORS}, tags=["actors"])
 def actor_detail(request: HttpRequest, id: int = ID):
-    return represent.actor(get_object_or_404(Actor.objects.select_related("parent"), pk=id))
+    return represent.actor(public_name_or_404(Actor.objects.select_related("parent"), pk=id))
 
 
 class OutletFilters(NameFilters):
@@ -453,7 +460,7 @@ def outlet_list(request: HttpRequest, filters: Query[OutletFilters]):
 @cached_read(schemas.OutletDetail, depends_on=on_outlet)
 def outlet_detail(request: HttpRequest, id: int = ID):
     """One outlet with its track record over the public claims it carried."""
-    outlet = get_object_or_404(Outlet, pk=id)
+    outlet = public_name_or_404(Outlet.objects.all(), pk=id)
     record = Claim.objects.public().carried_by(outlet).track_record()
     return {**represent.outlet(outlet), "track_record": record}
 
@@ -466,7 +473,30 @@ def tag_list(request: HttpRequest, filters: Query[NameFilters]):
 
 @api.get("/tags/{id}", response={200: schemas.TagOut, **ERRORS}, tags=["tags"])
 def tag_detail(request: HttpRequest, id: int = ID):
-    return represent.tag(get_object_or_404(Tag, pk=id))
+    return represent.tag(public_name_or_404(Tag.objects.all(), pk=id))
+
+
+@api.get("/narratives", response={200: schemas.NarrativePage, **ERRORS}, tags=["narratives"])
+def narrative_list(request: HttpRequest, filters: Query[NameFilters]):
+    """Narratives with at least one public claim."""
+    narratives = Narrative.objects.public()
+    if filters.query:
+        narratives = narratives.filter(title__icontains=filters.query.replace("\x00", ""))
+    rows, next_cursor = page_of(narratives, BY_ID, filters)
+    return {"items": [represent.narrative(n) for n in rows], "next_cursor": next_cursor}
+
+
+@api.get("/narratives/{id}", response={200: schemas.NarrativeDetail, **ERRORS}, tags=["narratives"])
+def narrative_detail(request: HttpRequest, id: int = ID):
+    narrative = get_object_or_404(Narrative.objects.public(), pk=id)
+    appearances = narrative.appearances()
+    claim_ids = list(narrative.public_claims().newest().values_list("pk", flat=True)[:1000])
+    return {
+        **represent.narrative(narrative),
+        "claim_ids": claim_ids,
+        "first_appearance": appearances["first"],
+        "latest_appearance": appearances["latest"],
+    }
 
 
 # Webhooks (a key is required; nothing here is cached)

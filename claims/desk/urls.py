@@ -10,7 +10,7 @@ from . import channels, views
 class WithdrawableConverter:
     """What the desk withdraws rather than deletes (verdicts have their own workflow)."""
 
-    regex = "claim|carriage|response|external-review"
+    regex = "claim|carriage|response|external-review|membership"
 
     def to_python(self, value: str) -> str:
         return value
@@ -38,6 +38,14 @@ urlpatterns = [
     path("claims/<slug:slug>/carriages/new/", views.carriage_create, name="carriage_create"),
     path("claims/<slug:slug>/responses/new/", views.response_create, name="response_create"),
     path("claims/<slug:slug>/verdict/new/", views.verdict_create, name="verdict_create"),
+    path("claims/<slug:slug>/narratives/", views.narrative_attach, name="narrative_attach"),
+    path(
+        "claims/<slug:slug>/narratives/suggested/",
+        views.narrative_suggestions,
+        name="narrative_suggestions",
+    ),
+    path("narratives/new/", views.narrative_create, name="narrative_create"),
+    path("narratives/<slug:slug>/", views.narrative_edit, name="narrative_edit"),
     path("carriages/<id:pk>/", views.carriage_edit, name="carriage_edit"),
     path("responses/<id:pk>/", views.response_edit, name="response_edit"),
     path("reports/<id:pk>/", views.report_edit, name="report_edit"),

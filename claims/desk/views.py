@@ -22,6 +22,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -33,8 +34,11 @@ from claims.models import (
     Actor,
     Carriage,
     Claim,
+    Correction,
     ExternalReview,
     Lead,
+    Narrative,
+    NarrativeClaim,
     Outlet,
     PendingChange,
     Report,
@@ -52,10 +56,12 @@ from claims.roles import editor_required, is_editor, is_reviewer, reviewer_requi
 
 from . import editing
 from .forms import (
+    AttachNarrativeForm,
     CarriageForm,
     ClaimFinderForm,
     ClaimForm,
     CorrectionForm,
+    NarrativeForm,
     NewActorForm,
     NewOutletForm,
     NewTagForm,
@@ -67,6 +73,7 @@ from .forms import (
     WithdrawForm,
     longest_name,
 )
+from .narratives import suggest_narratives
 
 logger = logging.getLogger(__name__)
 
@@ -218,11 +225,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _returned_work(user) -> list:
+    """Changes and corrections returned to `user`, once per claim (the newest note)."""
     seen, rows = set(), []
     returned = (
         PendingChange.objects.returned()
         .by_author(user)
-        .select_related("claim", "reviewer")
+        .select_related("claim", "reviewer", "content_type")
         .order_by("-reviewed_at", "-pk")[:200]
     )
     for change in returned:
@@ -249,15 +257,26 @@ def saved_message(obj, noun: str) -> str:
 
 def claim_page_context(claim: Claim) -> dict:
     changes, corrections = writing.pending_work(claim)
-    returned = list(PendingChange.objects.returned().filter(claim=claim).select_related("reviewer"))
+    returned = list(
+        PendingChange.objects.returned()
+        .filter(claim=claim)
+        .select_related("reviewer")
+        .order_by("-reviewed_at", "-pk")
+    )
     return {
         "review": {
-            "changes": [describe_change(change) for change in changes],
+            "changes": [describe_change(change) for change in writing.row_changes(changes)],
             "corrections": corrections,
+            "returned_corrections": Correction.objects.returned().filter(verdict__claim=claim),
             "returned_note": returned[0].review_note if returned else "",
             "returned_by": returned[0].reviewer if returned else None,
         },
         "claim": claim,
+        "memberships": [
+            writing.with_pending(m)
+            for m in claim.memberships.select_related("narrative").order_by("pk")
+        ],
+        "attach_form": AttachNarrativeForm(),
         "live_verdict": claim.verdicts.live().first(),
         "carriages": claim.carriages.select_related("report__outlet", "cites__report__outlet"),
         "responses": responses_with_channels(claim),
@@ -498,6 +517,7 @@ WITHDRAWABLE = {
     "carriage": Carriage,
     "response": Response,
     "external-review": ExternalReview,
+    "membership": NarrativeClaim,
 }
 
 
@@ -507,7 +527,7 @@ WITHDRAWABLE = {
 def withdraw(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     model = WITHDRAWABLE.get(kind)
     if model is None:
-        raise PermissionDenied("Only claims, carriages and responses can be withdrawn here.")
+        raise PermissionDenied("Only claims, carriages, responses and narrative memberships.")
     obj = get_object_or_404(model, pk=pk)
     claim = obj if isinstance(obj, Claim) else obj.claim
     back = reverse("desk:claim_edit", args=[claim.slug])
@@ -822,6 +842,101 @@ def name_create(request: HttpRequest, kind: str) -> HttpResponse:
     return HttpResponseRedirect(back)
 
 
+# Narratives: reference rows written directly (with history); a claim's place in one is
+# chain data, attached and detached through the gate.
+
+
+def narrative_form(request: HttpRequest, narrative: Narrative | None) -> HttpResponse:
+    """Add or edit a narrative (one view, two entry points)."""
+    template = "claims/desk/narrative_form.html"
+    form = NarrativeForm(request.POST or None, instance=narrative)
+    context = {"form": form, "narrative": narrative}
+    if request.method != "POST":
+        if narrative is not None:
+            form.initial["version"] = writing.desk_version(narrative)
+        return render(request, template, context)
+    if not form.is_valid():
+        return render_form(request, template, "narrative-form", context, 422)
+    if narrative is None:
+        values = form.values()
+        narrative = writing.create(
+            Narrative,
+            by=request.user,
+            values=values,
+            slug=unique_slug(Narrative, values["title"], language=values["language"]),
+        )
+        messages.success(request, gettext("Narrative added: attach claims to it from their page."))
+    else:
+        try:
+            writing.save_edit(
+                narrative,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                values=form.values(),
+            )
+        except writing.EditConflict as conflict:
+            context |= conflict_context(form, conflict.current)
+            return render_form(request, template, "narrative-form", context, HTTPStatus.CONFLICT)
+        messages.success(request, gettext("Narrative saved."))
+    return done(request, reverse("desk:narrative_edit", args=[narrative.slug]))
+
+
+@vary_on_headers("HX-Request")
+@require_http_methods(["GET", "POST"])
+@editor_required
+def narrative_create(request: HttpRequest) -> HttpResponse:
+    return narrative_form(request, None)
+
+
+@vary_on_headers("HX-Request")
+@require_http_methods(["GET", "POST"])
+@editor_required
+def narrative_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    return narrative_form(request, get_object_or_404(Narrative, slug=slug))
+
+
+@require_POST
+@editor_required
+def narrative_attach(request: HttpRequest, slug: str) -> HttpResponse:
+    """Put the claim in a narrative: pending until a second editor approves it."""
+    claim = get_object_or_404(Claim, slug=slug)
+    form = AttachNarrativeForm(request.POST)
+    context = {"claim": claim, "attach_form": form}
+    template = "claims/desk/narrative_attach.html"
+    if not form.is_valid():
+        return render(request, template, context, status=HTTPStatus.UNPROCESSABLE_ENTITY)
+    narrative = form.cleaned_data["narrative"]
+    try:
+        with transaction.atomic():
+            writing.create(
+                NarrativeClaim, by=request.user, values={"narrative": narrative, "claim": claim}
+            )
+    except IntegrityError:
+        form.add_error("narrative", gettext("The claim is in this narrative already."))
+        return render(request, template, context, status=HTTPStatus.UNPROCESSABLE_ENTITY)
+    messages.success(
+        request,
+        gettext("Added to “%(title)s”: readers see it once a second editor approves it.")
+        % {"title": narrative.title},
+    )
+    return done(request, reverse("desk:claim_edit", args=[claim.slug]))
+
+
+@require_GET
+@editor_required
+def narrative_suggestions(request: HttpRequest, slug: str) -> HttpResponse:
+    """Narratives of claims like this one (asked for, not computed with every claim page)."""
+    claim = get_object_or_404(Claim, slug=slug)
+    context = {"claim": claim, "suggestions": suggest_narratives(claim)}
+    if request.htmx:
+        return render(request, "claims/desk/narrative_attach.html#suggestions", context)
+    return render(
+        request,
+        "claims/desk/narrative_attach.html",
+        {**context, "attach_form": AttachNarrativeForm()},
+    )
+
+
 # Review: a second editor approves or returns a claim's pending work (models/writing.py)
 
 
@@ -858,7 +973,7 @@ def review_context(claim: Claim, user) -> dict:
         "preview": writing.with_pending(claim),
         "preview_carriages": [c for c in carriages if c.withdrawn_at is None],
         "preview_responses": [r for r in responses if r.withdrawn_at is None],
-        "changes": [describe_change(change) for change in changes],
+        "changes": [describe_change(change) for change in writing.row_changes(changes)],
         "corrections": corrections,
         "fingerprint": writing.fingerprint(changes, corrections),
         "is_author": user.pk in authors,
@@ -881,7 +996,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         rows.append(
             {
                 "claim": claim,
-                "count": len(changes) + len(corrections),
+                "count": writing.count_of(changes, corrections),
                 "fingerprint": writing.fingerprint(changes, corrections),
                 "is_author": request.user.pk in authors,
                 "public": claim.is_public,

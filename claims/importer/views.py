@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from claims.models import ImportJob, ImportJobStatus, Lead, LeadState, Report
+from claims.models.writing import UnknownName
 from claims.roles import editor_required
 
 from .forms import ConfirmForm, ImportForm, initial_from_result
@@ -148,7 +149,18 @@ def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
                 context,
                 status=HTTPStatus.UNPROCESSABLE_ENTITY,
             )
-        created = confirm(form.confirmation(), by=request.user, job=job)
+        try:
+            created = confirm(form.confirmation(), by=request.user, job=job)
+        except UnknownName as error:
+            # Several actors share a typed name: nothing was saved; the editor types a slug.
+            form.add_error(None, str(error))
+            context["form"] = form
+            return render(
+                request,
+                "claims/importer/job_detail.html",
+                context,
+                status=HTTPStatus.UNPROCESSABLE_ENTITY,
+            )
     parts = ["Report created" if created.report_created else "Report on file kept"]
     if created.updated_fields:
         parts.append("updated: " + ", ".join(created.updated_fields))

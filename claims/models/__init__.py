@@ -10,6 +10,7 @@ from .claims import Carriage, CarriageRole, Claim, ClaimQuerySet, OfficialPositi
 from .external_reviews import ExternalReview
 from .history import HistoryAction, HistoryEntry
 from .importing import FeedItem, ImportJob, ImportJobStatus, Lead, LeadState, OutletFeed
+from .narratives import Narrative, NarrativeClaim
 from .partners import ApiKey, DeliveryState, Webhook, WebhookDelivery, WebhookEvent
 from .reader_versions import ReaderVersion
 from .responses import Attribution, Response, ResponseQuerySet, Stance
@@ -52,6 +53,8 @@ __all__ = [
     "ImportJobStatus",
     "Lead",
     "LeadState",
+    "Narrative",
+    "NarrativeClaim",
     "OfficialPosition",
     "Outlet",
     "OutletFeed",

@@ -8,9 +8,10 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .responses import CONFIRMING_STANCES, DENYING_STANCES, Response
-from .sources import Actor, Outlet, Report, Tag, language_field
+from .sources import Actor, Outlet, Report, Tag, country_code, language_field
 from .verdicts import Correction, Rating, Verdict, VerdictState
 
 # Ratings an outlet's track record counts against it.
@@ -112,6 +113,13 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(
             Exists(Carriage.objects.approved().filter(claim=OuterRef("pk"), report__outlet=outlet))
         )
+
+    def in_narrative(self, narrative) -> "ClaimQuerySet":
+        """Claims approved into the narrative and not detached from it, as an id list."""
+        from .narratives import NarrativeClaim
+
+        members = NarrativeClaim.objects.approved().filter(narrative=narrative)
+        return self.filter(pk__in=members.values("claim_id"))
 
     def by_tag(self, tag: Tag) -> "ClaimQuerySet":
         return self.filter(Exists(Claim.tags.through.objects.filter(claim=OuterRef("pk"), tag=tag)))
@@ -350,6 +358,18 @@ class Carriage(models.Model):
     wording = models.TextField(blank=True, help_text="The claim in the report's own words.")
     language = language_field(help_text="Of the wording (usually the report's), e.g. uk, en, ru.")
     role = models.CharField(max_length=10, choices=CarriageRole, default=CarriageRole.REPEAT)
+    # Whom the report aimed the claim at, when the editors know: a country and a language.
+    target_country = models.CharField(
+        _("target country"),
+        max_length=2,
+        blank=True,
+        validators=[country_code],
+        help_text=_("ISO 3166 code of the country the report aimed at, e.g. UA, DE."),
+    )
+    audience_language = language_field(
+        verbose_name=_("audience language"),
+        help_text=_("ISO code of the audience's language, e.g. uk, en, ru."),
+    )
     cites = models.ForeignKey(
         "self",
         null=True,

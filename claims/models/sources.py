@@ -19,6 +19,8 @@ language_code = RegexValidator(
     "Give the language as an ISO code in lower case, e.g. uk, en or ru.",
 )
 LANGUAGE_HELP = "ISO code of the text's language, e.g. uk, en, ru."
+# A country: ISO 3166-1 alpha-2, upper case.
+country_code = RegexValidator(r"^[A-Z]{2}$", "Give the country as a two-letter ISO code, e.g. UA.")
 
 
 def language_field(**kwargs) -> models.CharField:

@@ -11,7 +11,6 @@ from django.utils import timezone
 from claims.caching import changed
 
 from . import derived, history
-from .history import HistoryAction
 
 
 @dataclass(frozen=True)
@@ -305,19 +304,9 @@ class Verdict(models.Model):
             raise WorkflowError("Choose a rating from the scale.")
         if rating == self.rating:
             rating = ""  # the same rating is no change of rating
-        with transaction.atomic():
-            correction = self.corrections.create(
-                text=text.strip(), rating=rating, created_by=by, published_at=None
-            )
-            history.record(
-                correction,
-                by=by,
-                action=HistoryAction.PROPOSED,
-                changes=history.creation_changes(correction),
-                note=correction.text,
-                claim=self.claim,
-            )
-        return correction
+        from . import writing  # the write path sits above this module
+
+        return writing.propose_correction(self, by=by, text=text.strip(), rating=rating)
 
     def _transition(self, *, by, action: str, allowed_from: set[str], to: str, **fields) -> None:
         with transaction.atomic():
@@ -356,7 +345,27 @@ class CorrectionQuerySet(models.QuerySet):
         )
 
     def pending(self) -> "CorrectionQuerySet":
-        return self.filter(approved_at__isnull=True)
+        """Waiting for a second editor: not approved, not returned to its author."""
+        return self.filter(approved_at__isnull=True).exclude(_returned_review())
+
+    def returned(self) -> "CorrectionQuerySet":
+        """Sent back to its author with a note (its review row in models/review.py holds
+        the note); kept until the author puts it back in review."""
+        return self.filter(_returned_review(), approved_at__isnull=True)
+
+
+def _returned_review() -> models.Exists:
+    """A correction is reviewed like any change of the chain: through its PendingChange."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .review import PendingChange
+
+    return models.Exists(
+        PendingChange.objects.returned().filter(
+            content_type=ContentType.objects.get_for_model(Correction),
+            object_id=models.OuterRef("pk"),
+        )
+    )
 
 
 class Correction(models.Model):
@@ -385,7 +394,6 @@ class Correction(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-
     objects = CorrectionQuerySet.as_manager()
 
     class Meta:

@@ -23,7 +23,9 @@ The story of a write:
      PendingChange and Correction), and must have seen the work as it is now: the
      `fingerprint` they approved must still match, else `ReviewConflict` (409).
    - `return_work(claim, by=reviewer, note=...)` sends it back; the author sees it on the
-     dashboard, and their next write (or `resubmit`) puts it in the queue again.
+     dashboard, and their next write (or `resubmit`) puts it in the queue again. A
+     correction (`propose_correction`) has its review row too, so a returned one is kept
+     with the note like any other returned change.
    - Verdicts keep their own draft → in review → published workflow (models/verdicts.py);
      a verdict can be published only on a public claim, so a well-sourced denial can be
      public before any rating.
@@ -38,8 +40,16 @@ The story of a write:
    its actors, outlets and tags; a name drops its own pages. Every process sees it on its
    next request; nothing else is dropped.
 
-Names: `resolve_actor`, `resolve_outlet` and `resolve_tags` decide once what happens to a
-name nobody has filed yet: refuse (`UnknownName`), or create it and say so.
+Names: `resolve_name` (and `resolve_actor`, `resolve_outlet`, `resolve_tags`) decide once
+how a typed name is read, for the desk's forms and the importer alike: by slug, or by name in
+any case with spaces squeezed; a name several rows share is refused (`AmbiguousName`); a name
+nobody has filed is refused (`UnknownName`, the desk) or created and said (the importer).
+
+Writes that do not come through here, on purpose: a verdict's own workflow (its methods in
+models/verdicts.py lock, check the two-person rule, version, record and refresh the same
+way); `generate_claims`, which bulk-loads synthetic benchmark data with its approval states
+and history already in the rows; `import_data`, which restores a verified export verbatim
+into an empty database. The admin is read-only for the chain.
 """
 
 import hashlib
@@ -60,6 +70,7 @@ from . import derived, history
 from .claims import Carriage, Claim
 from .external_reviews import ExternalReview
 from .history import HistoryAction, HistoryEntry
+from .narratives import Narrative, NarrativeClaim
 from .responses import Response
 from .review import ChangeKind, PendingChange, ReviewState
 from .sources import (
@@ -75,9 +86,9 @@ from .sources import (
 from .verdicts import Correction
 
 # Rows with their own approval. Reports are public through their carriages and responses.
-GATED = (Claim, Carriage, Response, ExternalReview)
+GATED = (Claim, Carriage, Response, ExternalReview, NarrativeClaim)
 # Reference rows readers see on their own pages; written directly, with history.
-NAMES = (Actor, Outlet, Tag)
+NAMES = (Actor, Outlet, Tag, Narrative)
 
 
 class EditConflict(Exception):
@@ -103,6 +114,10 @@ class ReviewRefused(ReviewError):
 
 class UnknownName(ValueError):
     """A name that is not on file, where the caller chose not to create it."""
+
+
+class AmbiguousName(UnknownName):
+    """A name several rows share: the caller has to name one by its slug."""
 
 
 # Values as JSON and back
@@ -406,13 +421,28 @@ def _note_change(obj, *, claim, by, kind, values, applied, base_version=None, no
     if claim is None:
         return
     _reopen_returned(claim, by=by)
-    PendingChange.objects.create(
+    _change_row(
+        obj,
+        claim=claim,
+        by=by,
+        kind=kind,
+        values=values,
+        applied=applied,
+        base_version=base_version,
+        note=note,
+    )
+
+
+def _change_row(
+    obj, *, claim, by, kind, applied, values=None, base_version=None, note=""
+) -> PendingChange:
+    return PendingChange.objects.create(
         claim=claim,
         content_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,
         kind=kind,
-        values=values,
-        base_version=base_version if base_version is not None else obj.version,
+        values=history.field_values(obj) if values is None else values,
+        base_version=base_version if base_version is not None else getattr(obj, "version", 1),
         applied=applied,
         note=note,
         author=_user(by),
@@ -447,6 +477,16 @@ def pending_work(claim: Claim) -> tuple[list[PendingChange], list[Correction]]:
         .order_by("pk")
     )
     return changes, corrections
+
+
+def count_of(changes: list[PendingChange], corrections: list[Correction]) -> int:
+    """How many things wait: a correction once, though it has its own review row."""
+    return len([c for c in changes if c.target_model is not Correction]) + len(corrections)
+
+
+def row_changes(changes: list[PendingChange]) -> list[PendingChange]:
+    """The changes to rows of the chain (corrections are listed as corrections)."""
+    return [c for c in changes if c.target_model is not Correction]
 
 
 def fingerprint(changes: list[PendingChange], corrections: list[Correction]) -> str:
@@ -521,12 +561,13 @@ def approve(
         Carriage.objects.filter(claim=claim, approved_at__isnull=True).update(**gate)
         Response.objects.filter(claim=claim, approved_at__isnull=True).update(**gate)
         ExternalReview.objects.filter(claim=claim, approved_at__isnull=True).update(**gate)
+        NarrativeClaim.objects.filter(claim=claim, approved_at__isnull=True).update(**gate)
         for correction in corrections:
             _publish_correction(correction, reviewer=reviewer, now=now)
         PendingChange.objects.filter(pk__in=[c.pk for c in changes]).update(
             state=ReviewState.APPROVED, reviewer=reviewer, reviewed_at=now
         )
-        count = len(changes) + len(corrections)
+        count = count_of(changes, corrections)
         history.record(
             claim,
             by=by,
@@ -569,21 +610,50 @@ def return_work(claim: Claim, *, by, note: str, fingerprint: str | None = None) 
             corrections=corrections,
         )
         now = timezone.now()
+        # A returned correction is kept, like any returned change, until its author puts it
+        # back in review; one proposed before corrections had review rows gets one now.
+        reviewed = {c.object_id for c in changes if c.target_model is Correction}
+        changes += [
+            _change_row(c, claim=claim, by=c.created_by, kind=ChangeKind.CREATED, applied=True)
+            for c in corrections
+            if c.pk not in reviewed
+        ]
         PendingChange.objects.filter(pk__in=[c.pk for c in changes]).update(
             state=ReviewState.RETURNED, reviewer=by, reviewed_at=now, review_note=note
         )
         for correction in corrections:
-            # A returned correction was never public: it goes, its text stays in the history.
             history.record(
-                correction,
-                by=by,
-                action=HistoryAction.RETURNED_FOR_WORK,
-                note=f"{note} (correction: {correction.text})",
-                claim=claim,
+                correction, by=by, action=HistoryAction.RETURNED_FOR_WORK, note=note, claim=claim
             )
-            correction.delete()
         history.record(claim, by=by, action=HistoryAction.RETURNED_FOR_WORK, note=note, claim=claim)
-    return len(changes) + len(corrections)
+    return count_of(changes, corrections)
+
+
+def propose_correction(verdict, *, by, text: str, rating: str = "") -> Correction:
+    """A correction of a published verdict, pending with the claim's other work (the
+    verdict checked the rules), reviewed like any change: approved with the claim's work, or
+    returned to its author with the note and kept until they put it back in review."""
+    with transaction.atomic():
+        correction = Correction.objects.create(
+            verdict=verdict, text=text, rating=rating, created_by=_user(by), published_at=None
+        )
+        _note_change(
+            correction,
+            claim=verdict.claim,
+            by=by,
+            kind=ChangeKind.CREATED,
+            applied=True,
+            values=history.field_values(correction),
+        )
+        history.record(
+            correction,
+            by=by,
+            action=HistoryAction.PROPOSED,
+            changes=history.creation_changes(correction),
+            note=correction.text,
+            claim=verdict.claim,
+        )
+    return correction
 
 
 def resubmit(claim: Claim, *, by) -> int:
@@ -652,15 +722,26 @@ def _publish_correction(correction: Correction, *, reviewer, now) -> None:
 
 
 def _resolve(model, name: str, *, by, create_missing: bool, **fields):
+    """The one rule for a typed name: its slug, or its name in any case, names one row; a
+    name several rows share names none of them (type the slug); a name nobody has filed is
+    refused, or created when the caller creates names (and says so)."""
     name = " ".join(name.split())
+    noun = model._meta.verbose_name
     if not name:
-        raise UnknownName(f"An empty {model._meta.verbose_name} name.")
-    found = model.objects.filter(name__iexact=name).first()
-    if found is not None:
-        return found, False
+        raise UnknownName(f"An empty {noun} name.")
+    by_slug = model.objects.filter(slug=name).first()
+    if by_slug is not None:
+        return by_slug, False
+    matches = list(model.objects.filter(name__iexact=name).order_by("pk")[:2])
+    if len(matches) == 1:
+        return matches[0], False
+    if matches:
+        raise AmbiguousName(
+            f"Several {noun}s are called “{name}”; type the slug of the one you mean."
+        )
     if not create_missing:
         raise UnknownName(
-            f"No {model._meta.verbose_name} called “{name}” is on file: add it first."
+            f"No {noun} called “{name}” yet: add it under “New {noun}” or check the spelling."
         )
     max_length = model._meta.get_field("name").max_length
     name = name[:max_length]
@@ -672,6 +753,11 @@ def _resolve(model, name: str, *, by, create_missing: bool, **fields):
         action=HistoryAction.IMPORTED,
     )
     return obj, True
+
+
+def resolve_name(model, name: str, *, by, create: bool = False, **fields):
+    """The actor, outlet or tag a typed name names (see `_resolve`), and whether it is new."""
+    return _resolve(model, name, by=by, create_missing=create, **fields)
 
 
 def resolve_actor(name: str, *, by, create: bool = False, kind: str = ActorKind.ORGANISATION):
@@ -765,6 +851,7 @@ def history_of(claim: Claim):
 
 
 __all__ = [
+    "AmbiguousName",
     "EditConflict",
     "HistoryEntry",
     "ReviewConflict",
@@ -774,7 +861,9 @@ __all__ = [
     "approve",
     "create",
     "desk_version",
+    "propose_correction",
     "resolve_actor",
+    "resolve_name",
     "resolve_outlet",
     "resolve_tags",
     "resubmit",

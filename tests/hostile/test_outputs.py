@@ -16,9 +16,11 @@ import lxml.html
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from claims import feeds
 from claims.exports import FORMULA_STARTS
+from claims.models import Claim, Narrative, NarrativeClaim
 
 from .payloads import PAYLOADS
 from .world import packed
@@ -68,6 +70,18 @@ def test_feeds_stay_well_formed(client, world):
         urls += [
             reverse("claims:tag_denied_rss", args=[tag.slug]),
             reverse("claims:tag_denied_atom", args=[tag.slug]),
+        ]
+    for n, payload in enumerate([PAYLOADS[0], PAYLOADS[-1]]):  # the last has control characters
+        narrative = Narrative.objects.create(
+            title=payload.strip()[:300] or "blank", summary=payload, slug=f"narrative-{n}"
+        )
+        for claim in Claim.objects.public().with_denials()[:20]:
+            NarrativeClaim.objects.create(
+                narrative=narrative, claim=claim, approved_at=timezone.now()
+            )
+        urls += [
+            reverse("claims:narrative_denied_rss", args=[narrative.slug]),
+            reverse("claims:narrative_denied_atom", args=[narrative.slug]),
         ]
     for url in urls:
         parsed = check_feed(client, url)

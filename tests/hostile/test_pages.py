@@ -61,6 +61,7 @@ def reader_pages(entry, *, names: bool = True) -> list[str]:
             entry.actor.get_absolute_url(),
             entry.outlet.get_absolute_url(),
             entry.tag.get_absolute_url(),
+            entry.narrative.get_absolute_url(),
         ]
     return pages
 
@@ -72,6 +73,7 @@ def desk_pages(entry, *, forms: bool = True) -> list[str]:
         reverse("desk:claim_edit", args=[entry.withdrawn_claim.slug]),
         reverse("desk:verdict_edit", args=[entry.verdict.pk]),
         reverse("desk:report_edit", args=[entry.report.pk]),
+        reverse("desk:narrative_edit", args=[entry.narrative.slug]),
     ]
     if forms:  # the same values as the pages above, in edit forms' value attributes
         pages += [
@@ -86,6 +88,7 @@ def site_pages() -> list[str]:
     pages = [
         reverse("claims:home"),
         reverse("claims:methodology"),
+        reverse("claims:narrative_list"),
         reverse("desk:dashboard"),
         reverse("importer:inbox"),
         reverse("importer:import_start"),

@@ -30,6 +30,7 @@ from claims.models import (
     FeedItem,
     ImportJob,
     Lead,
+    Narrative,
     Outlet,
     OutletFeed,
     Report,
@@ -57,6 +58,7 @@ class Entry:
     verdict: Verdict
     withdrawn_claim: Claim
     snapshot_pk: int
+    narrative: Narrative
     # Pages only seen in passing (the verdict while returned, flash messages).
     seen: list[tuple[str, str]] = field(default_factory=list)
 
@@ -193,6 +195,19 @@ def through_desk(
             reverse("desk:withdraw", args=["response", clarification.pk]),
             {"reason": payload, "version": clarification.version},
         )
+        # A narrative titled and summarised with the payload, the claim put in it (approved
+        # with the rest of the chain below).
+        _post(
+            editor_client,
+            reverse("desk:narrative_create"),
+            {"title": payload.strip()[:300] or f"blank {n}", "summary": payload, "language": "en"},
+        )
+        narrative = Narrative.objects.latest("pk")
+        _post(
+            editor_client,
+            reverse("desk:narrative_attach", args=[claim.slug]),
+            {"narrative": narrative.slug},
+        )
         review(editor_client, reviewer_client, claim, payload, seen)
 
         _post(
@@ -240,6 +255,7 @@ def through_desk(
                 verdict=verdict,
                 withdrawn_claim=withdrawn,
                 snapshot_pk=snapshot.pk,
+                narrative=narrative,
                 seen=seen,
             )
         )
