@@ -388,3 +388,99 @@ def test_api_claim_detail_carries_approved_current_quote_translations(chain, peo
     made.refresh_from_db()
     assert made.is_stale
     assert quote_translations() == []
+
+
+# The desk: plain POSTs, no JavaScript
+
+
+def test_desk_flow_add_approve_stale_confirm(client, chain, people):
+    claim, denial = chain["claim"], chain["denial"]
+    desk = reverse("desk:claim_edit", args=[claim.slug])
+    client.force_login(people["translator"])
+    page = client.get(desk).content.decode()
+    assert reverse("desk:translation_create", args=[claim.slug]) in page
+    # A machine translation without its engine: refused, nothing saved.
+    data = {
+        "part": "quote",
+        "source": denial.pk,
+        "language": "en",
+        "text": EN_QUOTE,
+        "translator_kind": "machine",
+        "engine": "",
+    }
+    url = reverse("desk:translation_create", args=[claim.slug])
+    answer = client.post(url, data)
+    assert answer.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert not Translation.objects.exists()
+    # Someone else's claim's response: not found.
+    other = create_response(quote="Інше")
+    assert client.post(url, {**data, "source": other.pk}).status_code == HTTPStatus.NOT_FOUND
+    answer = client.post(url, {**data, "engine": "DeepL"})
+    assert answer.status_code == HTTPStatus.FOUND
+    made = Translation.objects.get()
+    page = client.get(desk).content.decode()
+    assert "machine: DeepL" in page and "pending" in page
+    # The translator cannot approve it; a second editor does.
+    client.force_login(people["reviewer"])
+    approve_url = reverse("desk:review_approve", args=[claim.slug])
+    review_page = client.get(reverse("desk:review_claim", args=[claim.slug])).content.decode()
+    assert "translation" in review_page and EN_QUOTE.replace("'", "&#x27;") in review_page
+    client.post(approve_url, {"fingerprint": writing.claim_fingerprint(claim)})
+    assert Translation.objects.public().filter(pk=made.pk).exists()
+
+    # The quote is edited through the desk and approved: stale, shown so on the desk.
+    client.force_login(people["editor"])
+    writing.save_edit(
+        denial,
+        by=people["editor"],
+        version=writing.desk_version(denial),
+        values={"quote": "Це фейк, кажуть в ОП"},
+    )
+    page = client.get(desk).content.decode()
+    assert "Original changed since this translation" in page  # already, while it waits
+    client.force_login(people["reviewer"])
+    client.post(approve_url, {"fingerprint": writing.claim_fingerprint(claim)})
+    made.refresh_from_db()
+    assert made.is_stale
+    assert "It&#x27;s fake" not in english_page(claim)
+
+    client.force_login(people["translator"])
+    page = client.get(reverse("desk:translation_edit", args=[made.pk])).content.decode()
+    assert "Original changed since this translation" in page
+    assert "Це фейк, кажуть в ОП" in page
+    confirm = reverse("desk:translation_confirm", args=[made.pk])
+    stale_version = {"version": writing.desk_version(made) + 5}
+    assert client.post(confirm, stale_version).status_code == HTTPStatus.CONFLICT
+    answer = client.post(confirm, {"version": writing.desk_version(made)})
+    assert answer.status_code == HTTPStatus.FOUND
+    client.force_login(people["reviewer"])
+    client.post(approve_url, {"fingerprint": writing.claim_fingerprint(claim)})
+    made.refresh_from_db()
+    assert not made.is_stale
+    assert "It&#x27;s fake" in english_page(claim)
+
+
+def test_desk_update_and_withdraw(client, chain, people):
+    claim = chain["claim"]
+    made = translate_quote(chain, people)
+    client.force_login(people["editor"])
+    url = reverse("desk:translation_edit", args=[made.pk])
+    answer = client.post(
+        url, {"text": "Fake!", "translator_kind": "editor", "version": made.version}
+    )
+    assert answer.status_code == HTTPStatus.FOUND
+    made.refresh_from_db()
+    assert (made.text, made.translator) == ("Fake!", people["editor"])  # private: written
+    answer = client.post(url, {"text": "", "translator_kind": "editor", "version": made.version})
+    assert answer.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    answer = client.post(url, {"text": "x", "translator_kind": "editor", "version": 1})
+    assert answer.status_code == HTTPStatus.CONFLICT
+    withdraw = reverse("desk:withdraw", args=["translation", made.pk])
+    assert client.get(withdraw).status_code == HTTPStatus.OK
+    answer = client.post(withdraw, {"reason": "Wrong", "version": made.version})
+    assert answer.status_code == HTTPStatus.FOUND
+    made.refresh_from_db()
+    assert made.withdrawn_at is not None
+    assert (
+        "Withdrawn:" in client.get(reverse("desk:claim_edit", args=[claim.slug])).content.decode()
+    )
