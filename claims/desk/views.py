@@ -633,21 +633,19 @@ def _source_field(part: str) -> str:
     return SOURCE_FIELDS[TranslatedPart(part)][1]
 
 
-@vary_on_headers("HX-Request")
-@require_http_methods(["GET", "POST"])
+@require_POST
 @editor_required
 def translation_create(request: HttpRequest, slug: str) -> HttpResponse:
+    """The add form sits under each text on the claim's desk page; a refusal comes back
+    on a page of its own with the original beside the form."""
     claim = get_object_or_404(Claim.objects.visible(), slug=slug)
-    data = request.POST if request.method == "POST" else request.GET
-    form = TranslationForm(request.POST or None, initial=data.dict())
-    part = data.get("part", "")
+    form = TranslationForm(request.POST)
+    part = request.POST.get("part", "")
     try:
-        pk = BoundedIntegerField().clean(data.get("source"))
+        pk = BoundedIntegerField().clean(request.POST.get("source"))
     except ValidationError:
         pk = None
     source = translation_source(claim, part, pk)
-    if request.method == "GET":
-        return translation_page(request, claim, source, part, form)
     if form.is_valid():
         try:
             writing.add_translation(
@@ -1073,9 +1071,21 @@ def review_context(claim: Claim, user) -> dict:
         writing.with_pending(r)
         for r in claim.responses.select_related("responder", "report__outlet").order_by("pk")
     ]
+    translations = [
+        writing.with_pending(t)
+        for t in claim.translations.select_related("translator").order_by("part", "pk")
+    ]
     return {
         "claim": claim,
         "preview": writing.with_pending(claim),
+        # Those readers will see: not withdrawn, and made from the original as approved.
+        "preview_translations": [
+            t
+            for t in translations
+            if t.withdrawn_at is None
+            and not t.is_stale
+            and t.source_text == t.source_text_now(writing.with_pending(t.source()))
+        ],
         "preview_carriages": [c for c in carriages if c.withdrawn_at is None],
         "preview_responses": [r for r in responses if r.withdrawn_at is None],
         "changes": [describe_change(change) for change in changes],
