@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from claims.models import (
+    Claim,
     HistoryAction,
     HistoryEntry,
     PendingChange,
@@ -21,6 +22,7 @@ from claims.models import (
     Response,
     Translation,
     TranslationStatus,
+    Verdict,
     writing,
 )
 
@@ -239,7 +241,7 @@ def test_confirming_a_current_translation_is_refused(chain, people):
 
 def test_private_source_edit_marks_private_translation_stale_at_once(people):
     claim = writing.create(
-        type(create_claim()),
+        Claim,
         by=people["editor"],
         values={"text": "Умєров утік", "language": "uk"},
         slug="umierov-utik",
@@ -484,3 +486,37 @@ def test_desk_update_and_withdraw(client, chain, people):
     assert (
         "Withdrawn:" in client.get(reverse("desk:claim_edit", args=[claim.slug])).content.decode()
     )
+
+
+def test_a_verdict_summary_translation_goes_stale_when_the_draft_is_edited(chain, people):
+    claim = chain["claim"]
+    verdict = writing.create(
+        Verdict,
+        by=people["editor"],
+        values={"claim": claim, "author": people["editor"], "summary": "Це не доведено."},
+    )
+    made = writing.add_translation(
+        verdict, by=people["translator"], language="en", text="This is unproven."
+    )
+    assert made.source_language == "uk"  # detected: a verdict has no language field
+    writing.save_edit(
+        verdict, by=people["editor"], version=verdict.version, values={"summary": "Не доведено."}
+    )
+    made.refresh_from_db()
+    assert made.is_stale
+    assert HistoryEntry.objects.filter(
+        action=HistoryAction.MARKED_STALE, object_id=str(made.pk)
+    ).exists()
+
+
+def test_the_published_summary_shows_translated_with_its_original(chain, people):
+    claim = chain["claim"]
+    verdict = published_verdict(claim, people)
+    writing.add_translation(
+        verdict, by=people["translator"], language="en", text="The office denied it."
+    )
+    assert "The office denied it." not in english_page(claim)
+    approve(claim, people["reviewer"])
+    page = english_page(claim)
+    assert '<p class="summary" lang="en">The office denied it.</p>' in page
+    assert f'<p lang="uk">{verdict.summary}</p>' in page  # one click away, in <details>

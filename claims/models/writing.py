@@ -61,6 +61,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 
 from claims.caching import changed
 
@@ -669,13 +670,19 @@ def _source_values(part, source: models.Model) -> dict:
     view = _source_now(source)
     text = getattr(view, SOURCE_FIELDS[part][1]) or ""
     if not text.strip():
-        raise TranslationError("There is no text to translate here yet.")
+        raise TranslationError(gettext("There is no text to translate here yet."))
     language = getattr(view, "language", "")
     if isinstance(view, Verdict):
         from claims.languages import detect_language  # verdicts have no language field
 
         language = detect_language(text)
     return {"source_text": text, "source_language": language}
+
+
+def already_translated(language: str) -> str:
+    return gettext("There is already a translation into “%(language)s”: update that one.") % {
+        "language": language
+    }
 
 
 def _primary(language: str) -> str:
@@ -686,10 +693,12 @@ def _translator_values(*, by, translator_kind: str, engine: str) -> dict:
     engine = " ".join((engine or "").split())
     if translator_kind == TranslatorKind.MACHINE:
         if not engine:
-            raise TranslationError("Name the engine that made a machine translation.")
+            raise TranslationError(gettext("Name the engine that made a machine translation."))
         return {"translator_kind": translator_kind, "translator": None, "engine": engine[:100]}
     if translator_kind != TranslatorKind.EDITOR:
-        raise TranslationError("A translation is made by an editor or by a machine.")
+        raise TranslationError(gettext("A translation is made by an editor or by a machine."))
+    if _user(by) is None:
+        raise TranslationError(gettext("An editor's translation names the editor who made it."))
     return {"translator_kind": translator_kind, "translator": _user(by), "engine": ""}
 
 
@@ -708,12 +717,14 @@ def add_translation(
     language = (language or "").strip().lower()
     text = (text or "").strip()
     if not text:
-        raise TranslationError("A translation needs its text.")
+        raise TranslationError(gettext("A translation needs its text."))
     if getattr(source, "withdrawn_at", None) is not None:
-        raise TranslationError("This has been withdrawn: there is nothing to translate.")
+        raise TranslationError(gettext("This has been withdrawn: there is nothing to translate."))
     snapshot = _source_values(part, source)
     if language and _primary(language) == _primary(snapshot["source_language"]):
-        raise TranslationError(f"The original is already in “{language}”.")
+        raise TranslationError(
+            gettext("The original is already in “%(language)s”.") % {"language": language}
+        )
     fk = SOURCE_FIELDS[part][0]
     claim = source if isinstance(source, Claim) else source.claim
     values = {
@@ -728,11 +739,9 @@ def add_translation(
         **_translator_values(by=by, translator_kind=translator_kind, engine=engine),
     }
     if not language:
-        raise TranslationError("Give the translation's language, e.g. en.")
+        raise TranslationError(gettext("Give the translation's language, e.g. en."))
     if Translation.objects.of(source).current().filter(language=language).exists():
-        raise TranslationError(
-            f"There is already a translation into “{language}”: update that one instead."
-        )
+        raise TranslationError(already_translated(language))
     try:  # the language code's form, the lengths
         Translation(**values).clean_fields(exclude=["claim", "response", "verdict", "translator"])
     except ValidationError as error:
@@ -742,9 +751,7 @@ def add_translation(
             return create(Translation, by=by, values=values)
     except IntegrityError:
         # Another editor added one in the same language meanwhile.
-        raise TranslationError(
-            f"There is already a translation into “{language}”: update that one instead."
-        ) from None
+        raise TranslationError(already_translated(language)) from None
 
 
 def edit_translation(
@@ -760,7 +767,7 @@ def edit_translation(
     confirmed by the update). A public one's update waits for a second editor."""
     text = (text or "").strip()
     if not text:
-        raise TranslationError("A translation needs its text.")
+        raise TranslationError(gettext("A translation needs its text."))
     values = {
         "text": text,
         "translated_at": timezone.now(),
@@ -778,7 +785,7 @@ def confirm_translation(translation: Translation, *, by, version: int) -> Transl
     view = with_pending(translation)
     snapshot = _source_values(translation.part, translation.source())
     if view.status == TranslationStatus.CURRENT and view.source_text == snapshot["source_text"]:
-        raise TranslationError("This translation already matches the original.")
+        raise TranslationError(gettext("This translation already matches the original."))
     values = {**snapshot, "status": TranslationStatus.CURRENT}
     return save_edit(
         translation,
