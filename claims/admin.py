@@ -1,7 +1,7 @@
 """The Django admin: names (tags, outlets, actors) and the importer's records are edited here;
-the chain (claims, carriages, reports, responses, verdicts, corrections, pending changes) is
-read-only, because every change to it goes through the write path (models/writing.py) and its
-review gate, which only the desk and the importer call."""
+the chain (claims, carriages, reports, responses, translations, verdicts, corrections, pending
+changes) is read-only, because every change to it goes through the write path
+(models/writing.py) and its review gate, which only the desk and the importer call."""
 
 from django.contrib import admin
 
@@ -22,6 +22,7 @@ from .models import (
     Response,
     Snapshot,
     Tag,
+    Translation,
     Verdict,
 )
 
@@ -210,6 +211,14 @@ class VerdictAdmin(ChainAdmin):
     list_select_related = ["claim", "author", "reviewer"]
     search_fields = ["claim__text", "summary", "rationale"]
     inlines = [CorrectionInline]
+
+
+@admin.register(Translation)
+class TranslationAdmin(ChainAdmin):
+    list_display = ["claim", "part", "language", "status", "translator_kind", "translated_at"]
+    list_filter = ["part", "language", "status", "translator_kind"]
+    list_select_related = ["claim"]
+    search_fields = ["text", "source_text", "claim__text"]
 
 
 @admin.register(PendingChange)

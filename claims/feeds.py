@@ -6,6 +6,10 @@ by the denial's own time.
 
 Each item's guid is a tag: URI built from the row's primary key, so it never changes when a
 claim's slug or text is edited.
+
+A feed is in the active language (`get_language()`, the feed's `<language>`): claims' texts,
+quotes and verdicts' summaries come translated into it where an approved, current translation
+exists (claims/translated.py), a quote with its original beside it.
 """
 
 import io
@@ -20,8 +24,11 @@ from django.contrib.syndication.views import Feed
 from django.db.models import OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
+from . import translated
 from .links import page_path, slug_path
 from .models import (
     Actor,
@@ -94,12 +101,33 @@ def claim_path(claim: Claim) -> str:
     return slug_path("claims:claim_detail", claim.slug)
 
 
+def shown_claim_text(claim: Claim) -> str:
+    """The claim's text in the feed's language where translated (claims/translated.py)."""
+    shown = getattr(claim, "shown_text", None)
+    return shown.text if shown is not None else claim.text
+
+
 def response_description(response: Response) -> str:
-    """The quote, who stands behind it, and where it was reported, as escaped HTML."""
+    """The quote (translated into the feed's language, with the original beside it), who
+    stands behind it, and where it was reported, as escaped HTML."""
     parts = []
     if response.quote:
         speaker = f" — {response.speaker_name}" if response.speaker_name else ""
-        parts.append(format_html("<p>“{}”{}</p>", response.quote, speaker))
+        shown = getattr(response, "shown_quote", None)
+        if shown is not None and shown.translated:
+            parts.append(format_html("<p>“{}”{}</p>", shown.text, speaker))
+            parts.append(
+                format_html(
+                    "<p>{} “{}” ({}, {}).</p>",
+                    gettext("Original:"),
+                    shown.original,
+                    gettext("translated by %(translator)s")
+                    % {"translator": shown.translation.translator_label},
+                    date_format(shown.translation.translated_at, "j F Y"),
+                )
+            )
+        else:
+            parts.append(format_html("<p>“{}”{}</p>", response.quote, speaker))
     # The label straight from the choices: get_attribution_display() rebuilds their dict.
     attribution = Attribution(response.attribution).label
     parts.append(format_html("<p>Attribution: {}.</p>", attribution))
@@ -136,10 +164,12 @@ class DeniedFeed(Feed):
         return Response.objects.for_feed().denials()
 
     def items(self, obj):
-        return self.responses(obj)[:ITEMS]
+        rows = list(self.responses(obj)[:ITEMS])
+        translated.attach(claims=[r.claim for r in rows], responses=rows)
+        return rows
 
     def item_title(self, item: Response) -> str:
-        return item.headline
+        return f"{item.responder.name} {item.get_stance_display()}: {shown_claim_text(item.claim)}"
 
     def item_description(self, item: Response) -> str:
         return response_description(item)
@@ -305,15 +335,20 @@ class VerdictFeed(Feed):
             verdicts + corrections + withdrawals(ITEMS),
             key=lambda item: (item.published_at, item.pk),
             reverse=True,
-        )
-        return merged[:ITEMS]
+        )[:ITEMS]
+        shown_verdicts = [item for item in merged if isinstance(item, Verdict)]
+        claims = [
+            item.verdict.claim if isinstance(item, Correction) else item.claim for item in merged
+        ]
+        translated.attach(claims=claims, verdicts=shown_verdicts)
+        return merged
 
     def item_title(self, item) -> str:
         if isinstance(item, Withdrawal):
-            return f"Withdrawn ({item.what}): {item.claim.text}"
+            return f"Withdrawn ({item.what}): {shown_claim_text(item.claim)}"
         if isinstance(item, Correction):
-            return f"Correction: {item.verdict.claim.text}"
-        return f"Rated {item.rating_choice.label}: {item.claim.text}"
+            return f"Correction: {shown_claim_text(item.verdict.claim)}"
+        return f"Rated {item.rating_choice.label}: {shown_claim_text(item.claim)}"
 
     def item_description(self, item) -> str:
         if isinstance(item, Withdrawal):
@@ -328,7 +363,13 @@ class VerdictFeed(Feed):
                 )
             return format_html("<p>Correction: {}</p>", item.text)
         rating = item.rating_choice  # published verdicts are always rated
-        return format_html("<p>{}: {}</p><p>{}</p>", rating.label, rating.meaning, item.summary)
+        summary = getattr(item, "shown_summary", None)
+        return format_html(
+            "<p>{}: {}</p><p>{}</p>",
+            rating.label,
+            rating.meaning,
+            summary.text if summary is not None else item.summary,
+        )
 
     def item_link(self, item) -> str:
         if isinstance(item, Withdrawal):

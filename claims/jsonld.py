@@ -77,11 +77,17 @@ def claim_review(
     if verdict is None or verdict.state != "published" or not verdict.rating:
         return None
     first = first_appearance(carriages)
+    # The texts as the page shows them (claims/translated.py): an approved, current
+    # translation into the reader's language, or the original.
+    claim_text = _shown(claim, "shown_text", claim.text, claim.language)
+    summary = _shown(verdict, "shown_summary", verdict.summary, "")
     rating = verdict.rating_choice.claim_review_rating()
     rating["name"] = rating["alternateName"]
-    if verdict.summary:
-        rating["ratingExplanation"] = verdict.summary
+    if summary.text:
+        rating["ratingExplanation"] = summary.text
     item = {"@type": "Claim", "appearance": [_creative_work(c) for c in carriages]}
+    if claim.language:
+        item["inLanguage"] = claim.language  # the claim as it was made
     author = _claim_author(claim, first)
     if author:
         item["author"] = author
@@ -94,7 +100,7 @@ def claim_review(
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": page_url,
-        "claimReviewed": claim.text,
+        "claimReviewed": claim_text.text,
         "author": fact_checker(),
         "datePublished": verdict.published_at.isoformat(),
         "reviewRating": rating,
@@ -103,6 +109,16 @@ def claim_review(
     modified = verdict.date_modified
     if modified:
         review["dateModified"] = modified.isoformat()
-    if verdict.summary:
-        review["reviewBody"] = verdict.summary
+    if summary.text:
+        review["reviewBody"] = summary.text
+    # The language the review is written in as given here: its summary's, else its claim's.
+    language = (summary.language if summary.text else "") or claim_text.language
+    if language:
+        review["inLanguage"] = language
     return review
+
+
+def _shown(row, attribute: str, text: str, language: str):
+    from .translated import Shown
+
+    return getattr(row, attribute, None) or Shown(text, language, text, language)

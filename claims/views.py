@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from . import archive, exports, narrative_chart
+from . import archive, exports, narrative_chart, translated
 from .caching import cache_for_readers, on_object
 from .filters import SORTS, ClaimFilterForm, choice_lists, filter_claims, with_selected
 from .jsonld import claim_review, ld_json_script
@@ -313,6 +313,8 @@ def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
         key=lambda v: (v.withdrawn_at, v.pk),
         reverse=True,
     )
+    # The texts in the reader's language where an approved, current translation exists.
+    translated.attach(claims=[claim], responses=responses, verdicts=[verdict])
     canonical = absolute(request, claim.get_absolute_url())
     review = claim_review(claim, verdict, carriages, page_url=canonical)
     context = {

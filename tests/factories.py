@@ -198,6 +198,43 @@ def create_correction(
     return Correction.objects.create(verdict=verdict, text=text, **fields)
 
 
+def create_translation(
+    *,
+    source,
+    language: str = "en",
+    text: str = "A translation",
+    translator=None,
+    engine: str = "",
+    approved: bool = True,
+    **fields,
+):
+    """A translation of a claim's text, a quote or a verdict's summary, made from its text
+    as it is now: by `translator` (an editor, made if needed), or by a machine `engine`."""
+    from claims.models import Translation, TranslatorKind
+    from claims.models.translations import SOURCE_FIELDS, part_of
+
+    part = part_of(source)
+    fk, field = SOURCE_FIELDS[part]
+    if engine:
+        fields |= {"translator_kind": TranslatorKind.MACHINE, "engine": engine}
+    else:
+        fields |= {
+            "translator_kind": TranslatorKind.EDITOR,
+            "translator": translator or create_editor(),
+        }
+    _gate(fields, approved)
+    rows = {"claim": source if isinstance(source, Claim) else source.claim, fk: source}
+    return Translation.objects.create(
+        **rows,
+        part=part,
+        language=language,
+        text=text,
+        source_text=getattr(source, field),
+        source_language=getattr(source, "language", ""),
+        **fields,
+    )
+
+
 def create_denied_chain() -> dict:
     """The Umerov chain in miniature: a claim, its origin, a repeat, a denial and a verdict."""
     from datetime import timedelta

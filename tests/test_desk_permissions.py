@@ -28,6 +28,8 @@ from claims.models import (
     Report,
     Response,
     Tag,
+    Translation,
+    TranslationStatus,
     Verdict,
     writing,
 )
@@ -69,6 +71,8 @@ class World:
     returned: Claim
     narrative: Narrative
     membership: NarrativeClaim
+    translation: Translation
+    stale_translation: Translation
     names: dict = field(default_factory=dict)
 
 
@@ -87,7 +91,11 @@ def world() -> World:
     writing.return_work(returned, by=create_reviewer(username="other"), note="Source?")
     claim = create_claim(text="Umerov refused to return to Ukraine")
     carriage = create_carriage(claim=claim, role="origin")
-    response = create_response(claim=claim)
+    response = create_response(claim=claim, quote="Це фейк", language="uk")
+    translation = writing.add_translation(response, by=author, language="en", text="It's fake")
+    stale_translation = writing.add_translation(claim, by=author, language="uk", text="Умєров")
+    # The claim's text changed since (as the write path marks it when an edit is applied).
+    Translation.objects.filter(pk=stale_translation.pk).update(status=TranslationStatus.STALE)
     draft = create_verdict(claim=claim, author=author, summary=SECRET)
     reviewing = create_verdict(author=author, rating=Rating.UNPROVEN, summary=SECRET)
     create_carriage(claim=reviewing.claim)
@@ -115,6 +123,8 @@ def world() -> World:
         returned=returned,
         narrative=narrative,
         membership=membership,
+        translation=translation,
+        stale_translation=stale_translation,
     )
 
 
@@ -210,6 +220,43 @@ CASES = [
         "post",
         lambda w: ["response", w.response.pk],
         lambda w: {"reason": "Wrong", "version": 1},
+        EDITOR,
+    ),
+    ("withdraw", "get", lambda w: ["translation", w.translation.pk], None, EDITOR),
+    (
+        "withdraw",
+        "post",
+        lambda w: ["translation", w.translation.pk],
+        lambda w: {"reason": "Wrong", "version": 1},
+        EDITOR,
+    ),
+    (
+        "translation_create",
+        "post",
+        lambda w: [w.claim.slug],
+        lambda w: {
+            "part": "quote",
+            "source": w.response.pk,
+            "language": "de",
+            "text": "Das ist ein Fake",
+            "translator_kind": "machine",
+            "engine": "DeepL",
+        },
+        EDITOR,
+    ),
+    ("translation_edit", "get", lambda w: [w.translation.pk], None, EDITOR),
+    (
+        "translation_edit",
+        "post",
+        lambda w: [w.translation.pk],
+        lambda w: {"text": "It is fake", "translator_kind": "editor", "version": 1},
+        EDITOR,
+    ),
+    (
+        "translation_confirm",
+        "post",
+        lambda w: [w.stale_translation.pk],
+        lambda w: {"version": 1},
         EDITOR,
     ),
     ("verdict_edit", "get", lambda w: [w.draft.pk], None, EDITOR),
@@ -351,6 +398,7 @@ def snapshot() -> tuple:
         Claim,
         Carriage,
         Response,
+        Translation,
         Verdict,
         Report,
         Actor,
@@ -438,6 +486,8 @@ def test_the_matrix_covers_every_desk_url():
         ("review_approve", lambda w: [w.pending.slug]),
         ("review_return", lambda w: [w.pending.slug]),
         ("name_create", lambda w: ["tags"]),
+        ("translation_create", lambda w: [w.claim.slug]),
+        ("translation_confirm", lambda w: [w.stale_translation.pk]),
     ],
 )
 def test_actions_refuse_get(client, world, name, args):

@@ -2,8 +2,8 @@
 Rows as the API shows them: plain dicts in the shapes of claims/api/schemas.py, built from
 rows fetched in a fixed number of queries per page (never a query per item).
 
-Only approved data is read: claims, carriages, responses, reports and corrections through
-their `public()` QuerySets, verdicts through `published()`.
+Only approved data is read: claims, carriages, responses, reports, corrections and
+translations through their `public()` QuerySets, verdicts through `published()`.
 """
 
 from collections import defaultdict
@@ -25,6 +25,8 @@ from claims.models import (
     Response,
     Snapshot,
     Tag,
+    TranslatedPart,
+    Translation,
     Verdict,
 )
 
@@ -177,6 +179,32 @@ def responses(rows: list[Response], reported: dict[int, dict]) -> list[dict]:
     ]
 
 
+def quote_translations(rows: list[Response]) -> dict[int, list[dict]]:
+    """Each response's approved, current quote translations, by response id (one query)."""
+    found = defaultdict(list)
+    translations = (
+        Translation.objects.public()
+        .filter(part=TranslatedPart.QUOTE, response__in=[r.pk for r in rows])
+        .select_related("translator")
+        .order_by("language", "pk")
+    )
+    for item in translations:
+        translator = item.translator
+        found[item.response_id].append(
+            {
+                "language": item.language,
+                "text": item.text,
+                "translator_kind": item.translator_kind,
+                "translator": (translator.get_full_name() or translator.get_username())
+                if translator and not item.is_machine
+                else None,
+                "engine": item.engine,
+                "translated_at": item.translated_at,
+            }
+        )
+    return found
+
+
 def denials(rows: list[Response]) -> list[dict]:
     """Denials as feed items (rows with claim, responder and report__outlet selected)."""
     reported = reports(response.report for response in rows if response.report_id)
@@ -227,6 +255,7 @@ def claim_detail(claim: Claim) -> dict:
         .order_by("responded_at", "pk")
     )
     reported = reports([c.report for c in carriages] + [r.report for r in answers if r.report_id])
+    translated = quote_translations(answers)
     cited = {c.cites_id for c in carriages if c.cites_id}
     public_cited = set(Carriage.objects.public().filter(pk__in=cited).values_list("pk", flat=True))
     verdict = (
@@ -246,6 +275,9 @@ def claim_detail(claim: Claim) -> dict:
             }
             for c in carriages
         ],
-        "responses": responses(answers, reported),
+        "responses": [
+            {**item, "language": answer.language, "translations": translated[answer.pk]}
+            for item, answer in zip(responses(answers, reported), answers, strict=True)
+        ],
         "verdict": verdicts([verdict])[0] if verdict else None,
     }

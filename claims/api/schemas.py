@@ -19,6 +19,7 @@ from claims.models import (
     OutletKind,
     Rating,
     Stance,
+    TranslatorKind,
     WebhookEvent,
 )
 
@@ -107,6 +108,17 @@ class Carriage(Schema):
     report: Report
 
 
+class QuoteTranslation(Schema):
+    """An approved translation of a quote, made from the quote as it is now."""
+
+    language: str
+    text: str
+    translator_kind: TranslatorKind = Field(description="An editor, or a machine.")
+    translator: str | None = Field(description="The editor's name (editor translations).")
+    engine: str = Field(description="The machine translation engine (machine translations).")
+    translated_at: datetime
+
+
 class Response(Schema):
     id: int
     responder: ActorRef
@@ -117,6 +129,13 @@ class Response(Schema):
     quote: str
     responded_at: datetime
     report: Report | None = Field(description="Where the response was reported.")
+
+
+class ClaimResponse(Response):
+    language: str = Field(description="The quote's language, as said.")
+    translations: list[QuoteTranslation] = Field(
+        description="The quote's approved, current translations; the quote stays the original."
+    )
 
 
 class Correction(Schema):
@@ -158,7 +177,7 @@ class ClaimDetail(Claim):
     context: str
     subjects: list[ActorRef]
     carriages: list[Carriage]
-    responses: list[Response]
+    responses: list[ClaimResponse]
     verdict: Verdict | None
 
 

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from claims.models import HistoryEntry
+from claims.models import HistoryEntry, Translation, writing
 
 # Presenting values for conflict pages and the history page.
 
@@ -101,3 +101,31 @@ def _describe_value(field, value) -> str:
         except (TypeError, ValueError):
             return str(value)
     return str(value)
+
+
+# Translations on the desk
+
+
+def desk_translations(source: models.Model) -> list[dict]:
+    """A text's translations as the desk sees them (waiting changes applied), each with
+    whether it is stale: stored so (the original changed), or made from another text than
+    the original now on the desk (an edit of it waits for review)."""
+    original = writing.with_pending(source) if hasattr(source, "approved_at") else source
+    rows = []
+    translations = Translation.objects.of(source).select_related("translator").order_by("pk")
+    for stored in translations:
+        translation = writing.with_pending(stored)
+        rows.append(
+            {
+                "translation": translation,
+                "public": stored.approved_at is not None,
+                "pending": stored.approved_at is None or getattr(translation, "has_pending", False),
+                "stale": translation.withdrawn_at is None
+                and (
+                    translation.is_stale
+                    or translation.source_text != translation.source_text_now(original)
+                ),
+                "version": writing.desk_version(stored),
+            }
+        )
+    return rows

@@ -26,6 +26,8 @@ from claims.models import (
     Report,
     Response,
     Tag,
+    TranslatedPart,
+    TranslatorKind,
     Verdict,
     writing,
 )
@@ -467,6 +469,59 @@ class CorrectionForm(DeskForm):
 
 class VerdictWithdrawForm(DeskForm):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TranslationForm(DeskForm):
+    """Add or update a translation of a claim's text, a quote or a verdict's summary. The
+    part and its row's id ride along as hidden fields when adding; updating keeps the
+    language and carries the version instead."""
+
+    part = forms.ChoiceField(choices=TranslatedPart.choices, widget=forms.HiddenInput)
+    source = BoundedIntegerField(widget=forms.HiddenInput)
+    language = forms.CharField(
+        max_length=10,
+        label=_("Language"),
+        help_text=_("ISO code of the translation's language, e.g. en or uk."),
+    )
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000, label=_("Translation")
+    )
+    translator_kind = forms.ChoiceField(
+        choices=TranslatorKind.choices,
+        initial=TranslatorKind.EDITOR,
+        widget=forms.RadioSelect,
+        label=_("Translated by"),
+        help_text=_("You, or a machine: then name its engine."),
+    )
+    engine = forms.CharField(
+        max_length=100,
+        required=False,
+        label=_("Engine"),
+        help_text=_("For a machine translation, e.g. DeepL or Google Translate."),
+    )
+    version = BoundedIntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, editing: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        drop = ["part", "source", "language"] if editing else ["version"]
+        for name in drop:
+            del self.fields[name]
+
+    def clean_language(self) -> str:
+        return self.cleaned_data["language"].strip().lower()
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("translator_kind") == TranslatorKind.MACHINE
+            and not (data.get("engine") or "").strip()
+        ):
+            self.add_error("engine", _("Name the engine that made the machine translation."))
+        return data
+
+
+class ConfirmTranslationForm(DeskForm):
+    version = BoundedIntegerField(widget=forms.HiddenInput)
 
 
 # Inline creation of the names the chain refers to.

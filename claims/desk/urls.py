@@ -10,7 +10,7 @@ from . import channels, views
 class WithdrawableConverter:
     """What the desk withdraws rather than deletes (verdicts have their own workflow)."""
 
-    regex = "claim|carriage|response|external-review|membership"
+    regex = "claim|carriage|response|external-review|membership|translation"
 
     def to_python(self, value: str) -> str:
         return value
@@ -49,6 +49,13 @@ urlpatterns = [
     path("carriages/<id:pk>/", views.carriage_edit, name="carriage_edit"),
     path("responses/<id:pk>/", views.response_edit, name="response_edit"),
     path("reports/<id:pk>/", views.report_edit, name="report_edit"),
+    path(
+        "claims/<slug:slug>/translations/new/",
+        views.translation_create,
+        name="translation_create",
+    ),
+    path("translations/<id:pk>/", views.translation_edit, name="translation_edit"),
+    path("translations/<id:pk>/confirm/", views.translation_confirm, name="translation_confirm"),
     path("withdraw/<withdrawable:kind>/<id:pk>/", views.withdraw, name="withdraw"),
     path("verdicts/<id:pk>/", views.verdict_edit, name="verdict_edit"),
     path("verdicts/<id:pk>/submit/", views.verdict_submit, name="verdict_submit"),

@@ -15,10 +15,10 @@ from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -30,6 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
+from claims.ids import BoundedIntegerField
 from claims.models import (
     Actor,
     Carriage,
@@ -44,6 +45,8 @@ from claims.models import (
     Report,
     Response,
     Tag,
+    TranslatedPart,
+    Translation,
     Verdict,
     VerdictState,
     history,
@@ -60,6 +63,7 @@ from .forms import (
     CarriageForm,
     ClaimFinderForm,
     ClaimForm,
+    ConfirmTranslationForm,
     CorrectionForm,
     NarrativeForm,
     NewActorForm,
@@ -68,6 +72,7 @@ from .forms import (
     ReportForm,
     ResponseForm,
     ReturnForm,
+    TranslationForm,
     VerdictForm,
     VerdictWithdrawForm,
     WithdrawForm,
@@ -255,6 +260,16 @@ def saved_message(obj, noun: str) -> str:
     return f"{noun} saved."
 
 
+def with_translations(source: Model, part: str) -> Model:
+    """Attach a text's translations and an empty add form (ids unique on the page)."""
+    source.desk_translations = editing.desk_translations(source)
+    source.translation_part = TranslatedPart(part)
+    source.translation_form = TranslationForm(
+        initial={"part": part, "source": source.pk}, auto_id=f"id_{part}_{source.pk}_%s"
+    )
+    return source
+
+
 def claim_page_context(claim: Claim) -> dict:
     changes, corrections = writing.pending_work(claim)
     returned = list(
@@ -263,6 +278,14 @@ def claim_page_context(claim: Claim) -> dict:
         .select_related("reviewer")
         .order_by("-reviewed_at", "-pk")
     )
+    responses = responses_with_channels(claim)
+    for response in responses:
+        if response.quote:
+            with_translations(response, TranslatedPart.QUOTE)
+    live_verdict = claim.verdicts.live().first()
+    if live_verdict is not None and live_verdict.summary:
+        with_translations(live_verdict, TranslatedPart.VERDICT_SUMMARY)
+    with_translations(claim, TranslatedPart.CLAIM_TEXT)
     return {
         "review": {
             "changes": [describe_change(change) for change in writing.row_changes(changes)],
@@ -277,9 +300,9 @@ def claim_page_context(claim: Claim) -> dict:
             for m in claim.memberships.select_related("narrative").order_by("pk")
         ],
         "attach_form": AttachNarrativeForm(),
-        "live_verdict": claim.verdicts.live().first(),
+        "live_verdict": live_verdict,
         "carriages": claim.carriages.select_related("report__outlet", "cites__report__outlet"),
-        "responses": responses_with_channels(claim),
+        "responses": responses,
         "external_reviews": claim.external_reviews.all(),
         "verdicts": claim.verdicts.select_related("author", "reviewer").prefetch_related(
             "corrections"
@@ -518,6 +541,7 @@ WITHDRAWABLE = {
     "response": Response,
     "external-review": ExternalReview,
     "membership": NarrativeClaim,
+    "translation": Translation,
 }
 
 
@@ -527,7 +551,7 @@ WITHDRAWABLE = {
 def withdraw(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     model = WITHDRAWABLE.get(kind)
     if model is None:
-        raise PermissionDenied("Only claims, carriages, responses and narrative memberships.")
+        raise PermissionDenied("Only parts of a claim's chain can be withdrawn here.")
     obj = get_object_or_404(model, pk=pk)
     claim = obj if isinstance(obj, Claim) else obj.claim
     back = reverse("desk:claim_edit", args=[claim.slug])
@@ -570,6 +594,200 @@ def withdraw(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         return done(request, back)
     form = WithdrawForm(initial={"version": writing.desk_version(obj)})
     return render(request, template, {**context, "form": form})
+
+
+# Translations: through the write path and the review gate like any change to a chain.
+
+
+def translation_source(claim: Claim, part: str, pk: int | None) -> Model:
+    """The claim itself, one of its responses or one of its verdicts: what is translated."""
+    rows = {
+        TranslatedPart.CLAIM_TEXT: Claim.objects.filter(pk=claim.pk),
+        TranslatedPart.QUOTE: claim.responses.all(),
+        TranslatedPart.VERDICT_SUMMARY: claim.verdicts.all(),
+    }
+    if part not in rows or pk is None:
+        raise Http404("No such text to translate.")
+    return get_object_or_404(rows[part], pk=pk)
+
+
+def translation_page(
+    request: HttpRequest,
+    claim: Claim,
+    source: Model,
+    part: str,
+    form: TranslationForm,
+    *,
+    translation: Translation | None = None,
+    status: int = HTTPStatus.OK,
+    errors=(),
+) -> HttpResponse:
+    original = writing.with_pending(source) if hasattr(source, "approved_at") else source
+    context = {
+        "claim": claim,
+        "source": original,
+        "part": TranslatedPart(part),
+        "original_text": getattr(original, _source_field(part)),
+        "original_language": getattr(original, "language", ""),
+        "form": form,
+        "translation": translation,
+        "errors": errors,
+    }
+    if translation is not None:
+        (context["item"],) = [
+            row
+            for row in editing.desk_translations(source)
+            if row["translation"].pk == translation.pk
+        ]
+        context["confirm_form"] = ConfirmTranslationForm(
+            initial={"version": context["item"]["version"]}
+        )
+    return render_form(
+        request, "claims/desk/translation_form.html", "translation-form", context, status
+    )
+
+
+def _source_field(part: str) -> str:
+    from claims.models.translations import SOURCE_FIELDS
+
+    return SOURCE_FIELDS[TranslatedPart(part)][1]
+
+
+@require_POST
+@editor_required
+def translation_create(request: HttpRequest, slug: str) -> HttpResponse:
+    """The add form sits under each text on the claim's desk page; a refusal comes back
+    on a page of its own with the original beside the form."""
+    claim = get_object_or_404(Claim.objects.visible(), slug=slug)
+    form = TranslationForm(request.POST)
+    part = request.POST.get("part", "")
+    try:
+        pk = BoundedIntegerField().clean(request.POST.get("source"))
+    except ValidationError:
+        pk = None
+    source = translation_source(claim, part, pk)
+    if form.is_valid():
+        try:
+            writing.add_translation(
+                source,
+                by=request.user,
+                language=form.cleaned_data["language"],
+                text=form.cleaned_data["text"],
+                translator_kind=form.cleaned_data["translator_kind"],
+                engine=form.cleaned_data["engine"],
+            )
+        except writing.TranslationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                gettext("Translation added: readers see it once a second editor approves it."),
+            )
+            return done(request, reverse("desk:claim_edit", args=[claim.slug]))
+    return translation_page(
+        request, claim, source, part, form, status=HTTPStatus.UNPROCESSABLE_ENTITY
+    )
+
+
+def _translation(pk: int) -> Translation:
+    return get_object_or_404(
+        Translation.objects.select_related("claim", "response", "verdict", "translator"), pk=pk
+    )
+
+
+@vary_on_headers("HX-Request")
+@require_http_methods(["GET", "POST"])
+@editor_required
+def translation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    stored = _translation(pk)
+    claim, source, part = stored.claim, stored.source(), stored.part
+    view = writing.with_pending(stored)
+    if request.method == "GET":
+        form = TranslationForm(
+            editing=True,
+            initial={
+                "text": view.text,
+                "translator_kind": view.translator_kind,
+                "engine": view.engine,
+                "version": writing.desk_version(stored),
+            },
+        )
+        return translation_page(request, claim, source, part, form, translation=stored)
+    form = TranslationForm(request.POST, editing=True)
+    if form.is_valid():
+        try:
+            writing.edit_translation(
+                stored,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                text=form.cleaned_data["text"],
+                translator_kind=form.cleaned_data["translator_kind"],
+                engine=form.cleaned_data["engine"],
+            )
+        except writing.EditConflict:
+            errors = [
+                gettext("Someone changed this translation after you opened it: look at it again.")
+            ]
+            return translation_page(
+                request, claim, source, part, form, translation=stored,
+                status=HTTPStatus.CONFLICT, errors=errors,
+            )  # fmt: skip
+        except writing.TranslationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, saved_message(stored, gettext("Translation")))
+            return done(request, reverse("desk:claim_edit", args=[claim.slug]))
+    return translation_page(
+        request, claim, source, part, form, translation=stored,
+        status=HTTPStatus.UNPROCESSABLE_ENTITY,
+    )  # fmt: skip
+
+
+@require_POST
+@editor_required
+def translation_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """The original changed; the editor checked the translation and it still holds."""
+    stored = _translation(pk)
+    claim, source, part = stored.claim, stored.source(), stored.part
+    form = ConfirmTranslationForm(request.POST)
+    errors, status = [], HTTPStatus.CONFLICT
+    if not form.is_valid():
+        errors = [gettext("This form has lost its version; reload the page.")]
+        status = HTTPStatus.UNPROCESSABLE_ENTITY
+    else:
+        try:
+            writing.confirm_translation(
+                stored, by=request.user, version=form.cleaned_data["version"]
+            )
+        except writing.EditConflict:
+            errors = [
+                gettext("Someone changed this translation after you opened it: look at it again.")
+            ]
+        except writing.TranslationError as error:
+            errors = [str(error)]
+        else:
+            messages.success(
+                request,
+                gettext("Translation confirmed against the changed original.")
+                if not writing.is_public_row(stored)
+                else gettext(
+                    "Translation confirmed: readers see it again once a second editor approves."
+                ),
+            )
+            return done(request, reverse("desk:claim_edit", args=[claim.slug]))
+    view = writing.with_pending(stored)
+    edit_form = TranslationForm(
+        editing=True,
+        initial={
+            "text": view.text,
+            "translator_kind": view.translator_kind,
+            "engine": view.engine,
+            "version": writing.desk_version(stored),
+        },
+    )
+    return translation_page(
+        request, claim, source, part, edit_form, translation=stored, status=status, errors=errors
+    )
 
 
 # Verdicts
@@ -968,9 +1186,21 @@ def review_context(claim: Claim, user) -> dict:
         writing.with_pending(r)
         for r in claim.responses.select_related("responder", "report__outlet").order_by("pk")
     ]
+    translations = [
+        writing.with_pending(t)
+        for t in claim.translations.select_related("translator").order_by("part", "pk")
+    ]
     return {
         "claim": claim,
         "preview": writing.with_pending(claim),
+        # Those readers will see: not withdrawn, and made from the original as approved.
+        "preview_translations": [
+            t
+            for t in translations
+            if t.withdrawn_at is None
+            and not t.is_stale
+            and t.source_text == t.source_text_now(writing.with_pending(t.source()))
+        ],
         "preview_carriages": [c for c in carriages if c.withdrawn_at is None],
         "preview_responses": [r for r in responses if r.withdrawn_at is None],
         "changes": [describe_change(change) for change in writing.row_changes(changes)],

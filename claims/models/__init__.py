@@ -4,6 +4,8 @@ The newsroom's vocabulary as models (see DESIGN.md).
 Outlets publish Reports; a Claim is carried by Reports (Carriage); Actors respond to it
 (Response); editors rate it (Verdict) and correct published verdicts (Correction). Nothing is
 public before a second editor approves it (PendingChange; the write path is models/writing.py).
+A quote, a claim's text and a verdict's summary can be translated (Translation), with
+provenance, through the same gate.
 """
 
 from .claims import Carriage, CarriageRole, Claim, ClaimQuerySet, OfficialPosition
@@ -28,6 +30,13 @@ from .sources import (
     Snapshot,
     Tag,
     mark_channels,
+)
+from .translations import (
+    TranslatedPart,
+    Translation,
+    TranslationQuerySet,
+    TranslationStatus,
+    TranslatorKind,
 )
 from .verdicts import Correction, Rating, Verdict, VerdictQuerySet, VerdictState
 
@@ -71,6 +80,11 @@ __all__ = [
     "Snapshot",
     "Stance",
     "Tag",
+    "TranslatedPart",
+    "Translation",
+    "TranslationQuerySet",
+    "TranslationStatus",
+    "TranslatorKind",
     "Verdict",
     "VerdictQuerySet",
     "VerdictState",

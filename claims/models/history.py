@@ -19,6 +19,8 @@ class HistoryAction(models.TextChoices):
     APPROVED = "approved", "approved"
     RETURNED_FOR_WORK = "returned_for_work", "returned for more work"
     RESUBMITTED = "resubmitted", "resubmitted"
+    # A translation whose source text changed: hidden from readers until confirmed.
+    MARKED_STALE = "marked_stale", "marked stale"
 
 
 class HistoryEntry(models.Model):

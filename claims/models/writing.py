@@ -40,6 +40,15 @@ The story of a write:
    its actors, outlets and tags; a name drops its own pages. Every process sees it on its
    next request; nothing else is dropped.
 
+6. **Translations.** A claim's text, a response's quote and a verdict's summary can be
+   translated (`add_translation`, `edit_translation`, `confirm_translation`; `withdraw`):
+   a translation is a gated row like a response, and keeps the exact source text it was made
+   from. Whenever a source's text is really written (a private row's edit, or an approved
+   proposal), its translations made from another text are marked stale in the same
+   transaction, with history; readers see only approved, current translations, so a stale
+   one disappears from their pages until an editor updates or confirms it and a second
+   editor approves that.
+
 Names: `resolve_name` (and `resolve_actor`, `resolve_outlet`, `resolve_tags`) decide once
 how a typed name is read, for the desk's forms and the importer alike: by slug, or by name in
 any case with spaces squeezed; a name several rows share is refused (`AmbiguousName`); a name
@@ -58,10 +67,11 @@ from datetime import date, datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 
 from claims.caching import changed
 from claims.languages import detect_language
@@ -83,10 +93,11 @@ from .sources import (
     Tag,
     unique_slug,
 )
-from .verdicts import Correction
+from .translations import SOURCE_FIELDS, Translation, TranslationStatus, TranslatorKind, part_of
+from .verdicts import Correction, Verdict
 
 # Rows with their own approval. Reports are public through their carriages and responses.
-GATED = (Claim, Carriage, Response, ExternalReview, NarrativeClaim)
+GATED = (Claim, Carriage, Response, ExternalReview, NarrativeClaim, Translation)
 # Reference rows readers see on their own pages; written directly, with history.
 NAMES = (Actor, Outlet, Tag, Narrative)
 
@@ -318,6 +329,7 @@ def save_edit(
         before = history.field_values(locked)
         saved = _write(locked, version=locked.version, values=values)
         changes = history.diff(before, history.field_values(saved))
+        _mark_stale_translations(saved, by=by)
         if changes:
             # A report belongs to no one claim: file the change under each claim it carries.
             for claim in history_claims or [None]:
@@ -562,6 +574,7 @@ def approve(
         Response.objects.filter(claim=claim, approved_at__isnull=True).update(**gate)
         ExternalReview.objects.filter(claim=claim, approved_at__isnull=True).update(**gate)
         NarrativeClaim.objects.filter(claim=claim, approved_at__isnull=True).update(**gate)
+        Translation.objects.filter(claim=claim, approved_at__isnull=True).update(**gate)
         for correction in corrections:
             _publish_correction(correction, reviewer=reviewer, now=now)
         PendingChange.objects.filter(pk__in=[c.pk for c in changes]).update(
@@ -678,6 +691,7 @@ def _apply(change: PendingChange, *, reviewer) -> set[int]:
         raise ReviewConflict(
             f"The {model._meta.verbose_name} changed outside the review: look at it again."
         ) from None
+    _mark_stale_translations(saved, by=change.author)
     action = (
         HistoryAction.WITHDRAWN if change.kind == ChangeKind.WITHDRAWN else HistoryAction.CHANGED
     )
@@ -716,6 +730,179 @@ def _publish_correction(correction: Correction, *, reviewer, now) -> None:
         else {},
         note=correction.text,
     )
+
+
+# Translations
+
+
+class TranslationError(ValueError):
+    """A translation the rules refuse (nothing to translate, same language, a duplicate…)."""
+
+
+def _source_now(source: models.Model) -> models.Model:
+    """The source as the desk sees it: a public row's waiting edit counts, so a translation
+    made or confirmed beside an edited original matches it once both are approved."""
+    return with_pending(source) if isinstance(source, GATED) else source
+
+
+def _source_values(part, source: models.Model) -> dict:
+    """The snapshot a translation keeps of its source: exact text and language."""
+    view = _source_now(source)
+    text = getattr(view, SOURCE_FIELDS[part][1]) or ""
+    if not text.strip():
+        raise TranslationError(gettext("There is no text to translate here yet."))
+    language = getattr(view, "language", "")
+    if isinstance(view, Verdict):
+        from claims.languages import detect_language  # verdicts have no language field
+
+        language = detect_language(text)
+    return {"source_text": text, "source_language": language}
+
+
+def already_translated(language: str) -> str:
+    return gettext("There is already a translation into “%(language)s”: update that one.") % {
+        "language": language
+    }
+
+
+def _primary(language: str) -> str:
+    return (language or "").split("-")[0].lower()
+
+
+def _translator_values(*, by, translator_kind: str, engine: str) -> dict:
+    engine = " ".join((engine or "").split())
+    if translator_kind == TranslatorKind.MACHINE:
+        if not engine:
+            raise TranslationError(gettext("Name the engine that made a machine translation."))
+        return {"translator_kind": translator_kind, "translator": None, "engine": engine[:100]}
+    if translator_kind != TranslatorKind.EDITOR:
+        raise TranslationError(gettext("A translation is made by an editor or by a machine."))
+    if _user(by) is None:
+        raise TranslationError(gettext("An editor's translation names the editor who made it."))
+    return {"translator_kind": translator_kind, "translator": _user(by), "engine": ""}
+
+
+def add_translation(
+    source: models.Model,
+    *,
+    by,
+    language: str,
+    text: str,
+    translator_kind: str = TranslatorKind.EDITOR,
+    engine: str = "",
+) -> Translation:
+    """Translate a claim's text, a response's quote or a verdict's summary. The translation
+    starts private, as pending work of its claim, like a new response."""
+    part = part_of(source)
+    language = (language or "").strip().lower()
+    text = (text or "").strip()
+    if not text:
+        raise TranslationError(gettext("A translation needs its text."))
+    if getattr(source, "withdrawn_at", None) is not None:
+        raise TranslationError(gettext("This has been withdrawn: there is nothing to translate."))
+    snapshot = _source_values(part, source)
+    if language and _primary(language) == _primary(snapshot["source_language"]):
+        raise TranslationError(
+            gettext("The original is already in “%(language)s”.") % {"language": language}
+        )
+    fk = SOURCE_FIELDS[part][0]
+    claim = source if isinstance(source, Claim) else source.claim
+    values = {
+        "claim": claim,
+        "part": part,
+        fk: source,
+        "language": language,
+        "text": text,
+        "translated_at": timezone.now(),
+        "status": TranslationStatus.CURRENT,
+        **snapshot,
+        **_translator_values(by=by, translator_kind=translator_kind, engine=engine),
+    }
+    if not language:
+        raise TranslationError(gettext("Give the translation's language, e.g. en."))
+    if Translation.objects.of(source).current().filter(language=language).exists():
+        raise TranslationError(already_translated(language))
+    try:  # the language code's form, the lengths
+        Translation(**values).clean_fields(exclude=["claim", "response", "verdict", "translator"])
+    except ValidationError as error:
+        raise TranslationError(" ".join(error.messages)) from None
+    try:
+        with transaction.atomic():
+            return create(Translation, by=by, values=values)
+    except IntegrityError:
+        # Another editor added one in the same language meanwhile.
+        raise TranslationError(already_translated(language)) from None
+
+
+def edit_translation(
+    translation: Translation,
+    *,
+    by,
+    version: int,
+    text: str,
+    translator_kind: str = TranslatorKind.EDITOR,
+    engine: str = "",
+) -> Translation:
+    """Update a translation, made now against the source as it is now (so a stale one is
+    confirmed by the update). A public one's update waits for a second editor."""
+    text = (text or "").strip()
+    if not text:
+        raise TranslationError(gettext("A translation needs its text."))
+    values = {
+        "text": text,
+        "translated_at": timezone.now(),
+        "status": TranslationStatus.CURRENT,
+        **_source_values(translation.part, translation.source()),
+        **_translator_values(by=by, translator_kind=translator_kind, engine=engine),
+    }
+    return save_edit(translation, by=by, version=version, values=values)
+
+
+def confirm_translation(translation: Translation, *, by, version: int) -> Translation:
+    """An editor checked a stale translation against the changed original and it still
+    holds: it is re-made against the new source, unchanged. A public one's confirmation
+    waits for a second editor, and readers keep not seeing it until then."""
+    view = with_pending(translation)
+    snapshot = _source_values(translation.part, translation.source())
+    if view.status == TranslationStatus.CURRENT and view.source_text == snapshot["source_text"]:
+        raise TranslationError(gettext("This translation already matches the original."))
+    values = {**snapshot, "status": TranslationStatus.CURRENT}
+    return save_edit(
+        translation,
+        by=by,
+        version=version,
+        values=values,
+        note="Confirmed against the changed original.",
+    )
+
+
+def _mark_stale_translations(source: models.Model, *, by) -> int:
+    """The source's text was just written: its translations made from another text go
+    stale (readers stop seeing them). Their version is left alone, so edits of them already
+    waiting for review still apply; a waiting update made against this text puts them back."""
+    if not isinstance(source, (Claim, Response, Verdict)):
+        return 0
+    text = getattr(source, SOURCE_FIELDS[part_of(source)][1]) or ""
+    stale = list(
+        Translation.objects.of(source)
+        .current()
+        .filter(status=TranslationStatus.CURRENT)
+        .exclude(source_text=text)
+        .select_for_update()
+    )
+    for translation in stale:
+        Translation.objects.filter(pk=translation.pk).update(
+            status=TranslationStatus.STALE, updated_at=timezone.now()
+        )
+        history.record(
+            translation,
+            by=by,
+            action=HistoryAction.MARKED_STALE,
+            changes={"status": [TranslationStatus.CURRENT.value, TranslationStatus.STALE.value]},
+            note="The original changed since this translation: confirm or update it.",
+            claim=translation.claim,
+        )
+    return len(stale)
 
 
 # Names
@@ -857,10 +1044,14 @@ __all__ = [
     "ReviewConflict",
     "ReviewError",
     "ReviewRefused",
+    "TranslationError",
     "UnknownName",
+    "add_translation",
     "approve",
+    "confirm_translation",
     "create",
     "desk_version",
+    "edit_translation",
     "propose_correction",
     "resolve_actor",
     "resolve_name",

@@ -99,7 +99,7 @@ def test_feeds_stay_well_formed(client, world):
 
 
 def test_claimreview_json_ld_parses_and_stays_in_its_script(client, world):
-    from claims.models import Claim
+    from claims.models import Claim, Translation
 
     checked = 0
     for claim in Claim.objects.published():
@@ -111,7 +111,9 @@ def test_claimreview_json_ld_parses_and_stays_in_its_script(client, world):
         assert "<" not in raw and ">" not in raw, raw
         data = json.loads(raw)
         assert data["@type"] == "ClaimReview"
-        assert data["claimReviewed"] == claim.text
+        # The claim's text in the page's language: its English translation where there is one.
+        english = Translation.objects.public().of(claim).in_language("en").first()
+        assert data["claimReviewed"] == (english.text if english else claim.text)
         # The parsed page has one JSON-LD script and its text is the JSON that was written.
         scripts = lxml.html.document_fromstring(html).xpath('//script[@type="application/ld+json"]')
         assert len(scripts) == 1 and json.loads(scripts[0].text) == data

@@ -79,6 +79,7 @@ def desk_pages(entry, *, forms: bool = True) -> list[str]:
         pages += [
             reverse("desk:carriage_edit", args=[entry.claim.carriages.first().pk]),
             reverse("desk:response_edit", args=[entry.claim.responses.first().pk]),
+            reverse("desk:translation_edit", args=[entry.claim.translations.first().pk]),
             reverse("desk:claim_history", args=[entry.withdrawn_claim.slug]),
         ]
     return pages

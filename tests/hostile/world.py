@@ -3,11 +3,11 @@ Put hostile text into the database the way users and pages do.
 
 `through_desk` drives the editor desk with Django's test client (an editor and a reviewer):
 every payload becomes an actor (name, role), an outlet, a tag, a claim (text, context), a report
-(title, byline) carrying it (wording), a named official's response (speaker, quote), a withdrawn
-response (reason), a verdict (summary, rationale) returned with a review note, published and
-corrected (every fifth then withdrawn, with a reason), and a second claim withdrawn with its
-carriage (reasons). What the desk cannot type (descriptions, archived pages, feed leads) comes
-from factories.
+(title, byline) carrying it (wording), a named official's response (speaker, quote) with a
+machine translation of its quote (text, engine), a withdrawn response (reason), a verdict
+(summary, rationale) returned with a review note, published and corrected (every fifth then
+withdrawn, with a reason), and a second claim withdrawn with its carriage (reasons). What the
+desk cannot type (descriptions, archived pages, feed leads) comes from factories.
 
 `through_importer` pastes payload-laden article HTML into the importer, lets the pipeline
 extract it, renders the review page and confirms what it found.
@@ -187,7 +187,19 @@ def through_desk(
             "report": report.pk,
             "responded_at": WHEN,
         }
-        _post(editor_client, response_url, denial)
+        _post(editor_client, response_url, {**denial, "language": "uk"})
+        _post(
+            editor_client,
+            reverse("desk:translation_create", args=[claim.slug]),
+            {
+                "part": "quote",
+                "source": Response.objects.latest("pk").pk,
+                "language": "en",
+                "text": payload,
+                "translator_kind": "machine",
+                "engine": payload[:100] or "engine",
+            },
+        )
         _post(editor_client, response_url, {**denial, "stance": "clarifies"})
         clarification = Response.objects.latest("pk")
         _post(
@@ -401,14 +413,16 @@ def packed(payloads: list[str], *, claims: int = 3) -> dict:
         )
         for n, payload in enumerate(payloads):
             factories.create_carriage(claim=claim, report=reports[n], wording=payload)
-            factories.create_response(
+            response = factories.create_response(
                 claim=claim,
                 responder=actors[n],
                 attribution="named_official",
                 speaker_name=payload[:200],
                 quote=payload,
+                language="uk",
                 report=reports[n],
             )
+            factories.create_translation(source=response, text=payload, engine=payload[:100])
         verdict = factories.create_verdict(
             claim=claim,
             author=editor,
@@ -420,6 +434,11 @@ def packed(payloads: list[str], *, claims: int = 3) -> dict:
         )
         for payload in share:
             factories.create_correction(verdict=verdict, text=payload)
+        # Translated into the readers' language (the claim and summary are marked Ukrainian).
+        Claim.objects.filter(pk=claim.pk).update(language="uk")
+        claim.language = "uk"
+        factories.create_translation(source=claim, text=share[-1][:500], translator=editor)
+        factories.create_translation(source=verdict, text=share[-1], engine=share[0][:100])
         made.append(claim)
     # One claim per payload so each claim text shows in the lists.
     for n, payload in enumerate(payloads):
