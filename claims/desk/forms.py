@@ -13,6 +13,7 @@ from django.forms.models import ModelChoiceIterator
 from django.urls import reverse_lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
+from django.utils.translation import gettext_lazy as _
 
 from claims.ids import BoundedIntegerField, IdChoiceField, as_id
 from claims.models import (
@@ -426,10 +427,15 @@ class ClaimFinderForm(DeskForm):
     """The dashboard's "find a claim": words the claim's text contains."""
 
     q = forms.CharField(required=False, max_length=MAX_FINDER_LENGTH, label="Find a claim")
+    mine = forms.BooleanField(required=False, label=_("Only my claims"))
 
     @property
     def query(self) -> str:
         return self.cleaned_data["q"] if self.is_valid() else ""
+
+    @property
+    def only_mine(self) -> bool:
+        return self.is_valid() and self.cleaned_data["mine"]
 
 
 class WithdrawForm(DeskForm):

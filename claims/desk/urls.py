@@ -4,7 +4,7 @@ from django.urls import path, register_converter
 
 from claims.api import desk_views as api_desk_views
 
-from . import views
+from . import notification_settings, stats, threads, views
 
 
 class WithdrawableConverter:
@@ -55,6 +55,15 @@ urlpatterns = [
     path("review/<slug:slug>/resubmit/", views.review_resubmit, name="review_resubmit"),
     path("names/<name_kind:kind>/", views.autocomplete, name="autocomplete"),
     path("names/<name_kind:kind>/new/", views.name_create, name="name_create"),
+    path("claims/<slug:slug>/notes/", threads.note_create, name="note_create"),
+    path("claims/<slug:slug>/assign/", threads.claim_assign, name="claim_assign"),
+    path("claims/<slug:slug>/unassign/", threads.claim_unassign, name="claim_unassign"),
+    path("leads/<id:pk>/assign/", threads.lead_assign, name="lead_assign"),
+    path("leads/<id:pk>/unassign/", threads.lead_unassign, name="lead_unassign"),
+    path(
+        "notifications/", notification_settings.notification_settings, name="notification_settings"
+    ),
+    path("stats/", stats.stats, name="stats"),
     path("api-keys/", api_desk_views.api_keys, name="api_keys"),
     path("api-keys/new/", api_desk_views.api_key_create, name="api_key_create"),
     path("api-keys/<id:pk>/revoke/", api_desk_views.api_key_revoke, name="api_key_revoke"),

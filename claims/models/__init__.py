@@ -9,6 +9,7 @@ public before a second editor approves it (PendingChange; the write path is mode
 from .claims import Carriage, CarriageRole, Claim, ClaimQuerySet, OfficialPosition
 from .history import HistoryAction, HistoryEntry
 from .importing import FeedItem, ImportJob, ImportJobStatus, Lead, LeadState, OutletFeed
+from .notifications import NotificationKind, NotificationPreference
 from .partners import ApiKey, DeliveryState, Webhook, WebhookDelivery, WebhookEvent
 from .reader_versions import ReaderVersion
 from .responses import Attribution, Response, ResponseQuerySet, Stance
@@ -26,6 +27,8 @@ from .sources import (
     Tag,
     mark_channels,
 )
+from .threads import Assignment, Note, NoteKind
+from .timings import ClaimTiming, ResponderTiming
 from .verdicts import Correction, Rating, Verdict, VerdictQuerySet, VerdictState
 
 __all__ = [
@@ -33,6 +36,7 @@ __all__ = [
     "ActorChannel",
     "ActorKind",
     "ApiKey",
+    "Assignment",
     "Attribution",
     "Carriage",
     "CarriageRole",
@@ -40,6 +44,7 @@ __all__ = [
     "ChannelKind",
     "Claim",
     "ClaimQuerySet",
+    "ClaimTiming",
     "Correction",
     "DeliveryState",
     "FeedItem",
@@ -49,6 +54,10 @@ __all__ = [
     "ImportJobStatus",
     "Lead",
     "LeadState",
+    "Note",
+    "NoteKind",
+    "NotificationKind",
+    "NotificationPreference",
     "OfficialPosition",
     "Outlet",
     "OutletFeed",
@@ -57,6 +66,7 @@ __all__ = [
     "Rating",
     "ReaderVersion",
     "Report",
+    "ResponderTiming",
     "Response",
     "ResponseQuerySet",
     "ReviewState",

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class HistoryAction(models.TextChoices):
@@ -19,6 +20,10 @@ class HistoryAction(models.TextChoices):
     APPROVED = "approved", "approved"
     RETURNED_FOR_WORK = "returned_for_work", "returned for more work"
     RESUBMITTED = "resubmitted", "resubmitted"
+    # The editors' thread and ownership (models/threads.py): never public.
+    NOTED = "noted", _("wrote")
+    ASSIGNED = "assigned", _("assigned")
+    UNASSIGNED = "unassigned", _("unassigned")
 
 
 class HistoryEntry(models.Model):

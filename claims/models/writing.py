@@ -23,7 +23,10 @@ The story of a write:
      PendingChange and Correction), and must have seen the work as it is now: the
      `fingerprint` they approved must still match, else `ReviewConflict` (409).
    - `return_work(claim, by=reviewer, note=...)` sends it back; the author sees it on the
-     dashboard, and their next write (or `resubmit`) puts it in the queue again.
+     dashboard, the note stays in the claim's thread (models/threads.py), and their next
+     write (or `resubmit`) puts it in the queue again.
+   - The people concerned are emailed (claims/notifications.py): reviewers when a claim
+     enters the queue, authors when their work is returned or approved; never the actor.
    - Verdicts keep their own draft → in review → published workflow (models/verdicts.py);
      a verdict can be published only on a public claim, so a well-sourced denial can be
      public before any rating.
@@ -53,9 +56,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from claims import notifications
 from claims.caching import changed
 
-from . import derived, history
+from . import derived, history, threads
 from .claims import Carriage, Claim
 from .history import HistoryAction, HistoryEntry
 from .responses import Response
@@ -396,7 +400,9 @@ def _note_change(obj, *, claim, by, kind, values, applied, base_version=None, no
     """Record the write as pending work of its claim; returned work comes back to the queue."""
     if claim is None:
         return
-    _reopen_returned(claim, by=by)
+    reopened = _reopen_returned(claim, by=by)
+    # The claim enters the review queue now: ask for a review (once, not at every write).
+    entering = not reopened and not PendingChange.objects.pending().filter(claim=claim).exists()
     PendingChange.objects.create(
         claim=claim,
         content_type=ContentType.objects.get_for_model(obj),
@@ -408,6 +414,8 @@ def _note_change(obj, *, claim, by, kind, values, applied, base_version=None, no
         note=note,
         author=_user(by),
     )
+    if entering:
+        notifications.review_requested(claim, by=by)
 
 
 def _reopen_returned(claim: Claim, *, by) -> int:
@@ -418,6 +426,7 @@ def _reopen_returned(claim: Claim, *, by) -> int:
     )
     if reopened:
         history.record(claim, by=by, action=HistoryAction.RESUBMITTED, claim=claim)
+        notifications.review_requested(claim, by=by)
     return reopened
 
 
@@ -528,7 +537,14 @@ def approve(
         derived.refresh(touched_claims)
         changed(claim_ids=touched_claims)
         _tell_partners(first_public, corrections)
+        notifications.send(
+            notifications.APPROVED, to=_authors(changes, corrections), by=by, claim=claim
+        )
     return count
+
+
+def _authors(changes: list[PendingChange], corrections: list[Correction]) -> list:
+    return [c.author for c in changes] + [c.created_by for c in corrections]
 
 
 def _tell_partners(response_ids: list[int], corrections: list[Correction]) -> None:
@@ -573,6 +589,15 @@ def return_work(claim: Claim, *, by, note: str, fingerprint: str | None = None) 
             )
             correction.delete()
         history.record(claim, by=by, action=HistoryAction.RETURNED_FOR_WORK, note=note, claim=claim)
+        # The note stays in the claim's thread, whatever happens to the work after.
+        threads.post_note(claim, by=by, text=note, kind=threads.NoteKind.RETURNED)
+        notifications.send(
+            notifications.RETURNED,
+            to=_authors(changes, corrections),
+            by=by,
+            claim=claim,
+            note=note,
+        )
     return len(changes) + len(corrections)
 
 
