@@ -125,6 +125,8 @@ def send_notification(
         "lead": lead,
         "note": note,
         "site_name": settings.SITE_NAME,
+        # What the email is about: the claim's text, or the lead's title.
+        "subject_text": claim.text if claim else (lead.item.title or lead.item.url) if lead else "",
     }
     with translation.override(language_of(user)):
         context["link"] = desk_link(claim, lead)

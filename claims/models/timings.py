@@ -202,3 +202,23 @@ def median_of(rows: models.QuerySet, *, value: str) -> tuple[float | None, int]:
     start, count = (size - 1) // 2, 2 - size % 2
     middle = list(known.order_by(value).values_list(value, flat=True)[start : start + count])
     return sum(middle) / len(middle), size
+
+
+def responsiveness(actor) -> dict:
+    """How the actor answers public claims about it (it is one of their subjects): how many
+    there are, how many it answered with an approved response, and its median time from a
+    claim's first carriage to its first response. Four queries."""
+    from .claims import Claim
+
+    about = Claim.objects.public().filter(subjects=actor).count()
+    answered = ResponderTiming.objects.filter(public=True, responder=actor, about_responder=True)
+    answered_count = answered.count()
+    median, timed = median_of(answered, value="seconds")
+    return {
+        "claims_about": about,
+        "answered": answered_count,
+        "unanswered": about - answered_count,
+        "unanswered_percent": round(100 * (about - answered_count) / about) if about else None,
+        "median_seconds": median,
+        "timed": timed,
+    }
