@@ -16,16 +16,23 @@ from django.utils.text import slugify
 
 from claims.models import (
     Actor,
+    Assignment,
     Carriage,
     Claim,
+    FeedItem,
     HistoryEntry,
+    Lead,
+    Note,
+    NotificationPreference,
     Outlet,
+    OutletFeed,
     PendingChange,
     Rating,
     Report,
     Response,
     Tag,
     Verdict,
+    threads,
     writing,
 )
 
@@ -34,6 +41,7 @@ from .factories import (
     create_carriage,
     create_claim,
     create_editor,
+    create_outlet,
     create_report,
     create_response,
     create_reviewer,
@@ -64,6 +72,8 @@ class World:
     actor: Actor
     pending: Claim
     returned: Claim
+    lead: Lead
+    assigned_lead: Lead
     names: dict = field(default_factory=dict)
 
 
@@ -90,6 +100,14 @@ def world() -> World:
     published = create_verdict(
         author=author, state="published", published_at=timezone.now(), rating=Rating.FALSE
     )
+    feed = OutletFeed.objects.create(outlet=create_outlet(), url="https://example.org/rss")
+    leads = [
+        Lead.objects.create(item=FeedItem.objects.create(feed=feed, url=f"https://example.org/{n}"))
+        for n in range(2)
+    ]
+    threads.assign(claim, to=author, by=author)
+    threads.assign(leads[1], to=author, by=author)
+    threads.post_note(pending, by=author, text=f"Thread note {SECRET}")
     return World(
         claim=claim,
         carriage=carriage,
@@ -102,6 +120,8 @@ def world() -> World:
         actor=create_actor(name="President's Office"),
         pending=pending,
         returned=returned,
+        lead=leads[0],
+        assigned_lead=leads[1],
     )
 
 
@@ -254,6 +274,26 @@ CASES = [
         EDITOR,
     ),
     ("name_create", "post", lambda w: ["tags"], lambda w: {"new-tags-name": "umerov"}, EDITOR),
+    ("note_create", "post", lambda w: [w.pending.slug], lambda w: {"text": "@author look"}, EDITOR),
+    (
+        "claim_assign",
+        "post",
+        lambda w: [w.spare_claim.slug],
+        lambda w: {"editor": "author"},
+        EDITOR,
+    ),
+    ("claim_unassign", "post", lambda w: [w.claim.slug], lambda w: {}, EDITOR),
+    ("lead_assign", "post", lambda w: [w.lead.pk], lambda w: {"editor": "author"}, EDITOR),
+    ("lead_unassign", "post", lambda w: [w.assigned_lead.pk], lambda w: {}, EDITOR),
+    ("notification_settings", "get", lambda w: [], None, EDITOR),
+    (
+        "notification_settings",
+        "post",
+        lambda w: [],
+        lambda w: {"wanted": ["returned"], "language": ""},
+        EDITOR,
+    ),
+    ("stats", "get", lambda w: [], None, EDITOR),
 ]
 
 VISITORS = ["anonymous", "no_role", "editor", "reviewer", "superuser"]
@@ -284,7 +324,12 @@ def snapshot() -> tuple:
     )
     states = tuple(Verdict.objects.order_by("pk").values_list("state", flat=True))
     review = tuple(PendingChange.objects.order_by("pk").values_list("state", flat=True))
-    return rows, states, review, HistoryEntry.objects.count()
+    desk = (
+        Note.objects.count(),
+        tuple(Assignment.objects.order_by("pk").values_list("pk", "editor")),
+        tuple(NotificationPreference.objects.values_list("user", "muted")),
+    )
+    return rows, states, review, desk, HistoryEntry.objects.count()
 
 
 def allowed(visitor: str, role: str) -> bool:
@@ -355,6 +400,9 @@ def test_the_matrix_covers_every_desk_url():
         ("review_approve", lambda w: [w.pending.slug]),
         ("review_return", lambda w: [w.pending.slug]),
         ("name_create", lambda w: ["tags"]),
+        ("note_create", lambda w: [w.pending.slug]),
+        ("claim_assign", lambda w: [w.claim.slug]),
+        ("lead_unassign", lambda w: [w.assigned_lead.pk]),
     ],
 )
 def test_actions_refuse_get(client, world, name, args):

@@ -51,6 +51,11 @@ class NoteForm(DeskForm):
         help_text=_("Only editors see the thread. Mention an editor with @ and their username."),
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        # The claim page's own form has a "text" field too: ids must differ.
+        kwargs.setdefault("auto_id", "note_%s")
+        super().__init__(*args, **kwargs)
+
     def clean_text(self) -> str:
         text = self.cleaned_data["text"].strip()
         if not text:

@@ -87,6 +87,8 @@ def site_pages() -> list[str]:
         reverse("claims:home"),
         reverse("claims:methodology"),
         reverse("desk:dashboard"),
+        reverse("desk:stats"),
+        reverse("desk:notification_settings"),
         reverse("importer:inbox"),
         reverse("importer:import_start"),
     ]
