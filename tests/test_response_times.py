@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -202,6 +203,11 @@ def test_the_stats_page_and_its_query_count(client, example):
     assert "November 2025" in html and "December 2025" in html
     assert "1 d 12 h" in html  # November's verdict median, 36 h
     assert "ed_b" in html and "Ministry" in html
+    # The figures are kept for a while: a second visit runs no statistics query.
+    with CaptureQueriesContext(connection) as cached:
+        client.get(url)
+    assert not [q for q in cached.captured_queries if "timing" in q["sql"].lower()]
+    cache.clear()
     # More claims, same number of queries (one per grouping and measure, plus names).
     for n in range(5):
         c = create_claim(created_at=NOV + n * H, approved_at=NOV + (n + 1) * H)

@@ -170,7 +170,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='respondertiming',
-            index=models.Index(condition=models.Q(('public', True)), fields=['responder', 'seconds'], name='responder_timing_idx'),
+            index=models.Index(condition=models.Q(('about_responder', True), ('public', True)), fields=['responder', 'seconds'], name='responder_timing_idx'),
         ),
         migrations.AddConstraint(
             model_name='respondertiming',

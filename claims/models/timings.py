@@ -68,9 +68,10 @@ class ResponderTiming(models.Model):
             models.UniqueConstraint(fields=["claim", "responder"], name="responder_timing_once")
         ]
         indexes = [
+            # The actor page: its answers to public claims about it, in order of time.
             models.Index(
                 fields=["responder", "seconds"],
-                condition=models.Q(public=True),
+                condition=models.Q(public=True, about_responder=True),
                 name="responder_timing_idx",
             )
         ]
