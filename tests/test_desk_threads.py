@@ -310,3 +310,33 @@ def test_emails_are_rendered_in_the_recipients_language(
     assert language_of(bohdan) == "uk"
     NotificationPreference.objects.filter(user=bohdan).update(language="xx")
     assert language_of(bohdan) == settings.LANGUAGE_CODE  # an unknown code: the default
+
+
+def test_verdict_review_return_and_publication_tell_the_right_people(
+    anna, bohdan, django_capture_on_commit_callbacks
+):
+    from .factories import create_verdict
+
+    claim = create_carriage().claim  # a public claim with a public source
+    verdict = create_verdict(claim=claim, author=anna, rating="false")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        verdict.submit(by=anna)
+    assert "bohdan@example.org" in [m.to[0] for m in mail.outbox]
+    assert "anna@example.org" not in [m.to[0] for m in mail.outbox]
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        verdict.return_to_draft(by=bohdan, note="Cite the second source.")
+    assert [m.to for m in mail.outbox] == [["anna@example.org"]]
+    assert Note.objects.of(claim).get().text == "Cite the second source."
+    verdict.submit(by=anna)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        verdict.publish(by=bohdan)
+    assert [(m.to, m.subject.split(":")[0]) for m in mail.outbox] == [
+        (["anna@example.org"], "Approved")
+    ]
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        verdict.correct(by=anna, text="A date was wrong.")
+    assert "bohdan@example.org" in [m.to[0] for m in mail.outbox]

@@ -321,10 +321,18 @@ class Verdict(models.Model):
             raise WorkflowError("Choose a rating from the scale.")
         if rating == self.rating:
             rating = ""  # the same rating is no change of rating
+        from claims import notifications
+
+        from .claims import Claim
+
         with transaction.atomic():
+            # The claim enters the review queue with it: ask for a review.
+            entering = not Claim.objects.awaiting_review().filter(pk=self.claim_id).exists()
             correction = self.corrections.create(
                 text=text.strip(), rating=rating, created_by=by, published_at=None
             )
+            if entering:
+                notifications.review_requested(self.claim, by=by)
             history.record(
                 correction,
                 by=by,
