@@ -43,6 +43,7 @@ from .models import (
     Verdict,
     VerdictState,
     mark_channels,
+    timings,
 )
 from .models.public_names import public_name_or_404
 from .timeline import WIDTH as TIMELINE_WIDTH
@@ -344,11 +345,13 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
     statements = list(
         Response.objects.for_feed().filter(responder=actor).select_related("claim")[:20]
     )
+    # How fast it answers claims about it, from approved data (models/timings.py).
+    record = None if wants_fragment(request) else timings.responsiveness(actor)
     return list_page(
         request,
         "claims/actor_detail.html",
         Claim.objects.involving(actor),
-        {"actor": actor, "statements": statements},
+        {"actor": actor, "statements": statements, "responsiveness": record},
         feeds=scoped_feeds("actor", actor),
     )
 

@@ -237,6 +237,44 @@ def cache_from_url(url: str) -> dict:
 
 
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://"))}
+
+
+def mailer_from_url(url: str) -> dict:
+    """A MAILERS entry from `console://` (default: emails are printed), `smtp://user:pass@host:port`,
+    `smtp+tls://…` (STARTTLS, port 587 by default) or `smtp+ssl://…` (TLS, port 465)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as error:
+        fail(f"EMAIL_URL is malformed ({error}).")
+    if parts.scheme == "console":
+        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if parts.scheme in {"smtp", "smtp+tls", "smtp+ssl"}:
+        if not parts.hostname:
+            fail("EMAIL_URL names no host (use smtp+tls://user:pass@host:587).")
+        return {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": parts.hostname,
+                "port": port or {"smtp": 25, "smtp+tls": 587, "smtp+ssl": 465}[parts.scheme],
+                "username": unquote(parts.username or ""),
+                "password": unquote(parts.password or ""),
+                "use_tls": parts.scheme == "smtp+tls",
+                "use_ssl": parts.scheme == "smtp+ssl",
+                "timeout": 20,
+            },
+        }
+    fail(
+        f"EMAIL_URL has an unknown scheme {parts.scheme!r}: "
+        "use console://, smtp://, smtp+tls:// or smtp+ssl://."
+    )
+    return {}
+
+
+# Desk notifications (claims/notifications.py), sent by the task worker.
+MAILERS = {"default": mailer_from_url(os.environ.get("EMAIL_URL", "console://"))}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "factcheck@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # How long a CDN or reverse proxy may keep a reader page (s-maxage) and serve it stale while
 # fetching a fresh one; with READER_PURGE_URL set, changed pages are purged there at once.
 READER_SHARED_MAX_AGE = int(os.environ.get("READER_SHARED_MAX_AGE", "60"))

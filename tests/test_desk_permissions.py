@@ -17,12 +17,18 @@ from django.utils.text import slugify
 from claims.models import (
     Actor,
     ActorChannel,
+    Assignment,
     Carriage,
     Claim,
+    FeedItem,
     HistoryEntry,
+    Lead,
     Narrative,
     NarrativeClaim,
+    Note,
+    NotificationPreference,
     Outlet,
+    OutletFeed,
     PendingChange,
     Rating,
     Report,
@@ -31,6 +37,7 @@ from claims.models import (
     Translation,
     TranslationStatus,
     Verdict,
+    threads,
     writing,
 )
 
@@ -39,6 +46,7 @@ from .factories import (
     create_carriage,
     create_claim,
     create_editor,
+    create_outlet,
     create_report,
     create_response,
     create_reviewer,
@@ -73,6 +81,8 @@ class World:
     membership: NarrativeClaim
     translation: Translation
     stale_translation: Translation
+    lead: Lead
+    assigned_lead: Lead
     names: dict = field(default_factory=dict)
 
 
@@ -109,6 +119,14 @@ def world() -> World:
     membership = writing.create(
         NarrativeClaim, by=author, values={"narrative": narrative, "claim": claim}
     )
+    feed = OutletFeed.objects.create(outlet=create_outlet(), url="https://example.org/rss")
+    leads = [
+        Lead.objects.create(item=FeedItem.objects.create(feed=feed, url=f"https://example.org/{n}"))
+        for n in range(2)
+    ]
+    threads.assign(claim, to=author, by=author)
+    threads.assign(leads[1], to=author, by=author)
+    threads.post_note(pending, by=author, text=f"Thread note {SECRET}")
     return World(
         claim=claim,
         carriage=carriage,
@@ -125,6 +143,8 @@ def world() -> World:
         membership=membership,
         translation=translation,
         stale_translation=stale_translation,
+        lead=leads[0],
+        assigned_lead=leads[1],
     )
 
 
@@ -368,6 +388,26 @@ CASES = [
         lambda w: {"reason": "The office moved to another channel"},
         REVIEWER,
     ),
+    ("note_create", "post", lambda w: [w.pending.slug], lambda w: {"text": "@author look"}, EDITOR),
+    (
+        "claim_assign",
+        "post",
+        lambda w: [w.spare_claim.slug],
+        lambda w: {"editor": "author"},
+        EDITOR,
+    ),
+    ("claim_unassign", "post", lambda w: [w.claim.slug], lambda w: {}, EDITOR),
+    ("lead_assign", "post", lambda w: [w.lead.pk], lambda w: {"editor": "author"}, EDITOR),
+    ("lead_unassign", "post", lambda w: [w.assigned_lead.pk], lambda w: {}, EDITOR),
+    ("notification_settings", "get", lambda w: [], None, EDITOR),
+    (
+        "notification_settings",
+        "post",
+        lambda w: [],
+        lambda w: {"wanted": ["returned"], "language": ""},
+        EDITOR,
+    ),
+    ("stats", "get", lambda w: [], None, EDITOR),
 ]
 
 
@@ -415,7 +455,12 @@ def snapshot() -> tuple:
     )
     states = tuple(Verdict.objects.order_by("pk").values_list("state", flat=True))
     review = tuple(PendingChange.objects.order_by("pk").values_list("state", flat=True))
-    return rows, states, review, HistoryEntry.objects.count()
+    desk = (
+        Note.objects.count(),
+        tuple(Assignment.objects.order_by("pk").values_list("pk", "editor")),
+        tuple(NotificationPreference.objects.values_list("user", "muted")),
+    )
+    return rows, states, review, desk, HistoryEntry.objects.count()
 
 
 def allowed(visitor: str, role: str) -> bool:
@@ -488,6 +533,9 @@ def test_the_matrix_covers_every_desk_url():
         ("name_create", lambda w: ["tags"]),
         ("translation_create", lambda w: [w.claim.slug]),
         ("translation_confirm", lambda w: [w.stale_translation.pk]),
+        ("note_create", lambda w: [w.pending.slug]),
+        ("claim_assign", lambda w: [w.claim.slug]),
+        ("lead_unassign", lambda w: [w.assigned_lead.pk]),
     ],
 )
 def test_actions_refuse_get(client, world, name, args):

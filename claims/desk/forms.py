@@ -425,10 +425,15 @@ class ClaimFinderForm(DeskForm):
     """The dashboard's "find a claim": words the claim's text contains."""
 
     q = forms.CharField(required=False, max_length=MAX_FINDER_LENGTH, label="Find a claim")
+    mine = forms.BooleanField(required=False, label=_("Only my claims"))
 
     @property
     def query(self) -> str:
         return self.cleaned_data["q"] if self.is_valid() else ""
+
+    @property
+    def only_mine(self) -> bool:
+        return self.is_valid() and self.cleaned_data["mine"]
 
 
 class WithdrawForm(DeskForm):

@@ -4,7 +4,7 @@ from django.urls import path, register_converter
 
 from claims.api import desk_views as api_desk_views
 
-from . import channels, views
+from . import channels, notification_settings, stats, threads, views
 
 
 class WithdrawableConverter:
@@ -74,6 +74,15 @@ urlpatterns = [
     path("actors/<slug:slug>/channels/new/", channels.channel_add, name="channel_add"),
     path("channels/<id:pk>/verify/", channels.channel_verify, name="channel_verify"),
     path("channels/<id:pk>/unverify/", channels.channel_unverify, name="channel_unverify"),
+    path("claims/<slug:slug>/notes/", threads.note_create, name="note_create"),
+    path("claims/<slug:slug>/assign/", threads.claim_assign, name="claim_assign"),
+    path("claims/<slug:slug>/unassign/", threads.claim_unassign, name="claim_unassign"),
+    path("leads/<id:pk>/assign/", threads.lead_assign, name="lead_assign"),
+    path("leads/<id:pk>/unassign/", threads.lead_unassign, name="lead_unassign"),
+    path(
+        "notifications/", notification_settings.notification_settings, name="notification_settings"
+    ),
+    path("stats/", stats.stats, name="stats"),
     path("api-keys/", api_desk_views.api_keys, name="api_keys"),
     path("api-keys/new/", api_desk_views.api_key_create, name="api_key_create"),
     path("api-keys/<id:pk>/revoke/", api_desk_views.api_key_revoke, name="api_key_revoke"),

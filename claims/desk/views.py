@@ -57,7 +57,7 @@ from claims.models.sources import unique_slug
 from claims.models.verdicts import WorkflowError
 from claims.roles import editor_required, is_editor, is_reviewer, reviewer_required
 
-from . import editing
+from . import editing, threads
 from .forms import (
     AttachNarrativeForm,
     CarriageForm,
@@ -192,10 +192,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     finder = ClaimFinderForm(request.GET)
     query = finder.query
-    if query:
-        found = Claim.objects.text_contains(query).order_by("-updated_at")[:30]
-    else:
-        found = Claim.objects.visible().order_by("-updated_at")[:15]
+    claims = Claim.objects.text_contains(query) if query else Claim.objects.visible()
+    if finder.only_mine:
+        claims = claims.owned_by(user)
+    found = claims.order_by("-updated_at")[: 30 if query else 15]
     if request.htmx and request.htmx.target == "claim-finder-results":
         context = {"query": query, "claims_found": found, "finder": finder}
         return render(request, "claims/desk/dashboard.html#claim-finder-results", context)
@@ -219,12 +219,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .distinct()
         .count(),
         "open_leads": Lead.objects.open()
-        .select_related("item__feed__outlet")
+        .select_related("item__feed__outlet", "assignment__editor")
         .order_by("-score", "-pk")[:8],
         "query": query,
         "finder": finder,
         "claims_found": found,
         "is_reviewer": is_reviewer(user),
+        **threads.my_work(user),
     }
     return render(request, "claims/desk/dashboard.html", context)
 
@@ -307,6 +308,7 @@ def claim_page_context(claim: Claim) -> dict:
         "verdicts": claim.verdicts.select_related("author", "reviewer").prefetch_related(
             "corrections"
         ),
+        **threads.thread_context(claim),
     }
 
 

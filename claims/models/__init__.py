@@ -13,6 +13,7 @@ from .external_reviews import ExternalReview
 from .history import HistoryAction, HistoryEntry
 from .importing import FeedItem, ImportJob, ImportJobStatus, Lead, LeadState, OutletFeed
 from .narratives import Narrative, NarrativeClaim
+from .notifications import NotificationKind, NotificationPreference
 from .partners import ApiKey, DeliveryState, Webhook, WebhookDelivery, WebhookEvent
 from .reader_versions import ReaderVersion
 from .responses import Attribution, Response, ResponseQuerySet, Stance
@@ -31,6 +32,8 @@ from .sources import (
     Tag,
     mark_channels,
 )
+from .threads import Assignment, Note, NoteKind
+from .timings import ClaimTiming, ResponderTiming
 from .translations import (
     TranslatedPart,
     Translation,
@@ -45,6 +48,7 @@ __all__ = [
     "ActorChannel",
     "ActorKind",
     "ApiKey",
+    "Assignment",
     "Attribution",
     "Carriage",
     "CarriageRole",
@@ -52,6 +56,7 @@ __all__ = [
     "ChannelKind",
     "Claim",
     "ClaimQuerySet",
+    "ClaimTiming",
     "Correction",
     "DeliveryState",
     "ExternalReview",
@@ -64,6 +69,10 @@ __all__ = [
     "LeadState",
     "Narrative",
     "NarrativeClaim",
+    "Note",
+    "NoteKind",
+    "NotificationKind",
+    "NotificationPreference",
     "OfficialPosition",
     "Outlet",
     "OutletFeed",
@@ -73,6 +82,7 @@ __all__ = [
     "Rating",
     "ReaderVersion",
     "Report",
+    "ResponderTiming",
     "Response",
     "ResponseQuerySet",
     "ReviewState",

@@ -82,6 +82,10 @@ class ClaimQuerySet(models.QuerySet):
         corrections = Correction.objects.pending().filter(verdict__claim=OuterRef("pk"))
         return self.visible().filter(Exists(changes) | Exists(corrections))
 
+    def owned_by(self, user) -> "ClaimQuerySet":
+        """An editor's claims: assigned to them, or logged by them."""
+        return self.filter(Q(assignment__editor=user) | Q(created_by=user))
+
     def newest(self) -> "ClaimQuerySet":
         return self.order_by(models.F("first_seen_at").desc(nulls_last=True), "-pk")
 

@@ -11,8 +11,9 @@ hundreds of milliseconds at a million claims: every filter becomes a join over m
 responses, verdicts or carriages. So they are stored on Claim, indexed, and recomputed from the
 chain inside the transaction that changed what readers see (an approval, a verdict's workflow):
 `refresh(claim_ids)` (one UPDATE for the position and rating; the search terms are computed in
-Python, `store_search_terms`). Nobody types them in; `stale()` lists any claim whose stored
-position or rating differ from what its chain says.
+Python, `store_search_terms`; so are the response times, models/timings.py). Nobody types
+them in; `stale()` lists any claim whose stored position or rating differ from what its chain
+says.
 """
 
 from collections.abc import Callable, Iterable
@@ -23,6 +24,8 @@ from django.db.models import Case, Exists, F, Func, OuterRef, Subquery, Value, W
 from django.db.models.functions import Coalesce
 
 from claims import search_terms
+
+from . import timings
 
 # Claims per UPDATE when refreshing a whole table (after a bulk load or a migration).
 BATCH = 20_000
@@ -113,6 +116,7 @@ def refresh(claim_ids: Iterable[int]) -> None:
         list(Claim.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
         Claim.objects.filter(pk__in=ids).update(**derived_values())
         store_search_terms(ids)
+        timings.store(ids)
 
 
 DERIVED_FIELDS = ["official_position", "published_rating"]
@@ -152,6 +156,7 @@ def refresh_all(progress: Callable[[int, int], None] | None = None) -> int:
             batch = Claim.objects.filter(pk__gte=start, pk__lt=start + BATCH)
             done += batch.update(**derived_values())
             store_search_terms(batch.values_list("pk", flat=True))
+            timings.store(batch.values_list("pk", flat=True))
         if progress:
             progress(done, bounds["high"] - bounds["low"] + 1)
     return done

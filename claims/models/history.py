@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class HistoryAction(models.TextChoices):
@@ -21,6 +22,10 @@ class HistoryAction(models.TextChoices):
     RESUBMITTED = "resubmitted", "resubmitted"
     # A translation whose source text changed: hidden from readers until confirmed.
     MARKED_STALE = "marked_stale", "marked stale"
+    # The editors' thread and ownership (models/threads.py): never public.
+    NOTED = "noted", _("wrote")
+    ASSIGNED = "assigned", _("assigned")
+    UNASSIGNED = "unassigned", _("unassigned")
 
 
 class HistoryEntry(models.Model):

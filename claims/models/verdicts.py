@@ -238,6 +238,9 @@ class Verdict(models.Model):
             submitted_at=timezone.now(),
             review_note="",
         )
+        from claims import notifications
+
+        notifications.review_requested(self.claim, by=by)
 
     def publish(self, *, by) -> None:
         """A second editor approves the verdict; only then is it public."""
@@ -266,6 +269,9 @@ class Verdict(models.Model):
             from claims.api.webhooks import notify  # the API sits above the models
 
             notify("verdict.published", self)  # delivered once the transaction commits
+            from claims import notifications
+
+            notifications.send(notifications.APPROVED, to=[self.author], by=by, claim=self.claim)
 
     def return_to_draft(self, *, by, note: str) -> None:
         """The reviewer sends it back to the author with a note."""
@@ -273,13 +279,23 @@ class Verdict(models.Model):
             raise WorkflowError("Say what needs to change when returning a verdict.")
         if by.pk == self.author_id:
             raise WorkflowError("The author cannot review their own verdict.")
-        self._transition(
-            by=by,
-            action="returned",
-            allowed_from={VerdictState.IN_REVIEW},
-            to=VerdictState.DRAFT,
-            review_note=note.strip(),
-        )
+        from claims import notifications
+
+        from .threads import NoteKind, post_note
+
+        with transaction.atomic():
+            self._transition(
+                by=by,
+                action="returned",
+                allowed_from={VerdictState.IN_REVIEW},
+                to=VerdictState.DRAFT,
+                review_note=note.strip(),
+            )
+            # The note stays in the claim's thread after the verdict's field is cleared.
+            post_note(self.claim, by=by, text=note, kind=NoteKind.RETURNED)
+            notifications.send(
+                notifications.RETURNED, to=[self.author], by=by, claim=self.claim, note=note
+            )
 
     def withdraw(self, *, by, reason: str) -> None:
         if not reason.strip():

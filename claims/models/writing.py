@@ -23,9 +23,12 @@ The story of a write:
      PendingChange and Correction), and must have seen the work as it is now: the
      `fingerprint` they approved must still match, else `ReviewConflict` (409).
    - `return_work(claim, by=reviewer, note=...)` sends it back; the author sees it on the
-     dashboard, and their next write (or `resubmit`) puts it in the queue again. A
-     correction (`propose_correction`) has its review row too, so a returned one is kept
-     with the note like any other returned change.
+     dashboard, the note stays in the claim's thread (models/threads.py), and their next
+     write (or `resubmit`) puts it in the queue again. A correction (`propose_correction`)
+     has its review row too, so a returned one is kept with the note like any other
+     returned change.
+   - The people concerned are emailed (claims/notifications.py): reviewers when a claim
+     enters the queue, authors when their work is returned or approved; never the actor.
    - Verdicts keep their own draft → in review → published workflow (models/verdicts.py);
      a verdict can be published only on a public claim, so a well-sourced denial can be
      public before any rating.
@@ -73,10 +76,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 
+from claims import notifications
 from claims.caching import changed
 from claims.languages import detect_language
 
-from . import derived, history
+from . import derived, history, threads
 from .claims import Carriage, Claim
 from .external_reviews import ExternalReview
 from .history import HistoryAction, HistoryEntry
@@ -432,7 +436,9 @@ def _note_change(obj, *, claim, by, kind, values, applied, base_version=None, no
     """Record the write as pending work of its claim; returned work comes back to the queue."""
     if claim is None:
         return
-    _reopen_returned(claim, by=by)
+    reopened = _reopen_returned(claim, by=by)
+    # The claim enters the review queue now: ask for a review (once, not at every write).
+    entering = not reopened and not PendingChange.objects.pending().filter(claim=claim).exists()
     _change_row(
         obj,
         claim=claim,
@@ -443,6 +449,8 @@ def _note_change(obj, *, claim, by, kind, values, applied, base_version=None, no
         base_version=base_version,
         note=note,
     )
+    if entering:
+        notifications.review_requested(claim, by=by)
 
 
 def _change_row(
@@ -469,6 +477,7 @@ def _reopen_returned(claim: Claim, *, by) -> int:
     )
     if reopened:
         history.record(claim, by=by, action=HistoryAction.RESUBMITTED, claim=claim)
+        notifications.review_requested(claim, by=by)
     return reopened
 
 
@@ -592,7 +601,14 @@ def approve(
         derived.refresh(touched_claims)
         changed(claim_ids=touched_claims)
         _tell_partners(first_public, corrections)
+        notifications.send(
+            notifications.APPROVED, to=_authors(changes, corrections), by=by, claim=claim
+        )
     return count
+
+
+def _authors(changes: list[PendingChange], corrections: list[Correction]) -> list:
+    return [c.author for c in changes] + [c.created_by for c in corrections]
 
 
 def _tell_partners(response_ids: list[int], corrections: list[Correction]) -> None:
@@ -639,6 +655,15 @@ def return_work(claim: Claim, *, by, note: str, fingerprint: str | None = None) 
                 correction, by=by, action=HistoryAction.RETURNED_FOR_WORK, note=note, claim=claim
             )
         history.record(claim, by=by, action=HistoryAction.RETURNED_FOR_WORK, note=note, claim=claim)
+        # The note stays in the claim's thread, whatever happens to the work after.
+        threads.post_note(claim, by=by, text=note, kind=threads.NoteKind.RETURNED)
+        notifications.send(
+            notifications.RETURNED,
+            to=_authors(changes, corrections),
+            by=by,
+            claim=claim,
+            note=note,
+        )
     return count_of(changes, corrections)
 
 

@@ -91,6 +91,8 @@ def site_pages() -> list[str]:
         reverse("claims:methodology"),
         reverse("claims:narrative_list"),
         reverse("desk:dashboard"),
+        reverse("desk:stats"),
+        reverse("desk:notification_settings"),
         reverse("importer:inbox"),
         reverse("importer:import_start"),
     ]

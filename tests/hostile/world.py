@@ -221,6 +221,27 @@ def through_desk(
             {"narrative": narrative.slug},
         )
         review(editor_client, reviewer_client, claim, payload, seen)
+        # The editors' thread and ownership: a note mentioning the reviewer, an assignment.
+        note = f"{payload} @hostile-reviewer"[:5000]
+        _post(editor_client, reverse("desk:note_create", args=[claim.slug]), {"text": note})
+        page = editor_client.post(
+            reverse("desk:note_create", args=[claim.slug]),
+            {"text": payload},
+            headers={"HX-Request": "true"},
+        )
+        assert page.status_code == HTTPStatus.OK, page.status_code
+        seen.append(("thread fragment", page.content.decode()))
+        _post(
+            editor_client,
+            reverse("desk:claim_assign", args=[claim.slug]),
+            {"editor": "hostile-reviewer"},
+        )
+        seen.append(
+            (
+                "mentions and assignments",
+                reviewer_client.get(reverse("desk:dashboard")).content.decode(),
+            )
+        )
 
         _post(
             editor_client,
