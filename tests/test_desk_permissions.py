@@ -135,6 +135,14 @@ CASES = [
     ("claim_edit", "get", lambda w: [w.claim.slug], None, EDITOR),
     ("claim_edit", "post", lambda w: [w.claim.slug], lambda w: claim_form(w, 1), EDITOR),
     ("claim_history", "get", lambda w: [w.claim.slug], None, EDITOR),
+    ("merge_propose", "get", lambda w: [w.spare_claim.slug], None, EDITOR),
+    (
+        "merge_propose",
+        "post",
+        lambda w: [w.spare_claim.slug],
+        lambda w: {"into": w.claim.slug, "version": writing.desk_version(w.spare_claim)},
+        EDITOR,
+    ),
     ("carriage_create", "get", lambda w: [w.claim.slug], None, EDITOR),
     (
         "carriage_create",

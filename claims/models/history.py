@@ -19,6 +19,7 @@ class HistoryAction(models.TextChoices):
     APPROVED = "approved", "approved"
     RETURNED_FOR_WORK = "returned_for_work", "returned for more work"
     RESUBMITTED = "resubmitted", "resubmitted"
+    MERGED = "merged", "merged"
 
 
 class HistoryEntry(models.Model):

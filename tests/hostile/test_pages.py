@@ -69,6 +69,10 @@ def desk_pages(entry, *, forms: bool = True) -> list[str]:
     pages = [
         reverse("desk:claim_edit", args=[entry.claim.slug]),
         reverse("desk:claim_history", args=[entry.claim.slug]),
+        # The merge page lists claims like it, and shows what a merge into one would move.
+        reverse("desk:merge_propose", args=[entry.claim.slug]),
+        reverse("desk:merge_propose", args=[entry.withdrawn_claim.slug])
+        + f"?into={entry.claim.slug}",
         reverse("desk:claim_edit", args=[entry.withdrawn_claim.slug]),
         reverse("desk:verdict_edit", args=[entry.verdict.pk]),
         reverse("desk:report_edit", args=[entry.report.pk]),
