@@ -135,6 +135,21 @@ CASES = [
     ("claim_edit", "get", lambda w: [w.claim.slug], None, EDITOR),
     ("claim_edit", "post", lambda w: [w.claim.slug], lambda w: claim_form(w, 1), EDITOR),
     ("claim_history", "get", lambda w: [w.claim.slug], None, EDITOR),
+    ("chain_new", "get", lambda w: [], None, EDITOR),
+    (
+        "chain_new",
+        "post",
+        lambda w: [],
+        lambda w: {
+            "claim-text": "Herons were seen over the Dnipro",
+            "response-count": "1",
+            "response-0-responder": w.actor.name,
+            "response-0-stance": "denies",
+            "response-0-attribution": "spokesperson",
+        },
+        EDITOR,
+    ),
+    ("similar_claims", "get", lambda w: [], None, EDITOR),
     ("merge_propose", "get", lambda w: [w.spare_claim.slug], None, EDITOR),
     (
         "merge_propose",

@@ -153,7 +153,10 @@ class ReportPart(DeskForm):
         validators=[language_code],
     )
     role = forms.ChoiceField(
-        label=_("Role"), choices=CarriageRole.choices, initial=CarriageRole.REPEAT
+        label=_("Role"),
+        choices=CarriageRole.choices,
+        initial=CarriageRole.REPEAT,
+        required=False,  # an empty report on the page needs none
     )
     wording = forms.CharField(
         label=_("Wording"),
@@ -541,7 +544,7 @@ class ChainPage:
             values={
                 "claim": claim,
                 "report": reports[i],
-                "role": data["role"],
+                "role": data.get("role") or CarriageRole.REPEAT,
                 "wording": data.get("wording", "").strip(),
                 "cites": cites,
             },
