@@ -321,9 +321,9 @@ class ChainPage:
         if not self.claim.is_valid():
             return False
         self._check_claim()
-        if valid:
-            self._check_cites()
-            self._check_names()
+        # Names are listed back even while other fields need fixing: one round fixes all.
+        self._check_cites()
+        self._check_names()
         return valid and not self.errors and not any(form.errors for form in parts)
 
     def _check_claim(self) -> None:
