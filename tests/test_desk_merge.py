@@ -258,3 +258,27 @@ def test_a_duplicate_changed_after_the_proposal_stops_the_approval(two_claims):
     with pytest.raises(writing.ReviewConflict):
         writing.approve(keep, by=create_reviewer(username="second"))
     assert Claim.objects.get(pk=duplicate.pk).withdrawn_at is None
+
+
+def test_an_approved_merge_drops_both_claims_reader_pages_and_jsonld_follows(two_claims):
+    from .test_caching import is_cached
+
+    duplicate, keep = two_claims["duplicate"], two_claims["keep"]
+    reader = Client()
+    pages = [keep.get_absolute_url(), duplicate.get_absolute_url(), reverse("claims:denied_rss")]
+    for url in pages:
+        reader.get(url)
+        assert is_cached(reader, url), url
+    writing.propose_merge(
+        duplicate, into=keep, by=create_editor(), version=writing.desk_version(duplicate)
+    )
+    assert all(is_cached(reader, url) for url in pages)  # nothing moves before approval
+    writing.approve(keep, by=create_reviewer(username="second"))
+    assert not is_cached(reader, keep.get_absolute_url())
+    assert not is_cached(reader, reverse("claims:denied_rss"))
+    # The old address is no longer the cached claim page: it answers 301.
+    assert reader.get(pages[1]).status_code == HTTPStatus.MOVED_PERMANENTLY
+    # ClaimReview JSON-LD of the kept claim lists the moved appearance.
+    html = reader.get(keep.get_absolute_url()).content.decode()
+    ld = html[html.index('type="application/ld+json"') :]
+    assert "Umerov stays abroad" in ld[: ld.index("</script>")]
