@@ -159,7 +159,7 @@ def test_the_seed_chain_is_logged_on_one_page_in_a_few_submits(
         if selects.count():  # a name typed on the page (a name both actor and outlet: actor first)
             selects.nth(0 if noun == "actor" else selects.count() - 1).select_option(kind)
     page.get_by_role("button", name="Log the chain").press("Enter")
-    expect(page.get_by_text("Chain logged")).to_be_visible()
+    expect(page.get_by_text("Chain logged")).to_be_visible(timeout=15_000)
     expect(page.get_by_role("heading", level=1)).to_have_text(claim["text"])
 
     assert counts["submits"] <= MOST_SUBMITS, counts
