@@ -13,6 +13,7 @@ from django.forms.models import ModelChoiceIterator
 from django.urls import reverse_lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from claims.ids import BoundedIntegerField, IdChoiceField, as_id
@@ -209,6 +210,42 @@ class ClaimForm(VersionedForm):
             "first_seen_at": local_datetime_input(),
             "context": forms.Textarea(attrs={"rows": 4}),
         }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Claims like the one being typed, shown as the editor types (a new claim only).
+        self.similar = []
+        if self.instance.pk is None:
+            from claims.duplicates import VERY_SIMILAR
+
+            self.very_similar = VERY_SIMILAR
+            from .chain import similar_text_attrs
+
+            self.fields["text"].widget.attrs.update(similar_text_attrs(self.add_prefix("text")))
+            self.fields["new_anyway"] = forms.BooleanField(
+                label=_("Log as a new claim anyway"),
+                required=False,
+                help_text=_("Only when a very similar claim on file is not the same claim."),
+            )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.instance.pk is None and data.get("text"):
+            from claims.duplicates import very_similar
+            from claims.importer.similar import similar_claims
+
+            self.similar = similar_claims(data["text"], limit=5)
+            same = very_similar(self.similar)
+            if same is not None and not data.get("new_anyway"):
+                self.add_error(
+                    "new_anyway",
+                    gettext(
+                        "“%(text)s” is on file (similarity %(score).2f): add your report to "
+                        "it, or tick “log as a new claim anyway”."
+                    )
+                    % {"text": same.text, "score": same.similarity},
+                )
+        return data
 
 
 def report_choices() -> QuerySet:

@@ -4,7 +4,7 @@ from django.urls import path, register_converter
 
 from claims.api import desk_views as api_desk_views
 
-from . import channels, notification_settings, stats, threads, views
+from . import chain, channels, merging, notification_settings, stats, threads, views
 
 
 class WithdrawableConverter:
@@ -33,8 +33,11 @@ app_name = "desk"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("claims/new/", views.claim_create, name="claim_create"),
+    path("chains/new/", chain.chain_new, name="chain_new"),
+    path("similar-claims/", chain.similar, name="similar_claims"),
     path("claims/<slug:slug>/", views.claim_edit, name="claim_edit"),
     path("claims/<slug:slug>/history/", views.claim_history, name="claim_history"),
+    path("claims/<slug:slug>/merge/", merging.merge_propose, name="merge_propose"),
     path("claims/<slug:slug>/carriages/new/", views.carriage_create, name="carriage_create"),
     path("claims/<slug:slug>/responses/new/", views.response_create, name="response_create"),
     path("claims/<slug:slug>/verdict/new/", views.verdict_create, name="verdict_create"),

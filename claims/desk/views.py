@@ -53,6 +53,7 @@ from claims.models import (
     mark_channels,
     writing,
 )
+from claims.models.merging import merge_plans
 from claims.models.sources import unique_slug
 from claims.models.verdicts import WorkflowError
 from claims.roles import editor_required, is_editor, is_reviewer, reviewer_required
@@ -1214,6 +1215,7 @@ def review_context(claim: Claim, user) -> dict:
             | {str(c.created_by or "system") for c in corrections}
         ),
         "return_form": ReturnForm(),
+        "merges": merge_plans(claim),
     }
 
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from claims.duplicates import same_response
 from claims.languages import detect_language
 from claims.models import (
     Attribution,
@@ -246,6 +247,9 @@ class Created:
     response: Response | None = None
     external_reviews: list = field(default_factory=list)
     updated_fields: list[str] = field(default_factory=list)
+    # The claim and response were on file already (a second import of the same article).
+    claim_on_file: bool = False
+    response_on_file: bool = False
     # Actors, outlets and tags the confirmation filed for the first time.
     new_names: list = field(default_factory=list)
 
@@ -335,6 +339,16 @@ def confirm(data: Confirmation, *, by, job: ImportJob | None = None) -> Created:
         )
     claim = data.existing_claim
     if claim is None and data.claim_text.strip():
+        # Importing the same article again: the claim it already carries is the same claim.
+        claim = (
+            Claim.objects.carried_in(report)
+            .visible()
+            .filter(text__iexact=data.claim_text.strip()[:500])
+            .order_by("pk")
+            .first()
+        )
+        created.claim_on_file = claim is not None
+    if claim is None and data.claim_text.strip():
         claimant = _actor(data.claimant, by=by, created=created) if data.claimant.strip() else None
         text = data.claim_text.strip()[:500]
         claim = writing.create(
@@ -368,12 +382,22 @@ def confirm(data: Confirmation, *, by, job: ImportJob | None = None) -> Created:
             )
         created.carriage = carriage
         if data.responder.strip() and data.stance and data.attribution:
+            responder = _actor(data.responder, by=by, created=created)
+            created.response = same_response(
+                claim=claim,
+                responder=responder,
+                stance=data.stance,
+                quote=data.quote,
+                report=report,
+            )
+            created.response_on_file = created.response is not None
+        if created.response is None and data.responder.strip() and data.stance and data.attribution:
             created.response = writing.create(
                 Response,
                 by=by,
                 values={
                     "claim": claim,
-                    "responder": _actor(data.responder, by=by, created=created),
+                    "responder": responder,
                     "stance": data.stance,
                     "attribution": data.attribution,
                     "speaker_name": data.speaker_name[:200],

@@ -9,8 +9,10 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from claims.duplicates import very_similar
 from claims.models import ImportJob, ImportJobStatus, Lead, LeadState, Report
 from claims.models.writing import UnknownName
 from claims.roles import editor_required
@@ -89,6 +91,12 @@ def review_context(job: ImportJob, form: ConfirmForm | None = None) -> dict:
         initial = initial_from_result(result, job.outlet.name if job.outlet else "")
         if report is not None:
             initial["outlet_name"] = report.outlet.name
+            # What the page changed is taken by default; the editor unticks what to keep.
+            initial["update_fields"] = list(result.get("diff") or {})
+        # A claim on file that is very much like this one is the default: log to it.
+        same = very_similar(similar)
+        if same is not None:
+            initial["existing_claim"] = same.pk
         form = ConfirmForm(initial=initial, similar=similar, reviews=article_reviews(result))
     return {
         "job": job,
@@ -161,12 +169,19 @@ def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
                 context,
                 status=HTTPStatus.UNPROCESSABLE_ENTITY,
             )
-    parts = ["Report created" if created.report_created else "Report on file kept"]
+    parts = [
+        gettext("Report created") if created.report_created else gettext("Report on file kept")
+    ]
     if created.updated_fields:
         parts.append("updated: " + ", ".join(created.updated_fields))
     if created.claim:
         parts.append(f"claim “{created.claim.text}”")
-    if created.response:
+    if created.response and created.response_on_file:
+        parts.append(
+            gettext("the response “%(quote)s” was on file already, not added again")
+            % {"quote": created.response.quote}
+        )
+    elif created.response:
         parts.append(f"response: {created.response.responder.name} {created.response.stance}")
     if created.new_names:
         parts.append("filed new names: " + ", ".join(str(name) for name in created.new_names))

@@ -26,6 +26,7 @@ class HistoryAction(models.TextChoices):
     NOTED = "noted", _("wrote")
     ASSIGNED = "assigned", _("assigned")
     UNASSIGNED = "unassigned", _("unassigned")
+    MERGED = "merged", "merged"
 
 
 class HistoryEntry(models.Model):

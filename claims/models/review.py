@@ -19,6 +19,8 @@ class ChangeKind(models.TextChoices):
     CREATED = "created", "added"
     CHANGED = "changed", "changed"
     WITHDRAWN = "withdrawn", "withdrew"
+    # Merging a duplicate claim into the claim it duplicates (models/merging.py).
+    MERGED = "merged", "proposed to merge"
 
 
 class ReviewState(models.TextChoices):
@@ -115,6 +117,12 @@ class PendingChange(models.Model):
             models.CheckConstraint(
                 condition=Q(state=ReviewState.PENDING) | Q(reviewed_at__isnull=False),
                 name="change_reviewed_has_time",
+            ),
+            # A claim is proposed for merging into one other claim at a time.
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"],
+                condition=Q(kind=ChangeKind.MERGED) & ~Q(state=ReviewState.APPROVED),
+                name="change_one_open_merge",
             ),
         ]
 

@@ -80,7 +80,7 @@ from claims import notifications
 from claims.caching import changed
 from claims.languages import detect_language
 
-from . import derived, history, threads
+from . import derived, history, merging, threads
 from .claims import Carriage, Claim
 from .external_reviews import ExternalReview
 from .history import HistoryAction, HistoryEntry
@@ -94,6 +94,7 @@ from .sources import (
     Outlet,
     OutletKind,
     Report,
+    SlugAlias,
     Tag,
     unique_slug,
 )
@@ -125,6 +126,10 @@ class ReviewConflict(ReviewError):
 class ReviewRefused(ReviewError):
     """The two-person rule: this user may not review this work (they made some of it, or
     they are not a reviewer)."""
+
+
+class MergeRefused(ValidationError):
+    """A merge the rules forbid now (see models/merging.py for the reasons)."""
 
 
 class UnknownName(ValueError):
@@ -702,6 +707,8 @@ def resubmit(claim: Claim, *, by) -> int:
 
 def _apply(change: PendingChange, *, reviewer) -> set[int]:
     """Write a proposal onto its row (version-checked); return the claims it feeds."""
+    if change.kind == ChangeKind.MERGED:
+        return _merge(change, reviewer=reviewer)
     model = change.target_model
     locked = model._default_manager.select_for_update().get(pk=change.object_id)
     before = history.field_values(locked)
@@ -930,6 +937,128 @@ def _mark_stale_translations(source: models.Model, *, by) -> int:
     return len(stale)
 
 
+# Merging a duplicate claim into the claim it duplicates (models/merging.py)
+
+
+def propose_merge(duplicate: Claim, *, into: Claim, by, version: int, note: str = ""):
+    """Propose merging `duplicate` into `into`: pending work of `into`, for a second editor
+    (whoever proposed it cannot approve it). Nothing moves before the approval."""
+    with transaction.atomic():
+        locked = Claim.objects.select_for_update().filter(pk=duplicate.pk).first()
+        if locked is None:
+            raise Claim.DoesNotExist
+        if desk_version(locked) != version:
+            raise EditConflict(with_pending(locked))
+        into = Claim.objects.select_for_update().get(pk=into.pk)
+        plan = merging.plan_merge(locked, into)
+        if plan.problems:
+            raise MergeRefused(plan.problems)
+        reason = note.strip() or f"A duplicate of “{into.text}”: merged into it."
+        _note_change(
+            locked,
+            claim=into,
+            by=by,
+            kind=ChangeKind.MERGED,
+            values={"duplicate_of": into.pk, "withdrawn_reason": reason},
+            applied=False,
+            base_version=locked.version,
+            note=reason,
+        )
+        for claim, changes in (
+            (locked, {"duplicate_of": [None, into.pk]}),
+            (into, {"merge": [locked.text, into.text]}),
+        ):
+            history.record(
+                claim, by=by, action=HistoryAction.PROPOSED, changes=changes, note=reason
+            )
+    return plan
+
+
+def _merge(change: PendingChange, *, reviewer) -> set[int]:
+    """Apply an approved merge: move what the plan says, withdraw the duplicate, point its
+    URLs to the claim kept. Returns both claims (their pages and derived columns change)."""
+    duplicate = Claim.objects.select_for_update().get(pk=change.object_id)
+    into = Claim.objects.select_for_update().get(pk=change.claim_id)
+    if duplicate.version != change.base_version:
+        raise ReviewConflict(
+            "The duplicate claim changed after the merge was proposed: look at it again."
+        )
+    plan = merging.plan_merge(duplicate, into, proposal=change)
+    if plan.problems:
+        raise ReviewConflict(plan.problems)
+    # The pages the duplicate shows on under its slug, before the slug goes.
+    changed(claim_ids=[duplicate.pk])
+    now = timezone.now()
+    moved = {"version": F("version") + 1, "updated_at": now}
+    Carriage.objects.filter(pk__in=[c.pk for c in plan.carriages]).update(claim=into, **moved)
+    for left, kept in plan.same_carriages:
+        # Whatever cited the duplicate's carriage cites the kept one of the same report.
+        Carriage.objects.filter(cites=left).exclude(pk=kept.pk).update(cites=kept, **moved)
+        if kept.cites_id == left.pk:
+            upstream = left.cites_id if left.cites_id != kept.pk else None
+            Carriage.objects.filter(pk=kept.pk).update(cites_id=upstream, **moved)
+    Response.objects.filter(pk__in=[r.pk for r in plan.responses]).update(claim=into, **moved)
+    # What hangs on the moved rows and on the claim's file goes with them: the moved quotes'
+    # translations, other fact-checkers' reviews and the editors' thread.
+    Translation.objects.filter(response__in=[r.pk for r in plan.responses]).update(claim=into)
+    ExternalReview.objects.filter(claim=duplicate).update(claim=into)
+    threads.Note.objects.filter(claim=duplicate).update(claim=into)
+    # The kept claim gains the names and the earliest sighting.
+    before = history.field_values(into)
+    values = {
+        "tags": [*into.tags.all(), *plan.tags],
+        "subjects": [*into.subjects.all(), *plan.subjects],
+    }
+    if duplicate.first_seen_at and (
+        into.first_seen_at is None or duplicate.first_seen_at < into.first_seen_at
+    ):
+        values["first_seen_at"] = duplicate.first_seen_at
+    if into.claimant_id is None and duplicate.claimant_id is not None:
+        values["claimant"] = duplicate.claimant
+    into = _write(into, version=into.version, values=values)
+    # Its history and its reviewed work are the kept claim's now; other duplicates follow.
+    HistoryEntry.objects.filter(claim=duplicate).update(claim=into)
+    PendingChange.objects.filter(claim=duplicate).update(claim=into)
+    Claim.objects.filter(duplicate_of=duplicate).update(duplicate_of=into)
+    old_slug = duplicate.slug
+    duplicate = _write(
+        duplicate,
+        version=duplicate.version,
+        values={
+            "withdrawn_at": now,
+            "withdrawn_reason": change.values.get("withdrawn_reason") or change.note,
+            "duplicate_of": into,
+            "slug": unique_slug(Claim, f"merged {duplicate.pk} {old_slug}"),
+        },
+    )
+    # Its old URLs, and any it had before, answer 301 to the kept claim (claims.links).
+    SlugAlias.objects.filter(kind="claim", object_id=duplicate.pk).update(object_id=into.pk)
+    SlugAlias.objects.create(kind="claim", old_slug=old_slug, object_id=into.pk)
+    summary = {
+        "carriages moved": [0, len(plan.carriages)],
+        "responses moved": [0, len(plan.responses)],
+        "same carriages left": [0, len(plan.same_carriages)],
+        "same responses left": [0, len(plan.same_responses)],
+    }
+    history.record(
+        duplicate,
+        by=change.author,
+        action=HistoryAction.MERGED,
+        changes={**summary, "duplicate_of": [None, into.pk], "slug": [old_slug, duplicate.slug]},
+        note=f"Merged into “{into.text}”.",
+        claim=duplicate,
+    )
+    history.record(
+        into,
+        by=change.author,
+        action=HistoryAction.MERGED,
+        changes={**summary, **history.diff(before, history.field_values(into))},
+        note=f"“{duplicate.text}” merged into this claim.",
+        claim=into,
+    )
+    return {into.pk, duplicate.pk}
+
+
 # Names
 
 
@@ -1066,6 +1195,7 @@ __all__ = [
     "AmbiguousName",
     "EditConflict",
     "HistoryEntry",
+    "MergeRefused",
     "ReviewConflict",
     "ReviewError",
     "ReviewRefused",
@@ -1078,6 +1208,7 @@ __all__ = [
     "desk_version",
     "edit_translation",
     "propose_correction",
+    "propose_merge",
     "resolve_actor",
     "resolve_name",
     "resolve_outlet",

@@ -5,6 +5,7 @@ run script comes out (see checker.py for what counts). Runs on SQLite and Postgr
 
 import os
 from http import HTTPStatus
+from urllib.parse import urlencode
 
 import lxml.html
 import pytest
@@ -70,6 +71,13 @@ def desk_pages(entry, *, forms: bool = True) -> list[str]:
     pages = [
         reverse("desk:claim_edit", args=[entry.claim.slug]),
         reverse("desk:claim_history", args=[entry.claim.slug]),
+        # The merge page lists claims like it, and shows what a merge into one would move.
+        reverse("desk:merge_propose", args=[entry.claim.slug]),
+        reverse("desk:merge_propose", args=[entry.withdrawn_claim.slug])
+        + f"?into={entry.claim.slug}",
+        # The one-page chain adding to this claim, and claims like its text as one types.
+        reverse("desk:chain_new") + f"?claim={entry.claim.slug}",
+        reverse("desk:similar_claims") + "?" + urlencode({"text": entry.claim.text}),
         reverse("desk:claim_edit", args=[entry.withdrawn_claim.slug]),
         reverse("desk:verdict_edit", args=[entry.verdict.pk]),
         reverse("desk:report_edit", args=[entry.report.pk]),
@@ -176,6 +184,8 @@ def test_reflected_search_and_filters_stay_inert(editor_client):
             ],
             (editor_client, reverse("desk:dashboard"), every, {}),
             (editor_client, reverse("desk:claim_create"), every, {}),
+            (editor_client, reverse("desk:chain_new"), every, {}),
+            (editor_client, reverse("desk:similar_claims"), {"field": "q", "q": value}, {}),
             (editor_client, reverse("importer:inbox"), {"state": value}, {}),
         ]
 
