@@ -9,8 +9,8 @@ first pages), or every claim (exports, methodology's counts). Each scope has a v
 database (models/reader_versions.py), so every process sees it: web workers, the task worker,
 the admin, management commands.
 
-**Reading.** A page's versions are read in one query per request; editors (who always have a session cookie) are never served from or written to the
-cache. The same versions answer conditional GETs (`ETag`, `Last-Modified`, 304) and tell a
+**Reading.** A page's versions are read in one query per request; editors (who always have
+a session cookie) are never served from or written to the cache. The same versions answer conditional GETs (`ETag`, `Last-Modified`, 304) and tell a
 CDN or reverse proxy how long it may keep the page (`Cache-Control` with `s-maxage` and
 `stale-while-revalidate`; `Surrogate-Key` lists the scopes, for purging by key).
 
