@@ -10,9 +10,10 @@ database (models/reader_versions.py), so every process sees it: web workers, the
 the admin, management commands.
 
 **Reading.** A page's versions are read in one query per request; editors (who always have
-a session cookie) are never served from or written to the cache. The same versions answer conditional GETs (`ETag`, `Last-Modified`, 304) and tell a
-CDN or reverse proxy how long it may keep the page (`Cache-Control` with `s-maxage` and
-`stale-while-revalidate`; `Surrogate-Key` lists the scopes, for purging by key).
+a session cookie) are never served from or written to the cache. The same versions answer
+conditional GETs (`ETag`, `Last-Modified`, 304) and tell a CDN or reverse proxy how long it
+may keep the page (`Cache-Control` with `s-maxage` and `stale-while-revalidate`;
+`Surrogate-Key` lists the scopes, for purging by key).
 
 **Writing.** The write path (models/writing.py) calls `changed()` with what a change touched,
 in the transaction that made it:
