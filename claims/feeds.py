@@ -171,7 +171,35 @@ class ActorDeniedFeed(DeniedFeed):
 
     def responses(self, actor):
         claims = Claim.objects.involving(actor).values("pk")
-        return super().responses(actor).filter(Q(responder=actor) | Q(claim__in=claims))
+        if _is_large(actor):
+            # Its denials are everywhere: the newest denials, tested one by one, find 50 soon.
+            return super().responses(actor).filter(Q(responder=actor) | Q(claim__in=claims))
+        # A few hundred claims: their denials as one id list, then sorted (testing every denial
+        # newest first read 75,000 rows for such an actor's 50: 0.6 s at 1M claims; 34 ms).
+        denials = Response.objects.denials()
+        ids = (
+            denials.filter(responder=actor)
+            .values("pk")
+            .union(denials.filter(claim__in=claims).values("pk"))
+        )
+        return super().responses(actor).filter(pk__in=ids)
+
+
+LARGE_ACTOR = 5_000  # claims made, about or answered; one bounded index scan counts them
+
+
+def _is_large(actor: Actor) -> bool:
+    rows = [
+        Response.objects.filter(responder=actor).values("pk"),
+        Claim.subjects.through.objects.filter(actor=actor).values("pk"),
+        Claim.objects.filter(claimant=actor).values("pk"),
+    ]
+    found = 0
+    for queryset in rows:
+        found += queryset.order_by()[: LARGE_ACTOR - found].count()
+        if found >= LARGE_ACTOR:
+            return True
+    return False
 
 
 class ActorDeniedAtomFeed(ActorDeniedFeed):
