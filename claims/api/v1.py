@@ -309,15 +309,9 @@ class DenialFilters(Paging, Since):
 def filter_denials(filters: DenialFilters):
     denials = Response.objects.public().denials()
     if filters.actor:
-        actor = by_slug(Actor, filters.actor)
-        involved = Claim.objects.involving(actor).values("pk")
-        denials = denials.filter(Q(responder=actor) | Q(claim__in=involved))
+        denials = denials.involving(by_slug(Actor, filters.actor))
     if filters.outlet:
-        outlets = outlets_named(filters.outlet)
-        carried = Carriage.objects.public().filter(report__outlet__in=outlets)
-        denials = denials.filter(
-            Q(claim__in=carried.values("claim_id")) | Q(report__outlet__in=outlets)
-        )
+        denials = denials.about_outlets(outlets_named(filters.outlet))
     if filters.tag:
         tagged = Claim.tags.through.objects.filter(tag=by_slug(Tag, filters.tag))
         denials = denials.filter(claim__in=tagged.values("claim_id"))
