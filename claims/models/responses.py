@@ -77,17 +77,15 @@ class ResponseQuerySet(models.QuerySet):
         return self.filter(pk__in=ids)
 
     def about_outlets(self, outlets) -> "ResponseQuerySet":
-        """Responses to claims the outlets carried, and responses they reported: one id list
-        (an OR of two id lists tests every response, newest first, against both)."""
+        """Responses to claims the outlets carried, and responses they reported. (As one id
+        list PostgreSQL hash-joins a mid-sized outlet's 2,600 ids against every denial: 0.95 s
+        at 1M claims, slower than testing the newest denials against both lists.)"""
         from .claims import Carriage
+        from .sources import Report
 
         carried = Carriage.objects.approved().filter(report__outlet__in=outlets).values("claim_id")
-        ids = (
-            Response.objects.filter(claim__in=carried)
-            .values("pk")
-            .union(Response.objects.filter(report__outlet__in=outlets).values("pk"))
-        )
-        return self.filter(pk__in=ids)
+        reports = Report.objects.filter(outlet__in=outlets).values("pk")
+        return self.filter(Q(claim__in=carried) | Q(report__in=reports))
 
     def for_feed(self) -> "ResponseQuerySet":
         """Public responses, newest first, with what an item shows."""
