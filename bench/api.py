@@ -134,6 +134,9 @@ def main() -> None:
         f"\n{'request':<16} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'queries':>8} "
         f"{'cached p95':>11}  target p95 {TARGET_MS} ms"
     )
+    if settings.ROOT_URLCONF == "bench.urls":  # DJANGO_SETTINGS_MODULE=bench.settings
+        # The floor in the same run: a bare view rendering 25 rows, no database.
+        kinds = {"floor": lambda: "/bench/floor/", **kinds}
     for kind, make_url in kinds.items():
         for _ in range(5):  # warm connections
             client.get(make_url())

@@ -195,6 +195,7 @@ def scenario(name, base, paths, env, args, *, mode: str, editors: bool) -> dict:
         out, _ = team.communicate(timeout=args.seconds + 120)
         stats["editors"] = json.loads(out.strip().splitlines()[-1])
     stats["name"] = name
+    stats["load"] = os.getloadavg()[0]  # the machine's, at the end of the measured run
     return stats
 
 
@@ -274,15 +275,16 @@ def report(floors: list[dict], results: list[dict], distinct_urls: int, args) ->
     )
     print(
         f"floor (first / last): {floors[0]['rps']:.0f} / {floors[-1]['rps']:.0f} req/s, "
-        f"mean {floor:.0f}\n"
+        f"mean {floor:.0f}; load average at the end {os.getloadavg()[0]:.1f}\n"
     )
     print(
         "| scenario | req/s | ratio to floor | p50 ms | p95 ms | p99 ms | errors | "
-        "cache hits | approvals (p50 ms) |"
+        "cache hits (+ stale) | approvals (p50 ms) | load |"
     )
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |")
     for stats in results:
-        answered = stats["hits"] + stats["misses"]
+        stale = stats.get("stale", 0)
+        answered = stats["hits"] + stats["misses"] + stale
         editors = stats.get("editors")
         approvals = (
             f"{editors['approvals']} in {editors['seconds']:.0f} s ({editors['p50_ms']:.0f} ms), "
@@ -293,8 +295,9 @@ def report(floors: list[dict], results: list[dict], distinct_urls: int, args) ->
         print(
             f"| {stats['name']} | {stats['rps']:.0f} | {stats['rps'] / floor:.0%} | "
             f"{stats['p50'] / 1000:.1f} | {stats['p95'] / 1000:.1f} | {stats['p99'] / 1000:.1f} | "
-            f"{stats['errors']} | {stats['hits'] / answered if answered else 0:.0%} | "
-            f"{approvals} |"
+            f"{stats['errors']} | {stats['hits'] / answered if answered else 0:.0%} "
+            f"(+{stale / answered if answered else 0:.0%} stale) | "
+            f"{approvals} | {stats['load']:.1f} |"
         )
         if editors and editors["errors"]:
             print(f"  last editor error: {editors['last_error']}")

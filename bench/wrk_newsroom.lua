@@ -1,7 +1,7 @@
 -- Readers of a newsroom site for bench/newsroom.py: each request picks a URL from a file of
 -- real paths (most popular first) by a Zipf distribution, or (mode "distinct") walks the file
 -- adding a `v=` counter so that no URL repeats. Counts the reader cache's hits and misses
--- (the X-Cache header) and prints wrk's results as one JSON line (latency in microseconds).
+-- (the X-Cache header: hit, stale — the previous rendering while another request renders the page —, miss) and prints wrk's results as one JSON line (latency in microseconds).
 -- wrk ... -s bench/wrk_newsroom.lua URL -- PATHS_FILE zipf|distinct EXPONENT
 local threads = {}
 local thread_count = 0
@@ -14,7 +14,7 @@ end
 local paths, cdf = {}, {}
 local distinct = false
 local counter = 0
-hits, misses = 0, 0
+hits, misses, stale = 0, 0, 0
 
 init = function(args)
   for line in io.lines(args[1]) do
@@ -61,20 +61,23 @@ response = function(status, headers, body)
     hits = hits + 1
   elseif cached == "miss" then
     misses = misses + 1
+  elseif cached == "stale" then
+    stale = stale + 1
   end
 end
 
 done = function(summary, latency, requests)
-  local all_hits, all_misses = 0, 0
+  local all_hits, all_misses, all_stale = 0, 0, 0
   for _, thread in ipairs(threads) do
     all_hits = all_hits + thread:get("hits")
     all_misses = all_misses + thread:get("misses")
+    all_stale = all_stale + thread:get("stale")
   end
   local errors = summary.errors.connect + summary.errors.read + summary.errors.write
     + summary.errors.status + summary.errors.timeout
   io.write(string.format(
-    '{"requests": %d, "duration_us": %d, "errors": %d, "non_2xx": %d, "p50": %d, "p95": %d, "p99": %d, "max": %d, "hits": %d, "misses": %d}\n',
+    '{"requests": %d, "duration_us": %d, "errors": %d, "non_2xx": %d, "p50": %d, "p95": %d, "p99": %d, "max": %d, "hits": %d, "misses": %d, "stale": %d}\n',
     summary.requests, summary.duration, errors, summary.errors.status,
     latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max,
-    all_hits, all_misses))
+    all_hits, all_misses, all_stale))
 end

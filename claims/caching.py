@@ -1,30 +1,36 @@
 """
 Reader pages and feeds, cached for anonymous readers and dropped only where a change shows.
 
-**Scopes and versions.** Every reader page depends on a few *scopes*: the whole site, plus
-either the lists (home, `/claims/` with its filters and search, the site-wide feeds, the
-exports, methodology, the narratives' index) or one object (a claim's page; an actor's,
-outlet's, tag's or narrative's page and feeds). Each scope has a version in the database
-(models/reader_versions.py), so every process sees it: web workers, the task worker, the
-admin, management commands.
+**Scopes and versions.** Every reader page depends on the whole site plus a few narrower
+*scopes*: one object (a claim's page; an actor's, outlet's, tag's or narrative's page and
+feeds), a site-wide feed (home shows both), the claim list's filters (`on_claim_list`: a
+search word's keys, an actor, outlet, tag, rating, official position or language; the
+unfiltered list's first pages), or every claim (exports, methodology's counts, the
+narratives' index). Each scope has a version in the database (models/reader_versions.py), so
+every process sees it: web workers, the task worker, the admin, management commands.
 
-**Reading.** A cached page's key carries the versions of its scopes, read in one query per
-request; editors (who always have a session cookie) are never served from or written to the
-cache. The same versions answer conditional GETs (`ETag`, `Last-Modified`, 304) and tell a
-CDN or reverse proxy how long it may keep the page (`Cache-Control` with `s-maxage` and
-`stale-while-revalidate`; `Surrogate-Key` lists the scopes, for purging by key).
+**Reading.** A page's versions are read in one query per request; editors (who always have
+a session cookie) are never served from or written to the cache. The same versions answer
+conditional GETs (`ETag`, `Last-Modified`, 304) and tell a CDN or reverse proxy how long it
+may keep the page (`Cache-Control` with `s-maxage` and `stale-while-revalidate`;
+`Surrogate-Key` lists the scopes, for purging by key).
 
 **Writing.** The write path (models/writing.py) calls `changed()` with what a change touched,
 in the transaction that made it:
 
 - an approval, or a verdict's publication, correction or withdrawal, moves on the claim's
-  scope, the lists, and the scopes of every actor, outlet and tag linked to the claim (its
-  claimant, subjects and responders, the outlets of its reports, its tags); nothing else;
+  scope, the scopes of every actor, outlet and tag linked to the claim (its claimant,
+  subjects and responders, the outlets of its reports, its tags), of its official position,
+  rating, language and search tokens, the unfiltered list's first pages and a site-wide feed
+  only if the claim is on them, and LISTS; called before and after the change, so the lists
+  a claim leaves are dropped as well as those it joins; nothing else;
 - a new name (actor, outlet, tag) moves on only its own scope; an edited name that claims
   already show moves on the whole site (names appear on many pages; renames are rare).
 
-Pages cached under older versions are never read again and age out of the cache. When
-`READER_PURGE_URL` is set, the changed scopes are also sent there once the transaction
+A page's cache entry holds its latest rendering and the versions it was made at; a page
+whose versions moved on is rendered again by the next reader, and while that rendering runs,
+other readers of the page get the previous one (single flight, stale while revalidating).
+When `READER_PURGE_URL` is set, the changed scopes are also sent there once the transaction
 commits, so a proxy in front can drop its copies at once (docs/deploy.md).
 
 **CSP nonces.** A cached page is its body and headers without the Content-Security-Policy,
@@ -43,6 +49,7 @@ from functools import partial, wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
@@ -51,8 +58,10 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.csp import CSP
 from django.utils.http import http_date
 
+from claims import search_terms
 from claims.models import reader_versions
-from claims.models.reader_versions import LISTS, SITE
+from claims.models.reader_versions import DENIAL_FEED, FIRST_PAGES, LISTS, SITE, VERDICT_FEED
+from claims.search_terms import FIELD_BREAK
 
 logger = logging.getLogger(__name__)
 
@@ -118,10 +127,18 @@ def affected_scopes(*, claim_ids: set, names: dict[str, set]) -> set[str]:
     claims = Claim.objects.filter(pk__in=claim_ids)
     # A withdrawn duplicate's notice shows the claim it duplicated.
     duplicates = Claim.objects.filter(duplicate_of__in=claim_ids)
-    for slug, claimant in claims.values_list("slug", "claimant__slug"):
+    columns = ("slug", "claimant__slug", "official_position", "published_rating", "language")
+    for slug, claimant, position, rating, language in claims.values_list(*columns):
         scopes.add(scope("claim", slug))
         if claimant:
             scopes.add(scope("actor", claimant))
+        # The filtered lists the claim is in (called before and after a change: was or is).
+        scopes.add(scope("lists:position", position))
+        if rating:
+            scopes.add(scope("lists:rating", rating))
+        scopes.add(scope("lists:language", language))
+    for terms in claims.values_list("search_terms", flat=True):
+        scopes |= {search_scope(token) for token in set(terms.split()) - {FIELD_BREAK}}
     scopes |= {scope("claim", slug) for slug in duplicates.values_list("slug", flat=True)}
     linked = [
         ("actor", Claim.subjects.through.objects.filter(claim__in=claim_ids), "actor__slug"),
@@ -134,7 +151,60 @@ def affected_scopes(*, claim_ids: set, names: dict[str, set]) -> set[str]:
     for kind, rows, slug_field in linked:
         slugs = rows.exclude(**{f"{slug_field}__isnull": True}).values_list(slug_field, flat=True)
         scopes |= {scope(kind, slug) for slug in slugs.distinct()}
+    if _on_first_pages(claim_ids):
+        scopes.add(FIRST_PAGES)
+    if _in_denial_feed(claim_ids):
+        scopes.add(DENIAL_FEED)
+    if _in_verdict_feed(claim_ids):
+        scopes.add(VERDICT_FEED)
     return scopes
+
+
+def search_scope(token: str) -> str:
+    """A search token's scope: searches for a word depend on the scopes of its keys."""
+    return scope("search", token[:100])  # a longer token only shares its scope
+
+
+def _on_first_pages(claim_ids: set) -> bool:
+    """Whether a claim is among the rows the unfiltered list can show (its first COUNT_CAP, in
+    any sort): a change to an older claim leaves those pages as they were."""
+    from claims.models import Claim
+    from claims.views import COUNT_CAP
+
+    public = Claim.objects.public()
+    for ordered in (public.newest(), public.oldest(), public.order_by("text", "pk")):
+        if claim_ids & set(ordered.values_list("pk", flat=True)[:COUNT_CAP]):
+            return True
+    return False
+
+
+def _in_denial_feed(claim_ids: set) -> bool:
+    from claims.feeds import ITEMS
+    from claims.models import Response
+
+    newest = Response.objects.public().denials().newest().values_list("claim_id", flat=True)
+    return bool(claim_ids & set(newest[:ITEMS]))
+
+
+def _in_verdict_feed(claim_ids: set) -> bool:
+    """Whether a claim has an item in the verdicts feed (newest verdicts, corrections and
+    withdrawals; home shows the first of them)."""
+    from claims.feeds import ITEMS
+    from claims.models import Claim, Correction, Verdict
+
+    shown = [
+        Verdict.objects.newest_published().values_list("claim_id", flat=True),
+        Correction.objects.public()
+        .order_by("-published_at", "-pk")
+        .values_list("verdict__claim_id", flat=True),
+        Verdict.objects.withdrawn_from_public()
+        .order_by("-withdrawn_at", "-pk")
+        .values_list("claim_id", flat=True),
+        Claim.objects.withdrawn_from_public()
+        .order_by("-withdrawn_at", "-pk")
+        .values_list("pk", flat=True),
+    ]
+    return any(claim_ids & set(ids[:ITEMS]) for ids in shown)
 
 
 def _shown_by_claims(kind: str, ids: set) -> bool:
@@ -178,7 +248,21 @@ def is_anonymous_read(request: HttpRequest) -> bool:
 
 
 def on_lists(**kwargs) -> list[str]:
+    """Pages that show something of every claim (exports, methodology's counts)."""
     return [LISTS]
+
+
+def on_feed(name: str) -> Callable[..., list[str]]:
+    """A site-wide feed (DENIAL_FEED or VERDICT_FEED): moved on only when its items change."""
+
+    def scopes(**kwargs) -> list[str]:
+        return [name]
+
+    return scopes
+
+
+def on_home(**kwargs) -> list[str]:
+    return [DENIAL_FEED, VERDICT_FEED]  # the newest denials and verdicts
 
 
 def on_object(kind: str) -> Callable[..., list[str]]:
@@ -190,18 +274,56 @@ def on_object(kind: str) -> Callable[..., list[str]]:
     return scopes
 
 
+def on_claim_list(request: HttpRequest, **kwargs) -> list[str]:
+    """The claim list's scopes, from its filters as the list applies them (an invalid value is
+    ignored by the list, so here too), without a query.
+
+    A filtered list shows only claims that pass every filter, and a change to a claim moves on
+    the scopes of every filter value it had before and has after (affected_scopes), so one
+    filter's scope is enough: the first valid of a search word, rating, official position and
+    language. An actor, outlet, tag or narrative adds its own scope; as the list ignores an
+    unknown one, the page depends on the other filters' scope as well. A list with no other filter than the
+    dates depends on every claim (LISTS); the unfiltered list on its first pages only.
+    """
+    from claims.filters import ClaimFilterForm
+    from claims.search import clean_query
+
+    fields = ClaimFilterForm.base_fields
+    params = {name: (request.GET.get(name) or "").replace("\x00", "") for name in fields}
+    named = [scope(kind, params[kind].strip()) for kind in NAMED_FILTERS if params[kind].strip()]
+    query = search_terms.query(clean_query(params["q"]))
+    if query:
+        # The longest word: likely the rarest, so the least often moved on.
+        options = max(query.needed, key=lambda tokens: max(map(len, tokens)))
+        return [*named, *(search_scope(token) for token in options)]
+    for name in ("rating", "position", "language"):
+        try:
+            value = fields[name].clean(params[name])
+        except ValidationError:
+            continue
+        if value:
+            return [*named, scope(f"lists:{name}", value)]
+    if params["date_from"] or params["date_to"]:
+        return [*named, LISTS]
+    return [*named, FIRST_PAGES]
+
+
+NAMED_FILTERS = ("actor", "outlet", "tag", "narrative")
+
+
 class Validators:
-    """A page's versions as the cache key's part, the ETag and the Last-Modified."""
+    """A page's versions as its cache entry's version, the ETag and the Last-Modified."""
 
     def __init__(self, request: HttpRequest, scopes: list[str]) -> None:
         found = reader_versions.versions(scopes)
         versions = ",".join(f"{s}={found[s][0] if s in found else 0}" for s in scopes)
         # The same URL is a different page as an htmx fragment or in another language.
         fragment = request.headers.get("HX-Request", "") + request.headers.get("HX-Target", "")
-        variant = f"{request.get_full_path()}|{fragment}|{translation.get_language()}|{versions}"
-        digest = hashlib.sha256(variant.encode()).hexdigest()
-        self.key = f"reader-pages:{digest}"
-        self.etag = f'"{digest[:32]}"'
+        page = f"{request.get_full_path()}|{fragment}|{translation.get_language()}"
+        # One entry per page, holding its latest rendering and the versions it was made at.
+        self.key = f"reader-pages:{hashlib.sha256(page.encode()).hexdigest()}"
+        self.version = hashlib.sha256(f"{page}|{versions}".encode()).hexdigest()[:32]
+        self.etag = f'"{self.version}"'
         times = [changed_at for _, changed_at in found.values()]
         self.last_modified = int(max(times).timestamp()) if times else None
         self.scopes = scopes
@@ -227,7 +349,13 @@ def cache_for_readers(
     depends_on: Callable[..., list[str]] = on_lists, timeout: int = DEFAULT_TIMEOUT
 ) -> Callable:
     """Cache a view's successful responses for anonymous readers, keyed by the versions of
-    the scopes `depends_on(**url_kwargs)` names (see the module docstring)."""
+    the scopes `depends_on(request=…, **url_kwargs)` names (see the module docstring).
+
+    A page whose scopes moved on is rendered anew by the first request that finds it out of
+    date; requests for it that arrive while that one renders get the previous rendering
+    (X-Cache: stale) instead of rendering it too. A reader after the change is never served
+    the old page unless another request is rendering the new one at that moment, so a hot
+    page costs one rendering per change, not one per concurrent reader."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
@@ -236,37 +364,56 @@ def cache_for_readers(
                 response = view(request, *args, **kwargs)
                 patch_cache_control(response, private=True, no_store=True)
                 return response
-            validators = Validators(request, [SITE, *depends_on(**kwargs)])
+            validators = Validators(request, [SITE, *depends_on(request=request, **kwargs)])
             not_modified = get_conditional_response(
                 request, etag=validators.etag, last_modified=validators.last_modified
             )
             if not_modified is not None:
                 return validators.apply(not_modified)
-            response = cache.get(validators.key)
-            if response is not None:
-                response.headers["X-Cache"] = "hit"
-                return with_fresh_nonce(response, request)
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and callable(response.render):
-                response.render()
-            if response.status_code != 200:
-                return response
-            validators.apply(response)
-            if not response.streaming:
-                # One chunk: a feed is written in hundreds of small pieces, and a WSGI server
-                # sends each as its own packet (at 1M claims under load, feeds ran at 8% of the
-                # floor, stalled on TCP acknowledgements, instead of 100%+).
-                response.content = response.content
-                if not response.cookies:
-                    nonce = get_nonce(request)
-                    response.csp_nonce = str(nonce) if nonce else None  # if the page used it
-                    cache.set(validators.key, response, timeout)
+            cached = cache.get(validators.key)
+            if cached is not None and cached.reader_version == validators.version:
+                cached.headers["X-Cache"] = "hit"
+                return with_fresh_nonce(cached, request)
+            rendering = f"{validators.key}:rendering"
+            if cached is not None and not cache.add(rendering, 1, RENDER_LOCK_TIMEOUT):
+                cached.headers["X-Cache"] = "stale"
+                return with_fresh_nonce(cached, request)
+            try:
+                response = render_and_store(view, request, args, kwargs, validators, timeout)
+            finally:
+                if cached is not None:
+                    cache.delete(rendering)
             response.headers["X-Cache"] = "miss"  # for the benchmark's hit ratio, and proxies' logs
             return response
 
         return wrapped
 
     return decorator
+
+
+# Seconds another request may hold a page's rendering before others render it too (a worker
+# that died while rendering).
+RENDER_LOCK_TIMEOUT = 10
+
+
+def render_and_store(view, request, args, kwargs, validators, timeout) -> HttpResponse:
+    response = view(request, *args, **kwargs)
+    if hasattr(response, "render") and callable(response.render):
+        response.render()
+    if response.status_code != 200:
+        return response
+    validators.apply(response)
+    if not response.streaming:
+        # One chunk: a feed is written in hundreds of small pieces, and a WSGI server
+        # sends each as its own packet (at 1M claims under load, feeds ran at 8% of the
+        # floor, stalled on TCP acknowledgements, instead of 100%+).
+        response.content = response.content
+        if not response.cookies:
+            nonce = get_nonce(request)
+            response.csp_nonce = str(nonce) if nonce else None  # if the page used it
+            response.reader_version = validators.version
+            cache.set(validators.key, response, timeout)
+    return response
 
 
 def with_fresh_nonce(response: HttpResponse, request: HttpRequest) -> HttpResponse:

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.formats import date_format
@@ -33,13 +33,11 @@ from .links import page_path, slug_path
 from .models import (
     Actor,
     Attribution,
-    Carriage,
     Claim,
     Correction,
     Narrative,
     NarrativeClaim,
     Outlet,
-    Report,
     Response,
     Tag,
     Verdict,
@@ -203,8 +201,7 @@ class ActorDeniedFeed(DeniedFeed):
         return public_name_or_404(Actor.objects.all(), slug=slug)
 
     def responses(self, actor):
-        claims = Claim.objects.involving(actor).values("pk")
-        return super().responses(actor).filter(Q(responder=actor) | Q(claim__in=claims))
+        return super().responses(actor).involving(actor)
 
 
 class ActorDeniedAtomFeed(ActorDeniedFeed):
@@ -218,10 +215,7 @@ class OutletDeniedFeed(DeniedFeed):
         return public_name_or_404(Outlet.objects.all(), slug=slug)
 
     def responses(self, outlet):
-        carried = Carriage.objects.approved().filter(report__outlet=outlet).values("claim_id")
-        reports = Report.objects.filter(outlet=outlet).values("pk")
-        # Id lists on both sides of the OR: no join to test each denial.
-        return super().responses(outlet).filter(Q(claim__in=carried) | Q(report__in=reports))
+        return super().responses(outlet).about_outlets([outlet])
 
 
 class OutletDeniedAtomFeed(OutletDeniedFeed):

@@ -3,14 +3,17 @@
 from django.urls import path
 
 from . import feeds, views
-from .caching import cache_for_readers, on_object
+from .caching import cache_for_readers, on_feed, on_object
 from .links import follow_old_slug
 from .models import Actor, Claim, Narrative, Outlet, Tag
+from .models.reader_versions import DENIAL_FEED, VERDICT_FEED
 
 app_name = "claims"
 # Feed readers poll often: serve them from the reader cache (dropped when what they list
-# changes: the site-wide feeds with the lists, a scoped feed with its actor, outlet or tag).
-reader_feed = cache_for_readers()
+# changes: a site-wide feed when its newest items do, a scoped feed with its actor, outlet
+# or tag).
+denial_feed = cache_for_readers(on_feed(DENIAL_FEED))
+verdict_feed = cache_for_readers(on_feed(VERDICT_FEED))
 actor_feed = cache_for_readers(on_object("actor"))
 outlet_feed = cache_for_readers(on_object("outlet"))
 tag_feed = cache_for_readers(on_object("tag"))
@@ -35,10 +38,10 @@ urlpatterns = [
     ),
     path("methodology/", views.methodology, name="methodology"),
     path("archive/<id:pk>/", views.snapshot_detail, name="snapshot_detail"),
-    path("feeds/denied.rss", reader_feed(feeds.DeniedFeed()), name="denied_rss"),
-    path("feeds/denied.atom", reader_feed(feeds.DeniedAtomFeed()), name="denied_atom"),
-    path("feeds/verdicts.rss", reader_feed(feeds.VerdictFeed()), name="verdicts_rss"),
-    path("feeds/verdicts.atom", reader_feed(feeds.VerdictAtomFeed()), name="verdicts_atom"),
+    path("feeds/denied.rss", denial_feed(feeds.DeniedFeed()), name="denied_rss"),
+    path("feeds/denied.atom", denial_feed(feeds.DeniedAtomFeed()), name="denied_atom"),
+    path("feeds/verdicts.rss", verdict_feed(feeds.VerdictFeed()), name="verdicts_rss"),
+    path("feeds/verdicts.atom", verdict_feed(feeds.VerdictAtomFeed()), name="verdicts_atom"),
     path(
         "feeds/actors/<slug:slug>/denied.rss",
         follow_old_slug(Actor, actor_feed(feeds.ActorDeniedFeed())),

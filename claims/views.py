@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from . import archive, exports, narrative_chart, translated
-from .caching import cache_for_readers, on_object
+from .caching import cache_for_readers, on_claim_list, on_home, on_object
 from .filters import SORTS, ClaimFilterForm, choice_lists, filter_claims, with_selected
 from .jsonld import claim_review, ld_json_script
 from .links import page_path, slug_path
@@ -183,7 +183,7 @@ def list_page(
 
 
 @require_GET
-@cache_for_readers()
+@cache_for_readers(on_home)
 def home(request: HttpRequest) -> HttpResponse:
     denials = list(Response.objects.for_feed().denials()[:10])
     verdicts = list(Verdict.objects.newest_published().select_related("claim")[:10])
@@ -191,7 +191,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@cache_for_readers()
+@cache_for_readers(on_claim_list)
 @vary_on_headers("HX-Request")
 def claim_list(request: HttpRequest) -> HttpResponse:
     return list_page(request, "claims/claim_list.html", Claim.objects.all(), {}, filter_form=True)

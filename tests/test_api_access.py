@@ -36,12 +36,73 @@ def test_a_key_is_stored_hashed_and_shown_once(partner_key):
 
 
 def test_a_key_counts_its_uses(client, partner_key):
+    from claims.api.access import write_all_uses
+
     key, secret = partner_key
     for _ in range(3):
         assert client.get(f"{API}/tags", headers={"X-API-Key": secret}).status_code == 200
     key.refresh_from_db()
-    assert key.use_count == 3
+    assert key.use_count == 1  # the first use is written at once, the next ones batched
     assert key.last_used_at is not None
+    write_all_uses()  # as at the process's exit, or the desk's key page
+    key.refresh_from_db()
+    assert key.use_count == 3
+
+
+def test_a_busy_key_is_counted_right_without_a_write_per_request(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from claims.api.access import USES_PER_WRITE, write_all_uses
+
+    key, secret = ApiKey.issue(partner="Busy partner", requests_per_minute=10_000)
+    uses = 2 * USES_PER_WRITE + 7
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(uses):
+            client.get(f"{API}/tags", headers={"X-API-Key": secret})
+    writes = [q for q in queries if q["sql"].startswith('UPDATE "claims_apikey"')]
+    assert len(writes) == 3  # the first use, then one per USES_PER_WRITE
+    key.refresh_from_db()
+    assert key.use_count == 2 * USES_PER_WRITE + 1
+    write_all_uses()
+    key.refresh_from_db()
+    assert key.use_count == uses
+
+
+def test_the_desk_shows_every_use_counted_so_far(client, partner_key):
+    from django.urls import reverse
+
+    from tests.factories import create_user
+
+    key, secret = partner_key
+    for _ in range(4):
+        client.get(f"{API}/tags", headers={"X-API-Key": secret})
+    client.force_login(create_user(username="admin", is_superuser=True, is_staff=True))
+    assert client.get(reverse("desk:api_keys")).status_code == HTTPStatus.OK
+    key.refresh_from_db()
+    assert key.use_count == 4
+
+
+def test_head_answers_like_get_without_a_body(client):
+    claim = create_claim()
+    for path in (f"{API}/claims", f"{API}/claims/{claim.pk}", f"{API}/tags", f"{API}/denials"):
+        got, head = client.get(path), client.head(path)
+        assert head.status_code == HTTPStatus.OK, path
+        assert head["Content-Type"] == got["Content-Type"]
+        assert head["Content-Length"] == got["Content-Length"]
+        assert head.content == b""
+
+
+def test_readers_behind_a_proxy_are_throttled_each_by_their_own_address(
+    client, settings, one_minute
+):
+    settings.API_ANON_PER_MINUTE = 1
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    first = client.get(f"{API}/tags", HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy)
+    second = client.get(f"{API}/tags", HTTP_X_FORWARDED_FOR="198.51.100.8", **proxy)
+    again = client.get(f"{API}/tags", HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy)
+    assert [first.status_code, second.status_code, again.status_code] == [200, 200, 429]
 
 
 def test_a_revoked_key_stops_working(client, partner_key):

@@ -343,3 +343,124 @@ def test_an_approved_correction_drops_the_claims_pages(client, two_chains):
     assert is_cached(client, claim.get_absolute_url())  # pending
     writing.approve(claim, by=create_reviewer())
     assert "A date was wrong." in client.get(claim.get_absolute_url()).text
+
+
+# Lists and feeds: dropped only where the changed claim is, or was
+
+
+def approve_new_response(claim, *, quote: str, stance=Stance.DENIES) -> None:
+    writing.create(
+        Response,
+        by=create_editor(),
+        values={
+            "claim": claim,
+            "responder": claim.claimant or create_actor(name="Spokesman"),
+            "stance": stance,
+            "attribution": Attribution.SPOKESPERSON,
+            "quote": quote,
+        },
+    )
+    writing.approve(claim, by=create_reviewer())
+
+
+def test_an_approval_drops_the_filtered_lists_and_searches_that_show_the_claim_only(
+    client, two_chains, monkeypatch
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    # Lists show their first claim only, and the Umerov claim is not the first in any sort
+    # (the list's first pages depend on every claim on them: another test).
+    monkeypatch.setattr("claims.views.COUNT_CAP", 1)
+    create_claim(text="Alpha claim", first_seen_at=timezone.now() - timedelta(days=30))
+    claim = two_chains["claim"]
+    tag = claim.tags.get()
+    showing = [
+        "/claims/?q=Umerov",
+        "/claims/?q=refused+return",
+        "/claims/?q=journey",  # a word of the new quote: the claim is found by it now
+        "/claims/?position=denied",
+        "/claims/?language=en&position=denied",
+        f"/claims/?tag={tag.slug}",
+        f"/claims/?actor={claim.claimant.slug}&sort=oldest",
+        "/feeds/denied.rss",  # the new denial is the newest
+        "/",
+    ]
+    not_showing = [
+        "/claims/?q=fleet",
+        "/claims/?q=fleet+port",
+        "/claims/?position=confirmed",
+        "/claims/?rating=true",
+        "/claims/?tag=navy",
+        "/claims/?actor=naval-forces",
+        "/claims/?outlet=black-sea-news&page=2",
+        "/claims/?tag=no-such-tag&q=fleet",  # an unknown tag is ignored, as the list does
+        "/claims/",
+    ]
+    warm(client, [*showing, *not_showing])
+    approve_new_response(claim, quote="A journey agreed with the President")
+    for url in showing:
+        assert not is_cached(client, url), f"{url} still served from the cache"
+    for url in not_showing:
+        assert is_cached(client, url), f"{url} was dropped by an unrelated change"
+    assert "Umerov" in client.get("/claims/?q=journey").text
+
+
+def test_an_unfiltered_list_is_dropped_only_by_a_claim_it_can_show(client, monkeypatch):
+    """The list shows its first COUNT_CAP claims in each sort: a change to an older claim,
+    far down every sort, leaves its pages cached."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    monkeypatch.setattr("claims.views.COUNT_CAP", 1)
+    now = timezone.now()
+    speaker = create_actor(name="General Staff")
+    claims = {
+        text: create_claim(text=text, claimant=speaker, first_seen_at=now - timedelta(days=age))
+        for text, age in (("Alpha claim", 1), ("Middle claim", 2), ("Zulu claim", 3))
+    }
+    pages = ["/claims/", "/claims/?sort=oldest", "/claims/?sort=text"]
+    warm(client, pages)
+    # Not the newest, the oldest, nor the first A to Z: on none of the pages.
+    approve_new_response(claims["Middle claim"], quote="Nothing to add")
+    assert all(is_cached(client, url) for url in pages)
+    approve_new_response(claims["Zulu claim"], quote="We deny it")  # the oldest
+    for url in pages:
+        assert not is_cached(client, url), url
+
+
+def test_a_verdict_drops_the_verdict_feeds_and_a_response_on_an_old_claim_does_not(
+    client, two_chains, monkeypatch
+):
+    monkeypatch.setattr("claims.feeds.ITEMS", 1)  # the feeds show the newest item only
+    claim, other = two_chains["claim"], Claim.objects.get(text="The fleet left port")
+    verdict = create_verdict(claim=other, rating=Rating.FALSE)
+    verdict.submit(by=verdict.author)
+    verdict.publish(by=create_reviewer())  # the newest verdict: the feed's only item
+    feeds = ["/feeds/verdicts.rss", "/feeds/verdicts.atom"]
+    warm(client, [*feeds, "/feeds/denied.rss"])
+    # The Umerov claim's verdict is older than the feed's one item.
+    approve_new_response(claim, quote="Still abroad", stance=Stance.CONFIRMS)
+    assert all(is_cached(client, url) for url in [*feeds, "/feeds/denied.rss"])
+    approve_new_response(other, quote="The fleet is at sea", stance=Stance.CONFIRMS)
+    for url in feeds:
+        assert not is_cached(client, url), url
+
+
+def test_while_one_request_renders_a_changed_page_others_get_the_previous_one():
+    from claims.caching import Validators
+    from claims.models import reader_versions
+
+    assert get("/claims/").content == b"render 1"
+    reader_versions.bump(["lists"])
+    request = RequestFactory().get("/claims/")
+    rendering = Validators(request, ["site", "lists"]).key + ":rendering"
+    cache.add(rendering, 1)  # another request is rendering the new page
+    stale = get("/claims/")
+    assert (stale.content, stale["X-Cache"]) == (b"render 1", "stale")
+    cache.delete(rendering)  # it finished (or died): the next reader renders it
+    fresh = get("/claims/")
+    assert (fresh.content, fresh["X-Cache"]) == (b"render 2", "miss")
+    assert get("/claims/")["X-Cache"] == "hit"

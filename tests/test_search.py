@@ -134,3 +134,17 @@ def test_sqlite_index_heals_after_a_table_rebuild():
     assert search_claims(Claim.objects.all(), "Зеленського").get() == later
     later.delete()
     assert not search_claims(Claim.objects.all(), "Зеленського").exists()
+
+
+@pytest.mark.parametrize("share", [0.0, 1.0])
+def test_rare_and_common_words_come_newest_first_either_way(corpus, monkeypatch, share):
+    """PostgreSQL sorts the matches of a rare word and walks the newest claims for a common
+    one (claims.search.newest): both give the same order."""
+    from claims import search
+
+    monkeypatch.setattr(search, "match_share", lambda claims, q: (share, 1_000_000))
+    for text in ("Умєров", "фейк", "Офіс президента"):
+        searched = search_claims(Claim.objects.public(), text)
+        expected = list(searched.newest().values_list("pk", flat=True))
+        assert expected, text
+        assert list(search.newest(searched, query(text)).values_list("pk", flat=True)) == expected

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from claims.api.access import write_all_uses
 from claims.models import ApiKey
 from claims.roles import role_required
 
@@ -34,11 +35,14 @@ class ApiKeyForm(forms.ModelForm):
 @require_GET
 @admin_required
 def api_keys(request: HttpRequest) -> HttpResponse:
+    keys = ApiKey.objects.select_related("created_by")[:200]
+    # The uses counted in the cache and not yet in the database, first.
+    write_all_uses(keys.values_list("pk", flat=True))
     return render(
         request,
         "claims/desk/api_keys.html",
         {
-            "keys": ApiKey.objects.select_related("created_by")[:200],
+            "keys": keys,
             "form": ApiKeyForm(),
             # Shown once: taken out of the session as the page renders.
             "new_secret": request.session.pop(NEW_KEY_SESSION, None),

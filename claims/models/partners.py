@@ -11,7 +11,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 KEY_PREFIX = "fck_"
@@ -83,11 +83,6 @@ class ApiKey(models.Model):
             self.revoked_at = timezone.now()
             self.save(update_fields=["revoked_at"])
             self.webhooks.filter(active=True).update(active=False)
-
-    def count_use(self) -> None:
-        ApiKey.objects.filter(pk=self.pk).update(
-            use_count=F("use_count") + 1, last_used_at=timezone.now()
-        )
 
 
 class WebhookEvent(models.TextChoices):

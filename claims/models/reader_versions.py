@@ -17,7 +17,10 @@ from django.db import connections, models, router
 from django.utils import timezone
 
 SITE = "site"  # everything: a change to a name many pages show
-LISTS = "lists"  # home, lists, search, feeds, exports, methodology
+LISTS = "lists"  # moved by every change to a claim: exports, methodology's counts, the API
+FIRST_PAGES = "lists:first-pages"  # the unfiltered list's pages, in every sort
+DENIAL_FEED = "feed:denied"  # the site's denial feeds; home
+VERDICT_FEED = "feed:verdicts"  # the site's verdict feeds; home
 
 
 class ReaderVersion(models.Model):

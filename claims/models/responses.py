@@ -58,6 +58,35 @@ class ResponseQuerySet(models.QuerySet):
     def newest(self) -> "ResponseQuerySet":
         return self.order_by("-responded_at", "-pk")
 
+    def involving(self, actor) -> "ResponseQuerySet":
+        """Responses by the actor, or to claims it made, is the subject of or answered."""
+        from .claims import Claim
+
+        claims = Claim.objects.involving(actor).values("pk")
+        if _is_large(actor):
+            # Its responses are everywhere: the newest, tested one by one, find a page soon.
+            return self.filter(Q(responder=actor) | Q(claim__in=claims))
+        # A few hundred claims: their responses as one id list, then sorted (testing every
+        # denial newest first read 75,000 rows for such an actor's 50: 0.6 s at 1M claims;
+        # 34 ms).
+        ids = (
+            Response.objects.filter(responder=actor)
+            .values("pk")
+            .union(Response.objects.filter(claim__in=claims).values("pk"))
+        )
+        return self.filter(pk__in=ids)
+
+    def about_outlets(self, outlets) -> "ResponseQuerySet":
+        """Responses to claims the outlets carried, and responses they reported. (As one id
+        list PostgreSQL hash-joins a mid-sized outlet's 2,600 ids against every denial: 0.95 s
+        at 1M claims, slower than testing the newest denials against both lists.)"""
+        from .claims import Carriage
+        from .sources import Report
+
+        carried = Carriage.objects.approved().filter(report__outlet__in=outlets).values("claim_id")
+        reports = Report.objects.filter(outlet__in=outlets).values("pk")
+        return self.filter(Q(claim__in=carried) | Q(report__in=reports))
+
     def for_feed(self) -> "ResponseQuerySet":
         """Public responses, newest first, with what an item shows."""
         return self.public().select_related("responder", "claim", "report__outlet").newest()
@@ -133,3 +162,22 @@ class Response(models.Model):
     def headline(self) -> str:
         """e.g. "President's Office denies: Umerov refused to return to Ukraine"."""
         return f"{self.responder.name} {self.get_stance_display()}: {self.claim.text}"
+
+
+LARGE_ACTOR = 5_000  # claims made, about or answered; bounded index scans count them
+
+
+def _is_large(actor) -> bool:
+    from .claims import Claim
+
+    rows = [
+        Response.objects.filter(responder=actor).values("pk"),
+        Claim.subjects.through.objects.filter(actor=actor).values("pk"),
+        Claim.objects.filter(claimant=actor).values("pk"),
+    ]
+    found = 0
+    for queryset in rows:
+        found += queryset.order_by()[: LARGE_ACTOR - found].count()
+        if found >= LARGE_ACTOR:
+            return True
+    return False
