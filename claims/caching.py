@@ -282,8 +282,9 @@ def on_claim_list(request: HttpRequest, **kwargs) -> list[str]:
     the scopes of every filter value it had before and has after (affected_scopes), so one
     filter's scope is enough: the first valid of a search word, rating, official position and
     language. An actor, outlet, tag or narrative adds its own scope; as the list ignores an
-    unknown one, the page depends on the other filters' scope as well. A list with no other filter than the
-    dates depends on every claim (LISTS); the unfiltered list on its first pages only.
+    unknown one, the page depends on the other filters' scope as well. A list with no other
+    filter than the dates depends on every claim (LISTS); the unfiltered list on its first
+    pages only.
     """
     from claims.filters import ClaimFilterForm
     from claims.search import clean_query
