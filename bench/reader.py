@@ -136,7 +136,7 @@ def main() -> None:
         prepare(args, call_command, connection, Claim)
     total = Claim.objects.count()
     print(
-        f"{args.db}: {total} claims, {Claim.carriages.rel.related_model.objects.count()} "
+        f"{connection.vendor}: {total} claims, {Claim.carriages.rel.related_model.objects.count()} "
         f"carriages, {Claim.responses.rel.related_model.objects.count()} responses"
     )
 

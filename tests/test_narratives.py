@@ -316,3 +316,20 @@ def test_carriages_record_target_country_and_audience_language(client, people, s
     assert Carriage.objects.get(pk=carriage.pk).target_country == ""  # public row waits
     bad = client.post(url, {**data, "target_country": "de", "version": pending.version})
     assert bad.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+
+
+def test_the_narrative_api_answers_match_the_schema(people, story):
+    from .test_api_reads import API, validate
+
+    narrative, march = story["narrative"], story["march"]
+    attach(march, narrative, by=people["author"])
+    writing.approve(march, by=people["reviewer"])
+    client = Client()
+    openapi = client.get(f"{API}/openapi.json").json()
+    listed = validate(openapi, "/narratives", client.get(f"{API}/narratives"))
+    assert [item["id"] for item in listed["items"]] == [narrative.pk]
+    detail = validate(openapi, "/narratives/{id}", client.get(f"{API}/narratives/{narrative.pk}"))
+    assert detail["first_appearance"].startswith("2025-03-10")
+    missing = client.get(f"{API}/narratives/{narrative.pk + 1000}")
+    assert missing.status_code == HTTPStatus.NOT_FOUND
+    validate(openapi, "/narratives/{id}", missing)

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0015_merge_channels_api_search'),
+        ('claims', '0016_withdrawal_notice_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

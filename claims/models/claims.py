@@ -291,6 +291,12 @@ class Claim(models.Model):
                 condition=Q(approved_at__isnull=True),
                 name="claim_unapproved_idx",
             ),
+            # The verdicts feed's notices of withdrawn public claims, newest first.
+            models.Index(
+                fields=["-withdrawn_at", "-id"],
+                condition=Q(approved_at__isnull=False, withdrawn_at__isnull=False),
+                name="claim_withdrawn_notice_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(text=""), name="claim_text_not_empty"),

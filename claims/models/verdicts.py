@@ -181,6 +181,12 @@ class Verdict(models.Model):
             models.Index(
                 fields=["author", "state", "-updated_at"], name="verdict_author_state_idx"
             ),
+            # The verdicts feed's withdrawal notices, newest first (few rows: a partial index).
+            models.Index(
+                fields=["-withdrawn_at", "-id"],
+                condition=Q(state=VerdictState.WITHDRAWN, published_at__isnull=False),
+                name="verdict_withdrawn_notice_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

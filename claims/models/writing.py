@@ -9,8 +9,10 @@ The story of a write:
    locked and re-checked; when another editor got there first, `EditConflict` carries the row
    as the desk now sees it, and nothing is written.
 2. **The gate.** Nothing is public before a second editor approves it.
-   - A claim, carriage or response is created *private* (`approved_at` is empty). Editing or
-     withdrawing a private row writes it at once (it is private anyway).
+   - A claim, carriage, response or narrative membership (a claim's place in a narrative)
+     is created *private* (`approved_at` is empty). Editing or withdrawing a private row
+     writes it at once (it is private anyway); detaching a claim from a narrative is a
+     withdrawal of its membership.
    - A row readers already see (approved, or a report that carries a public carriage) is
      never written by an edit: the change waits as a `PendingChange` holding the proposed
      values, and readers keep seeing the last approved state.
