@@ -24,6 +24,7 @@ from claims.models import (
     Rating,
     Report,
     Response,
+    SourceArchive,
     Tag,
     Verdict,
     writing,
@@ -98,7 +99,7 @@ def world() -> World:
         reviewing=reviewing,
         published=published,
         spare_claim=create_claim(text="A claim with no verdict"),
-        spare_report=create_report(title="Another report"),
+        spare_report=create_report(title="Another report", url="https://example.com/another"),
         actor=create_actor(name="President's Office"),
         pending=pending,
         returned=returned,
@@ -175,6 +176,7 @@ CASES = [
         },
         EDITOR,
     ),
+    ("report_archive", "post", lambda w: [w.spare_report.pk], lambda w: {}, EDITOR),
     ("withdraw", "get", lambda w: ["claim", w.claim.pk], None, EDITOR),
     ("withdraw", "get", lambda w: ["carriage", w.carriage.pk], None, EDITOR),
     ("withdraw", "get", lambda w: ["response", w.response.pk], None, EDITOR),
@@ -275,7 +277,7 @@ def log_in(client, visitor: str):
 
 def snapshot() -> tuple:
     """Everything a desk write could change."""
-    models = (Claim, Carriage, Response, Verdict, Report, Actor, Outlet, Tag)
+    models = (Claim, Carriage, Response, Verdict, Report, Actor, Outlet, Tag, SourceArchive)
     rows = tuple(
         tuple(model.objects.order_by("pk").values_list("pk", "version"))
         if hasattr(model, "version")

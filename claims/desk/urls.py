@@ -4,7 +4,7 @@ from django.urls import path, register_converter
 
 from claims.api import desk_views as api_desk_views
 
-from . import views
+from . import sources, views
 
 
 class WithdrawableConverter:
@@ -41,6 +41,7 @@ urlpatterns = [
     path("carriages/<id:pk>/", views.carriage_edit, name="carriage_edit"),
     path("responses/<id:pk>/", views.response_edit, name="response_edit"),
     path("reports/<id:pk>/", views.report_edit, name="report_edit"),
+    path("reports/<id:pk>/archive/", sources.report_archive, name="report_archive"),
     path("withdraw/<withdrawable:kind>/<id:pk>/", views.withdraw, name="withdraw"),
     path("verdicts/<id:pk>/", views.verdict_edit, name="verdict_edit"),
     path("verdicts/<id:pk>/submit/", views.verdict_submit, name="verdict_submit"),

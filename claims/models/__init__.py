@@ -6,12 +6,13 @@ Outlets publish Reports; a Claim is carried by Reports (Carriage); Actors respon
 public before a second editor approves it (PendingChange; the write path is models/writing.py).
 """
 
+from .archiving import ArchiveStatus, SourceArchive
 from .claims import Carriage, CarriageRole, Claim, ClaimQuerySet, OfficialPosition
 from .history import HistoryAction, HistoryEntry
 from .importing import FeedItem, ImportJob, ImportJobStatus, Lead, LeadState, OutletFeed
 from .partners import ApiKey, DeliveryState, Webhook, WebhookDelivery, WebhookEvent
 from .reader_versions import ReaderVersion
-from .responses import Attribution, Response, ResponseQuerySet, Stance
+from .responses import Attribution, Response, ResponseQuerySet, SaidOn, Stance
 from .review import ChangeKind, PendingChange, ReviewState
 from .sources import (
     Actor,
@@ -33,6 +34,7 @@ __all__ = [
     "ActorChannel",
     "ActorKind",
     "ApiKey",
+    "ArchiveStatus",
     "Attribution",
     "Carriage",
     "CarriageRole",
@@ -60,8 +62,10 @@ __all__ = [
     "Response",
     "ResponseQuerySet",
     "ReviewState",
+    "SaidOn",
     "SlugAlias",
     "Snapshot",
+    "SourceArchive",
     "Stance",
     "Tag",
     "Verdict",
