@@ -298,7 +298,7 @@ def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
         reverse=True,
     )
     canonical = absolute(request, claim.get_absolute_url())
-    review = claim_review(claim, verdict, carriages, page_url=canonical)
+    review = claim_review(claim, verdict, carriages, page_url=canonical, responses=responses)
     context = {
         "claim": claim,
         "carriages": carriages,

@@ -13,6 +13,7 @@ from django.forms.models import ModelChoiceIterator
 from django.urls import reverse_lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
+from django.utils.translation import gettext_lazy as _
 
 from claims.ids import BoundedIntegerField, IdChoiceField, as_id
 from claims.models import (
@@ -383,6 +384,8 @@ class ResponseForm(VersionedForm):
             "speaker_name",
             "quote",
             "language",
+            "channel_kind",
+            "channel_url",
             "report",
             "responded_at",
         ]
@@ -403,6 +406,8 @@ class ResponseForm(VersionedForm):
         data = super().clean()
         if data.get("attribution") == "named_official" and not data.get("speaker_name", "").strip():
             self.add_error("speaker_name", "A named official on record needs the speaker's name.")
+        if data.get("channel_url") and not data.get("channel_kind"):
+            self.add_error("channel_kind", _("Say what kind of channel this address is."))
         return data
 
 

@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='response',
             name='channel_kind',
-            field=models.CharField(blank=True, choices=[('telegram', 'Telegram channel or account'), ('briefing', 'briefing'), ('website', 'website statement'), ('interview', 'interview'), ('social', 'social media post'), ('other', 'other')], help_text='Where it was said.', max_length=20, verbose_name='said on'),
+            field=models.CharField(blank=True, choices=[('telegram', 'Telegram'), ('briefing', 'briefing'), ('website', 'website statement'), ('interview', 'interview'), ('social', 'social media post'), ('other', 'other')], help_text='Where it was said.', max_length=20, verbose_name='said on'),
         ),
         migrations.AddField(
             model_name='response',

@@ -41,7 +41,7 @@ class Attribution(models.TextChoices):
 class SaidOn(models.TextChoices):
     """Where a response was said, as opposed to the report that relayed it."""
 
-    TELEGRAM = "telegram", _("Telegram channel or account")
+    TELEGRAM = "telegram", _("Telegram")
     BRIEFING = "briefing", _("briefing")
     WEBSITE = "website", _("website statement")
     INTERVIEW = "interview", _("interview")
