@@ -4,6 +4,7 @@ list), the labelled timeline, and where each response was said."""
 import json
 import re
 from datetime import timedelta
+from http import HTTPStatus
 from io import StringIO
 
 from django.core.management import call_command
@@ -199,3 +200,34 @@ def test_the_api_gives_where_a_response_was_said(client):
         "verified": False,
     }
     assert said["report"]["outlet"]["name"] == "Interfax-Ukraine"
+
+
+def test_the_desk_response_form_edits_the_channel(client):
+    from tests.factories import create_editor
+
+    claim = create_claim(text="Umerov refused to return to Ukraine")
+    create_actor(name="Ministry of Defence")
+    client.force_login(create_editor())
+    form = {
+        "responder": "Ministry of Defence",
+        "stance": "denies",
+        "attribution": "official_statement",
+        "quote": "It's fake",
+        "responded_at": "2025-11-17T17:55",
+        "channel_url": "https://t.me/ministry_of_defence/123",
+    }
+    url = reverse("desk:response_create", args=[claim.slug])
+    refused = client.post(url, form)
+    assert refused.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert "Say what kind of channel" in refused.content.decode()
+    assert not claim.responses.exists()
+
+    assert client.post(url, {**form, "channel_kind": "telegram"}).status_code == HTTPStatus.FOUND
+    response = claim.responses.get()
+    assert (response.channel_kind, response.channel_url) == (
+        "telegram",
+        "https://t.me/ministry_of_defence/123",
+    )
+    page = client.get(reverse("desk:response_edit", args=[response.pk])).content.decode()
+    assert 'value="https://t.me/ministry_of_defence/123"' in page
+    assert '<option value="telegram" selected>Telegram</option>' in page

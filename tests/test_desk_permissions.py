@@ -20,6 +20,7 @@ from claims.models import (
     Claim,
     HistoryEntry,
     Outlet,
+    OutletFeed,
     PendingChange,
     Rating,
     Report,
@@ -66,6 +67,7 @@ class World:
     pending: Claim
     returned: Claim
     names: dict = field(default_factory=dict)
+    feed: OutletFeed | None = None
 
 
 def logged_by(author, text: str) -> Claim:
@@ -103,6 +105,9 @@ def world() -> World:
         actor=create_actor(name="President's Office"),
         pending=pending,
         returned=returned,
+        feed=OutletFeed.objects.create(
+            outlet=carriage.report.outlet, url="https://feed.example/rss", active=True
+        ),
     )
 
 
@@ -256,6 +261,24 @@ CASES = [
         EDITOR,
     ),
     ("name_create", "post", lambda w: ["tags"], lambda w: {"new-tags-name": "umerov"}, EDITOR),
+    ("feed_list", "get", lambda w: [], None, EDITOR),
+    ("feed_create", "get", lambda w: [], None, EDITOR),
+    (
+        "feed_create",
+        "post",
+        lambda w: [],
+        lambda w: {"outlet": w.feed.outlet.name, "url": "https://feed.example/new", "active": "on"},
+        EDITOR,
+    ),
+    ("feed_edit", "get", lambda w: [w.feed.pk], None, EDITOR),
+    (
+        "feed_edit",
+        "post",
+        lambda w: [w.feed.pk],
+        lambda w: {"outlet": w.feed.outlet.name, "url": w.feed.url},  # unticked: paused
+        EDITOR,
+    ),
+    ("feed_toggle", "post", lambda w: [w.feed.pk], lambda w: {"active": "0"}, EDITOR),
 ]
 
 VISITORS = ["anonymous", "no_role", "editor", "reviewer", "superuser"]
@@ -286,7 +309,8 @@ def snapshot() -> tuple:
     )
     states = tuple(Verdict.objects.order_by("pk").values_list("state", flat=True))
     review = tuple(PendingChange.objects.order_by("pk").values_list("state", flat=True))
-    return rows, states, review, HistoryEntry.objects.count()
+    feeds = tuple(OutletFeed.objects.order_by("pk").values_list("pk", "url", "active"))
+    return rows, states, review, feeds, HistoryEntry.objects.count()
 
 
 def allowed(visitor: str, role: str) -> bool:

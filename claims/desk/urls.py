@@ -4,7 +4,7 @@ from django.urls import path, register_converter
 
 from claims.api import desk_views as api_desk_views
 
-from . import sources, views
+from . import feeds, sources, views
 
 
 class WithdrawableConverter:
@@ -56,6 +56,10 @@ urlpatterns = [
     path("review/<slug:slug>/resubmit/", views.review_resubmit, name="review_resubmit"),
     path("names/<name_kind:kind>/", views.autocomplete, name="autocomplete"),
     path("names/<name_kind:kind>/new/", views.name_create, name="name_create"),
+    path("feeds/", feeds.feed_list, name="feed_list"),
+    path("feeds/new/", feeds.feed_create, name="feed_create"),
+    path("feeds/<id:pk>/", feeds.feed_edit, name="feed_edit"),
+    path("feeds/<id:pk>/toggle/", feeds.feed_toggle, name="feed_toggle"),
     path("api-keys/", api_desk_views.api_keys, name="api_keys"),
     path("api-keys/new/", api_desk_views.api_key_create, name="api_key_create"),
     path("api-keys/<id:pk>/revoke/", api_desk_views.api_key_revoke, name="api_key_revoke"),

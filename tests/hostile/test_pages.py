@@ -72,6 +72,7 @@ def desk_pages(entry, *, forms: bool = True) -> list[str]:
         reverse("desk:claim_edit", args=[entry.withdrawn_claim.slug]),
         reverse("desk:verdict_edit", args=[entry.verdict.pk]),
         reverse("desk:report_edit", args=[entry.report.pk]),
+        reverse("desk:feed_edit", args=[entry.feed.pk]),
     ]
     if forms:  # the same values as the pages above, in edit forms' value attributes
         pages += [
@@ -89,6 +90,7 @@ def site_pages() -> list[str]:
         reverse("desk:dashboard"),
         reverse("importer:inbox"),
         reverse("importer:import_start"),
+        reverse("desk:feed_list"),
     ]
     count = Claim.objects.public().count()
     pages += [f"{reverse('claims:claim_list')}?page={n}" for n in range(1, count // 25 + 2)]
