@@ -66,7 +66,7 @@ def feeds_with_counts():
 @editor_required
 def feed_list(request: HttpRequest) -> HttpResponse:
     feeds = feeds_with_counts().order_by("outlet__name", "url")
-    return render(request, "claims/desk/feed_list.html", {"feeds": feeds})
+    return render(request, "claims/desk/feed_list.html", {"outlet_feeds": feeds})
 
 
 def _feed_form(request: HttpRequest, feed: OutletFeed | None) -> HttpResponse:
