@@ -243,3 +243,44 @@ def test_the_claim_page_shows_each_sources_snapshot(client):
     page = client.get(claim.get_absolute_url()).content.decode()
     assert snapshot.sha256 in page
     assert f'<time datetime="{timezone.localtime(snapshot.fetched_at).isoformat()}">' in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_imported_article_is_archived_from_the_page_the_importer_read(server):
+    from claims.importer.pipeline import Confirmation, confirm
+    from claims.models import ImportJob
+
+    job = ImportJob.objects.create(
+        url=server.url("/never-fetched"),
+        source=PAGE,
+        fetched_url=server.url("/never-fetched"),
+        content_type="text/html",
+        fetched_at=timezone.now(),
+    )
+    created = confirm(
+        Confirmation(outlet_name="Interfax-Ukraine", title="Fake", url=job.url),
+        by=create_editor(),
+        job=job,
+    )
+    run_worker()
+    archive = SourceArchive.objects.get(report=created.report)
+    assert archive.status == ArchiveStatus.ARCHIVED
+    assert archive.snapshot == created.snapshot
+    assert server.hits == [], "the importer's copy is the archived copy"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_archive_sources_queues_every_unarchived_report():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    bare = create_report(url="https://example.com/bare")
+    kept = create_report(url="https://example.com/kept")
+    create_snapshot(report=kept)
+    create_report(url="")
+    out = StringIO()
+    call_command("archive_sources", stdout=out)
+    assert list(SourceArchive.objects.values_list("report", flat=True)) == [bare.pk]
+    assert DBTaskResult.objects.count() == 1
+    assert "Queued 1 report" in out.getvalue()
