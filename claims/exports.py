@@ -12,9 +12,9 @@ import json
 from collections.abc import Iterable, Iterator
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
-from .models import OfficialPosition, Rating, Verdict
+from .models import OfficialPosition, Rating, Response, Verdict
 
 COLUMNS = [
     "url",
@@ -28,6 +28,7 @@ COLUMNS = [
     "rating_value",
     "verdict_published_at",
     "tags",
+    "responses",
 ]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 2000
@@ -40,12 +41,49 @@ def neutralise(value) -> str:
     return text
 
 
+def response_row(response: Response) -> dict:
+    """An approved response: who, how, where it was said and which report relayed it."""
+    report = response.report
+    return {
+        "responder": response.responder.name,
+        "stance": response.stance,
+        "attribution": response.attribution,
+        "quote": response.quote,
+        "responded_at": response.responded_at,
+        "said_on": response.channel_kind or None,
+        "channel_url": response.channel_url or None,
+        "reported_in": report.outlet.name if report else None,
+        "reported_url": (report.link or None) if report else None,
+    }
+
+
+def response_cell(row: dict) -> str:
+    """One response in a CSV cell: "President's Office denies · said on telegram
+    https://t.me/… · reported in Interfax-Ukraine"."""
+    parts = [f"{row['responder']} {row['stance']}"]
+    if row["said_on"] or row["channel_url"]:
+        parts.append(" ".join(filter(None, ["said on", row["said_on"], row["channel_url"]])))
+    if row["reported_in"]:
+        parts.append(f"reported in {row['reported_in']}")
+    return " · ".join(parts)
+
+
 def export_rows(claims: QuerySet, *, base_url: str) -> Iterator[dict]:
     """One dict per claim, in COLUMNS order."""
     published = Verdict.objects.published().filter(claim=OuterRef("pk"))
     rows = (
         claims.select_related("claimant")
-        .prefetch_related("tags")
+        .prefetch_related(
+            "tags",
+            Prefetch(
+                "responses",
+                queryset=Response.objects.approved()
+                .select_related("responder", "report__outlet")
+                .defer("report__body")
+                .order_by("responded_at", "pk"),
+                to_attr="approved_responses",
+            ),
+        )
         .annotate(
             verdict_rating=Subquery(published.values("rating")[:1]),
             verdict_published_at=Subquery(published.values("published_at")[:1]),
@@ -65,6 +103,7 @@ def export_rows(claims: QuerySet, *, base_url: str) -> Iterator[dict]:
             "rating_value": rating.rating_value if rating else None,
             "verdict_published_at": claim.verdict_published_at,
             "tags": [tag.slug for tag in claim.tags.all()],
+            "responses": [response_row(r) for r in claim.approved_responses],
         }
 
 
@@ -80,7 +119,9 @@ def csv_lines(rows: Iterable[dict]) -> Iterator[str]:
         cells = []
         for name in COLUMNS:
             value = row[name]
-            if isinstance(value, list):
+            if name == "responses":
+                value = " | ".join(response_cell(response) for response in value)
+            elif isinstance(value, list):
                 value = " ".join(value)
             elif hasattr(value, "isoformat"):
                 value = value.isoformat()

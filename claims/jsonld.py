@@ -10,7 +10,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from .models import ActorKind, Carriage, CarriageRole, Claim, Verdict
+from .models import ActorKind, Carriage, CarriageRole, Claim, Response, SaidOn, Verdict
 
 # json_script's escapes: "<", ">" and "&" become \\u003C etc., so "</script>" cannot end the
 # element early, and the JSON stays valid.
@@ -40,16 +40,52 @@ def _creative_work(carriage: Carriage) -> dict:
     return work
 
 
-def _claim_author(claim: Claim, first: Carriage | None) -> dict | None:
-    actor = claim.claimant
-    if actor is not None:
-        author = {
-            "@type": "Person" if actor.kind == ActorKind.PERSON else "Organization",
-            "name": actor.name,
+def _actor(actor) -> dict:
+    thing = {
+        "@type": "Person" if actor.kind == ActorKind.PERSON else "Organization",
+        "name": actor.name,
+    }
+    if actor.same_as:
+        thing["sameAs"] = actor.same_as
+    return thing
+
+
+# Posts on a channel are social media postings; briefings and statements are plain works.
+POSTINGS = {SaidOn.TELEGRAM.value, SaidOn.SOCIAL.value}
+
+
+def _response(response: Response) -> dict:
+    """An official response as a cited work: said by the responder on its channel (`url`,
+    `genre`), relayed by the report it is the subject of (`subjectOf`)."""
+    work = {
+        "@type": "SocialMediaPosting" if response.channel_kind in POSTINGS else "CreativeWork",
+        "author": _actor(response.responder),
+        "datePublished": response.responded_at.isoformat(),
+    }
+    if response.quote:
+        work["text"] = response.quote
+        if response.language:
+            work["inLanguage"] = response.language
+    if response.channel_kind:
+        work["genre"] = response.channel_kind
+    if response.channel_url:
+        work["url"] = response.channel_url
+    if response.report_id:
+        report = response.report
+        relayed = {
+            "@type": "CreativeWork",
+            "headline": report.title,
+            "publisher": {"@type": "Organization", "name": report.outlet.name},
         }
-        if actor.same_as:
-            author["sameAs"] = actor.same_as
-        return author
+        if report.link:
+            relayed["url"] = report.link
+        work["subjectOf"] = relayed
+    return work
+
+
+def _claim_author(claim: Claim, first: Carriage | None) -> dict | None:
+    if claim.claimant is not None:
+        return _actor(claim.claimant)
     if first is not None:
         # No named claimant: the outlet that first carried it is who put it out.
         return {"@type": "Organization", "name": first.report.outlet.name}
@@ -71,9 +107,15 @@ def first_appearance(carriages: list[Carriage]) -> Carriage | None:
 
 
 def claim_review(
-    claim: Claim, verdict: Verdict, carriages: list[Carriage], *, page_url: str
+    claim: Claim,
+    verdict: Verdict,
+    carriages: list[Carriage],
+    *,
+    page_url: str,
+    responses: list[Response] = (),
 ) -> dict | None:
-    """The ClaimReview for a published verdict; None for any other state."""
+    """The ClaimReview for a published verdict; None for any other state. The official
+    responses it stands on are its citations, each with the channel it was said on."""
     if verdict is None or verdict.state != "published" or not verdict.rating:
         return None
     first = first_appearance(carriages)
@@ -115,6 +157,8 @@ def claim_review(
     language = (summary.language if summary.text else "") or claim_text.language
     if language:
         review["inLanguage"] = language
+    if responses:
+        review["citation"] = [_response(response) for response in responses]
     return review
 
 

@@ -317,7 +317,7 @@ def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # The texts in the reader's language where an approved, current translation exists.
     translated.attach(claims=[claim], responses=responses, verdicts=[verdict])
     canonical = absolute(request, claim.get_absolute_url())
-    review = claim_review(claim, verdict, carriages, page_url=canonical)
+    review = claim_review(claim, verdict, carriages, page_url=canonical, responses=responses)
     context = {
         "claim": claim,
         "carriages": carriages,

@@ -33,6 +33,7 @@ from claims.models import (
     Rating,
     Report,
     Response,
+    SourceArchive,
     Tag,
     Translation,
     TranslationStatus,
@@ -84,6 +85,7 @@ class World:
     lead: Lead
     assigned_lead: Lead
     names: dict = field(default_factory=dict)
+    feed: OutletFeed | None = None
 
 
 def logged_by(author, text: str) -> Claim:
@@ -135,7 +137,7 @@ def world() -> World:
         reviewing=reviewing,
         published=published,
         spare_claim=create_claim(text="A claim with no verdict"),
-        spare_report=create_report(title="Another report"),
+        spare_report=create_report(title="Another report", url="https://example.com/another"),
         actor=create_actor(name="President's Office"),
         pending=pending,
         returned=returned,
@@ -145,6 +147,9 @@ def world() -> World:
         stale_translation=stale_translation,
         lead=leads[0],
         assigned_lead=leads[1],
+        feed=OutletFeed.objects.create(
+            outlet=carriage.report.outlet, url="https://feed.example/rss", active=True
+        ),
     )
 
 
@@ -241,6 +246,7 @@ CASES = [
         },
         EDITOR,
     ),
+    ("report_archive", "post", lambda w: [w.spare_report.pk], lambda w: {}, EDITOR),
     ("withdraw", "get", lambda w: ["claim", w.claim.pk], None, EDITOR),
     ("withdraw", "get", lambda w: ["carriage", w.carriage.pk], None, EDITOR),
     ("withdraw", "get", lambda w: ["response", w.response.pk], None, EDITOR),
@@ -431,6 +437,24 @@ CASES = [
         EDITOR,
     ),
     ("stats", "get", lambda w: [], None, EDITOR),
+    ("feed_list", "get", lambda w: [], None, EDITOR),
+    ("feed_create", "get", lambda w: [], None, EDITOR),
+    (
+        "feed_create",
+        "post",
+        lambda w: [],
+        lambda w: {"outlet": w.feed.outlet.name, "url": "https://feed.example/new", "active": "on"},
+        EDITOR,
+    ),
+    ("feed_edit", "get", lambda w: [w.feed.pk], None, EDITOR),
+    (
+        "feed_edit",
+        "post",
+        lambda w: [w.feed.pk],
+        lambda w: {"outlet": w.feed.outlet.name, "url": w.feed.url},  # unticked: paused
+        EDITOR,
+    ),
+    ("feed_toggle", "post", lambda w: [w.feed.pk], lambda w: {"active": "0"}, EDITOR),
 ]
 
 
@@ -469,6 +493,7 @@ def snapshot() -> tuple:
         Tag,
         Narrative,
         NarrativeClaim,
+        SourceArchive,
     )
     rows = tuple(
         tuple(model.objects.order_by("pk").values_list("pk", "version"))
@@ -483,7 +508,8 @@ def snapshot() -> tuple:
         tuple(Assignment.objects.order_by("pk").values_list("pk", "editor")),
         tuple(NotificationPreference.objects.values_list("user", "muted")),
     )
-    return rows, states, review, desk, HistoryEntry.objects.count()
+    feeds = tuple(OutletFeed.objects.order_by("pk").values_list("pk", "url", "active"))
+    return rows, states, review, desk, feeds, HistoryEntry.objects.count()
 
 
 def allowed(visitor: str, role: str) -> bool:

@@ -28,6 +28,7 @@ from claims.models import (
     TranslatedPart,
     Translation,
     Verdict,
+    mark_channels,
 )
 
 
@@ -162,7 +163,19 @@ def reports(rows: Iterable[Report]) -> dict[int, dict]:
     }
 
 
+def said_on(response: Response) -> dict | None:
+    """Where the response was said (set `channel_verified` with mark_channels first)."""
+    if not response.channel_kind and not response.channel_url:
+        return None
+    return {
+        "kind": response.channel_kind or None,
+        "url": response.channel_url,
+        "verified": response.channel_verified,
+    }
+
+
 def responses(rows: list[Response], reported: dict[int, dict]) -> list[dict]:
+    mark_channels(rows)
     return [
         {
             "id": response.pk,
@@ -173,6 +186,7 @@ def responses(rows: list[Response], reported: dict[int, dict]) -> list[dict]:
             "speaker_name": response.speaker_name,
             "quote": response.quote,
             "responded_at": response.responded_at,
+            "said_on": said_on(response),
             "report": reported.get(response.report_id),
         }
         for response in rows

@@ -18,6 +18,7 @@ from claims.models import (
     OfficialPosition,
     OutletKind,
     Rating,
+    SaidOn,
     Stance,
     TranslatorKind,
     WebhookEvent,
@@ -119,6 +120,15 @@ class QuoteTranslation(Schema):
     translated_at: datetime
 
 
+class SaidOnChannel(Schema):
+    kind: SaidOn | None = Field(description="Telegram, briefing, website, interview, social…")
+    url: str = Field(description="The post, statement or channel itself; empty if none.")
+    verified: bool | None = Field(
+        description="Whether the responder verified this channel as theirs; null when it is "
+        "not a channel with an address."
+    )
+
+
 class Response(Schema):
     id: int
     responder: ActorRef
@@ -128,6 +138,9 @@ class Response(Schema):
     speaker_name: str
     quote: str
     responded_at: datetime
+    said_on: SaidOnChannel | None = Field(
+        description="Where the response was said, as opposed to the report that relayed it."
+    )
     report: Report | None = Field(description="Where the response was reported.")
 
 

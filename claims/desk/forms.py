@@ -419,6 +419,8 @@ class ResponseForm(VersionedForm):
             "speaker_name",
             "quote",
             "language",
+            "channel_kind",
+            "channel_url",
             "report",
             "responded_at",
         ]
@@ -439,6 +441,8 @@ class ResponseForm(VersionedForm):
         data = super().clean()
         if data.get("attribution") == "named_official" and not data.get("speaker_name", "").strip():
             self.add_error("speaker_name", "A named official on record needs the speaker's name.")
+        if data.get("channel_url") and not data.get("channel_kind"):
+            self.add_error("channel_kind", _("Say what kind of channel this address is."))
         return data
 
 

@@ -4,7 +4,7 @@ from django.urls import path, register_converter
 
 from claims.api import desk_views as api_desk_views
 
-from . import chain, channels, merging, notification_settings, stats, threads, views
+from . import chain, channels, feeds, merging, notification_settings, sources, stats, threads, views
 
 
 class WithdrawableConverter:
@@ -59,6 +59,7 @@ urlpatterns = [
     ),
     path("translations/<id:pk>/", views.translation_edit, name="translation_edit"),
     path("translations/<id:pk>/confirm/", views.translation_confirm, name="translation_confirm"),
+    path("reports/<id:pk>/archive/", sources.report_archive, name="report_archive"),
     path("withdraw/<withdrawable:kind>/<id:pk>/", views.withdraw, name="withdraw"),
     path("verdicts/<id:pk>/", views.verdict_edit, name="verdict_edit"),
     path("verdicts/<id:pk>/submit/", views.verdict_submit, name="verdict_submit"),
@@ -86,6 +87,10 @@ urlpatterns = [
         "notifications/", notification_settings.notification_settings, name="notification_settings"
     ),
     path("stats/", stats.stats, name="stats"),
+    path("feeds/", feeds.feed_list, name="feed_list"),
+    path("feeds/new/", feeds.feed_create, name="feed_create"),
+    path("feeds/<id:pk>/", feeds.feed_edit, name="feed_edit"),
+    path("feeds/<id:pk>/toggle/", feeds.feed_toggle, name="feed_toggle"),
     path("api-keys/", api_desk_views.api_keys, name="api_keys"),
     path("api-keys/new/", api_desk_views.api_key_create, name="api_key_create"),
     path("api-keys/<id:pk>/revoke/", api_desk_views.api_key_revoke, name="api_key_revoke"),

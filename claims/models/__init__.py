@@ -8,6 +8,7 @@ A quote, a claim's text and a verdict's summary can be translated (Translation),
 provenance, through the same gate.
 """
 
+from .archiving import ArchiveStatus, SourceArchive
 from .claims import Carriage, CarriageRole, Claim, ClaimQuerySet, OfficialPosition
 from .external_reviews import ExternalReview
 from .history import HistoryAction, HistoryEntry
@@ -16,7 +17,7 @@ from .narratives import Narrative, NarrativeClaim
 from .notifications import NotificationKind, NotificationPreference
 from .partners import ApiKey, DeliveryState, Webhook, WebhookDelivery, WebhookEvent
 from .reader_versions import ReaderVersion
-from .responses import Attribution, Response, ResponseQuerySet, Stance
+from .responses import Attribution, Response, ResponseQuerySet, SaidOn, Stance
 from .review import ChangeKind, PendingChange, ReviewState
 from .sources import (
     Actor,
@@ -48,6 +49,7 @@ __all__ = [
     "ActorChannel",
     "ActorKind",
     "ApiKey",
+    "ArchiveStatus",
     "Assignment",
     "Attribution",
     "Carriage",
@@ -86,8 +88,10 @@ __all__ = [
     "Response",
     "ResponseQuerySet",
     "ReviewState",
+    "SaidOn",
     "SlugAlias",
     "Snapshot",
+    "SourceArchive",
     "Stance",
     "Tag",
     "TranslatedPart",

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .sources import language_field
 
@@ -35,6 +36,17 @@ class Attribution(models.TextChoices):
     def strength(self) -> int:
         """5 for a named official on record down to 1 for an unattributed response."""
         return len(Attribution.values) - Attribution.values.index(self.value)
+
+
+class SaidOn(models.TextChoices):
+    """Where a response was said, as opposed to the report that relayed it."""
+
+    TELEGRAM = "telegram", _("Telegram")
+    BRIEFING = "briefing", _("briefing")
+    WEBSITE = "website", _("website statement")
+    INTERVIEW = "interview", _("interview")
+    SOCIAL = "social", _("social media post")
+    OTHER = "other", _("other")
 
 
 class ResponseQuerySet(models.QuerySet):
@@ -104,6 +116,16 @@ class Response(models.Model):
     )
     quote = models.TextField(blank=True)
     language = language_field(help_text="Of the quote, as said: e.g. uk, en, ru.")
+    # Where it was said: the minister's Telegram post, a briefing, the ministry's site.
+    channel_kind = models.CharField(
+        _("said on"), max_length=20, choices=SaidOn, blank=True, help_text=_("Where it was said.")
+    )
+    channel_url = models.URLField(
+        _("channel or statement URL"),
+        max_length=1000,
+        blank=True,
+        help_text=_("The post, statement or channel itself, e.g. https://t.me/…"),
+    )
     # Where the response was reported (the Interfax-Ukraine article, an official channel's post).
     report = models.ForeignKey(
         "Report", null=True, blank=True, on_delete=models.PROTECT, related_name="responses"
@@ -148,6 +170,10 @@ class Response(models.Model):
             models.CheckConstraint(
                 condition=Q(withdrawn_at__isnull=True) | ~Q(withdrawn_reason=""),
                 name="response_withdrawal_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(channel_kind="") | Q(channel_kind__in=SaidOn.values),
+                name="response_channel_kind_valid",
             ),
         ]
 

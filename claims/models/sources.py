@@ -209,27 +209,40 @@ class ActorChannel(models.Model):
 
 def mark_channels(responses: list) -> None:
     """
-    Set each response's `channel_verified`: None when it was not made on a channel (a news
-    report), else whether the responder has verified that channel as theirs. One query, and
-    none when no response came from a channel.
+    Set each response's `channel_verified`: None when it was not made on a channel (only a
+    news report relayed it), else whether the responder has verified that channel as theirs;
+    and `actor_channel`, the responder's channel on file that it was said on (verified or
+    not), if any. The channel is the response's own channel URL when it has one, else the
+    relaying report's when that report is a channel's post. Matched when read, so a channel
+    verified later counts at once. One query, and none when no response came from a channel.
     """
-    on_channels = [r for r in responses if r.report_id and r.report.outlet.kind in CHANNEL_OUTLETS]
+    keys = []
     for response in responses:
         response.channel_verified = None
-    if not on_channels:
+        response.actor_channel = None
+        if response.channel_url:
+            keys.append((response, channel_key(response.channel_url)))
+        elif response.report_id and response.report.outlet.kind in CHANNEL_OUTLETS:
+            keys.append(
+                (response, channel_key(response.report.outlet.homepage or response.report.url))
+            )
+    if not keys:
         return
-    verified = {
-        (channel.actor_id, channel_key(channel.url))
-        for channel in ActorChannel.objects.filter(
-            actor__in={r.responder_id for r in on_channels}, verified_at__isnull=False
-        )
-    }
-    for response in on_channels:
-        key = channel_key(response.report.outlet.homepage or response.report.url)
-        response.channel_verified = (response.responder_id, key) in verified or any(
-            actor == response.responder_id and key.startswith(channel + "/")
-            for actor, channel in verified
-        )
+    on_file = [
+        (channel, channel_key(channel.url))
+        for channel in ActorChannel.objects.filter(actor__in={r.responder_id for r, _ in keys})
+    ]
+    for response, key in keys:
+        # The channel itself, or a post under it (t.me/name/123 under t.me/name).
+        matches = [
+            channel
+            for channel, channel_url in on_file
+            if channel.actor_id == response.responder_id
+            and (key == channel_url or key.startswith(channel_url + "/"))
+        ]
+        verified = [channel for channel in matches if channel.verified]
+        response.actor_channel = (verified or matches or [None])[0]
+        response.channel_verified = bool(verified)
 
 
 class ReportQuerySet(models.QuerySet):
@@ -240,6 +253,25 @@ class ReportQuerySet(models.QuerySet):
 
         carried = Carriage.objects.public().filter(report=models.OuterRef("pk"))
         relayed = Response.objects.public().filter(report=models.OuterRef("pk"))
+        return self.filter(models.Exists(carried) | models.Exists(relayed))
+
+    def linked(self) -> "ReportQuerySet":
+        """Reports with an address to archive."""
+        return self.filter(~models.Q(url="") | models.Q(canonical_url__isnull=False))
+
+    def unarchived(self) -> "ReportQuerySet":
+        """Reports with an address and no archived copy yet."""
+        copies = Snapshot.objects.filter(report=models.OuterRef("pk"))
+        return self.linked().exclude(models.Exists(copies))
+
+    def sources_of(self, claim) -> "ReportQuerySet":
+        """The reports a claim's approved chain stands on: its carriages' and the reports
+        that relayed its responses."""
+        from .claims import Carriage
+        from .responses import Response
+
+        carried = Carriage.objects.approved().filter(claim=claim, report=models.OuterRef("pk"))
+        relayed = Response.objects.approved().filter(claim=claim, report=models.OuterRef("pk"))
         return self.filter(models.Exists(carried) | models.Exists(relayed))
 
 

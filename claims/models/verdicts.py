@@ -104,6 +104,21 @@ class VerdictQuerySet(models.QuerySet):
     def newest_published(self) -> "VerdictQuerySet":
         return self.published().order_by("-published_at", "-pk")
 
+    def on_unarchived_sources(self) -> "VerdictQuerySet":
+        """Verdicts whose claim's approved chain cites a report with no archived copy."""
+        from .claims import Carriage
+        from .responses import Response
+        from .sources import Report
+
+        unarchived = Report.objects.unarchived().values("pk")
+        carried = Carriage.objects.approved().filter(
+            claim=models.OuterRef("claim"), report__in=unarchived
+        )
+        relayed = Response.objects.approved().filter(
+            claim=models.OuterRef("claim"), report__in=unarchived
+        )
+        return self.filter(models.Exists(carried) | models.Exists(relayed))
+
     # The editor desk's lists.
 
     def drafts(self) -> "VerdictQuerySet":

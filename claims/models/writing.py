@@ -280,7 +280,18 @@ def create(
             )
         if isinstance(obj, NAMES):
             changed(names=[obj])  # a name's own page
+        if isinstance(obj, Report):
+            _archive(obj, by=by, before="")
     return obj
+
+
+def _archive(report: Report, *, by, before: str) -> None:
+    """Every source archived: a report whose link is new is queued for the task worker (when
+    the transaction commits; claims/archiving.py)."""
+    if report.link and report.link != before:
+        from claims.archiving import request_archive  # the worker's module sits above the models
+
+        request_archive(report, by=by, fresh=bool(before))
 
 
 def _fill_language(obj: models.Model) -> None:
@@ -341,6 +352,8 @@ def save_edit(
         saved = _write(locked, version=locked.version, values=values)
         changes = history.diff(before, history.field_values(saved))
         _mark_stale_translations(saved, by=by)
+        if isinstance(saved, Report):
+            _archive(saved, by=by, before=locked.link)
         if changes:
             # A report belongs to no one claim: file the change under each claim it carries.
             for claim in history_claims or [None]:
@@ -738,6 +751,7 @@ def _apply(change: PendingChange, *, reviewer) -> set[int]:
         claim=change.claim,
     )
     if isinstance(saved, Report):
+        _archive(saved, by=reviewer, before=locked.link)
         return set(saved.carriages.values_list("claim_id", flat=True))
     return {change.claim_id}
 

@@ -82,6 +82,7 @@ def desk_pages(entry, *, forms: bool = True) -> list[str]:
         reverse("desk:verdict_edit", args=[entry.verdict.pk]),
         reverse("desk:report_edit", args=[entry.report.pk]),
         reverse("desk:narrative_edit", args=[entry.narrative.slug]),
+        reverse("desk:feed_edit", args=[entry.feed.pk]),
     ]
     if forms:  # the same values as the pages above, in edit forms' value attributes
         pages += [
@@ -103,6 +104,7 @@ def site_pages() -> list[str]:
         reverse("desk:notification_settings"),
         reverse("importer:inbox"),
         reverse("importer:import_start"),
+        reverse("desk:feed_list"),
     ]
     count = Claim.objects.public().count()
     pages += [f"{reverse('claims:claim_list')}?page={n}" for n in range(1, count // 25 + 2)]

@@ -19,6 +19,7 @@ pages.
 from dataclasses import dataclass, field
 from html import escape
 from http import HTTPStatus
+from urllib.parse import quote
 
 from django.urls import reverse
 from django.utils import timezone
@@ -35,6 +36,7 @@ from claims.models import (
     OutletFeed,
     Report,
     Response,
+    SourceArchive,
     Tag,
     Verdict,
     writing,
@@ -61,6 +63,7 @@ class Entry:
     narrative: Narrative
     # Pages only seen in passing (the verdict while returned, flash messages).
     seen: list[tuple[str, str]] = field(default_factory=list)
+    feed: OutletFeed | None = None
 
 
 def names(payloads: list[str], *, limit: int) -> list[str]:
@@ -98,9 +101,6 @@ def through_desk(
     actor_names = names(payloads, limit=200)
     outlet_names = names(payloads, limit=200)
     tag_names = names(payloads, limit=100)
-    feed = OutletFeed.objects.create(
-        outlet=factories.create_outlet(), url=f"https://feed.example/{start}/"
-    )
     entries = []
     for n, payload in enumerate(payloads, start=start):
         seen = []
@@ -188,6 +188,9 @@ def through_desk(
             "quote": payload,
             "report": report.pk,
             "responded_at": WHEN,
+            # Where it was said: shown on the claim page, the API, exports and JSON-LD.
+            "channel_kind": "telegram",
+            "channel_url": f"https://t.me/hostile/{n}?said={quote(payload[:300])}",
         }
         _post(editor_client, response_url, {**denial, "language": "uk"})
         _post(
@@ -275,8 +278,37 @@ def through_desk(
             {"reason": payload, "version": 1},
         )
         snapshot = factories.create_snapshot(report=report, content=archived_page(payload))
+        # A failed archiving's reason on the report's page, and an unarchived source the
+        # published verdict is flagged for (its outlet and title).
+        SourceArchive.objects.update_or_create(
+            report=report, defaults={"status": "failed", "reason": payload, "attempts": 1}
+        )
+        factories.create_carriage(
+            claim=claim,
+            report=factories.create_report(
+                outlet=outlet, title=payload, url=f"https://news.example/unarchived/{n}"
+            ),
+        )
+        # An outlet feed added on the desk, with the watcher's last error and a lead.
+        feed_url = f"https://feed.example/{start}/{n}/rss"
+        _post(
+            editor_client,
+            reverse("desk:feed_create"),
+            {"outlet": outlet.slug, "url": feed_url, "active": "on"},
+        )
+        outlet_feed = OutletFeed.objects.get(url=feed_url)
+        OutletFeed.objects.filter(pk=outlet_feed.pk).update(last_error=payload)
+        if errors(n):
+            page = editor_client.post(
+                reverse("desk:feed_create"), {"outlet": payload, "url": payload}
+            )
+            assert page.status_code == HTTPStatus.UNPROCESSABLE_ENTITY, page.status_code
+            seen.append(("feed form errors", page.content.decode()))
         item = FeedItem.objects.create(
-            feed=feed, url=f"https://feed.example/{start}/{n}", title=payload, summary=payload
+            feed=outlet_feed,
+            url=f"https://feed.example/{start}/{n}",
+            title=payload,
+            summary=payload,
         )
         Lead.objects.create(item=item, score=50, reasons=[payload])
         entries.append(
@@ -292,6 +324,7 @@ def through_desk(
                 snapshot_pk=snapshot.pk,
                 narrative=narrative,
                 seen=seen,
+                feed=outlet_feed,
             )
         )
     return entries
