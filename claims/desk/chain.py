@@ -12,7 +12,6 @@ page for the claim on file, and the reports and responses are added to it.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
 from http import HTTPStatus
 
 from django import forms
@@ -22,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -467,7 +467,7 @@ class ChainPage:
                         "report": report,
                         "responded_at": data.get("responded_at")
                         or (report.published_at if report else None)
-                        or datetime.now().astimezone(),
+                        or timezone.now(),
                     },
                 )
         return claim

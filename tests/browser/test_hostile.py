@@ -71,9 +71,9 @@ def desk_pages(world) -> list[str]:
         reverse("desk:carriage_edit", args=[carriage.pk]),
         reverse("desk:response_edit", args=[claim.responses.first().pk]),
         reverse("desk:report_edit", args=[carriage.report_id]),
-        # Claims like a hostile one: the one-page chain's and the merge page's lists.
+        # Claims like a hostile one, listed on the merge page; the one-page chain adding to
+        # one (the similar-claims fragment alone is checked in tests/hostile).
         reverse("desk:chain_new") + f"?claim={claim.slug}",
-        reverse("desk:similar_claims") + "?" + urlencode({"text": claim.text}),
         reverse("desk:merge_propose", args=[claim.slug]),
     ]
     claims = list(Claim.objects.order_by("pk")) if FULL else world["claims"]
