@@ -34,11 +34,6 @@ def max_attempts() -> int:
     return setting("ARCHIVE_MAX_ATTEMPTS", 5)
 
 
-class SourceArchiveQuerySet(models.QuerySet):
-    def archived(self) -> "SourceArchiveQuerySet":
-        return self.filter(status=ArchiveStatus.ARCHIVED)
-
-
 class SourceArchive(models.Model):
     """Where the archiving of one report's page stands."""
 
@@ -55,8 +50,6 @@ class SourceArchive(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-
-    objects = SourceArchiveQuerySet.as_manager()
 
     class Meta:
         constraints = [
