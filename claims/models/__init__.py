@@ -13,6 +13,7 @@ from .partners import ApiKey, DeliveryState, Webhook, WebhookDelivery, WebhookEv
 from .reader_versions import ReaderVersion
 from .responses import Attribution, Response, ResponseQuerySet, Stance
 from .review import ChangeKind, PendingChange, ReviewState
+from .similarity import ClaimVector, SimilarSuggestion, SuggestionOutcome
 from .sources import (
     Actor,
     ActorChannel,
@@ -40,6 +41,7 @@ __all__ = [
     "ChannelKind",
     "Claim",
     "ClaimQuerySet",
+    "ClaimVector",
     "Correction",
     "DeliveryState",
     "FeedItem",
@@ -60,9 +62,11 @@ __all__ = [
     "Response",
     "ResponseQuerySet",
     "ReviewState",
+    "SimilarSuggestion",
     "SlugAlias",
     "Snapshot",
     "Stance",
+    "SuggestionOutcome",
     "Tag",
     "Verdict",
     "VerdictQuerySet",
