@@ -49,7 +49,7 @@ from claims.models.sources import unique_slug
 from claims.models.verdicts import WorkflowError
 from claims.roles import editor_required, is_editor, is_reviewer, reviewer_required
 
-from . import editing
+from . import editing, similarity
 from .forms import (
     CarriageForm,
     ClaimFinderForm,
@@ -293,6 +293,7 @@ def claim_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             claim = _create_claim(request, form)
+            similarity.record_created_anyway(request.POST, text=claim.text, by=request.user)
             messages.success(request, "Claim logged. Now add the reports that carried it.")
             return done(request, reverse("desk:claim_edit", args=[claim.slug]))
         context = with_names(request, {"form": form}, "actors", "tags")
