@@ -24,16 +24,16 @@ from claims import search_terms
 from claims.transliteration import to_latin
 
 # Suggest a claim from this score up (see bench/README.md for how it was picked).
-THRESHOLD = 0.5
+THRESHOLD = 0.85
 
 # The cosine counts from this many standard deviations above unrelated claims' (for the pair
 # of languages), and is full at Z_FLOOR + Z_SPAN.
 Z_FLOOR = 2.5
-Z_SPAN = 3.5
-NAME_WEIGHT = 0.3
+Z_SPAN = 4.0
+NAME_WEIGHT = 0.2
 WORD_WEIGHT = 0.1
-FACT_PENALTY = 0.35
-POLARITY_PENALTY = 0.25
+FACT_PENALTY = 0.3
+POLARITY_PENALTY = 0.2
 
 STOPWORDS = {
     "the", "a", "an", "of", "to", "in", "on", "and", "or", "that", "is", "was", "for", "with",
