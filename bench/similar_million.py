@@ -103,7 +103,9 @@ def main() -> None:
     vector_index.copy_for(encoder.name, encoder.dims)
     print(f"index loaded by this process in {time.perf_counter() - started:.1f} s")
     lines = (BASE_DIR / "tests" / "similarity" / "claims.jsonl").read_text().splitlines()
-    queries = [text for line in lines for lang in ("en", "uk", "ru") for text in json.loads(line)[lang]]
+    queries = [
+        text for line in lines for lang in ("en", "uk", "ru") for text in json.loads(line)[lang]
+    ]
     queries = (queries * (args.queries // len(queries) + 1))[: args.queries]
     similar_claims(queries[0])  # warm: the model, the dictionaries, the connection
     times = []
@@ -116,10 +118,11 @@ def main() -> None:
         started = time.perf_counter()
         encoder.encode([text])
         encode_times.append((time.perf_counter() - started) * 1000)
-    print(f"similar_claims at {vector_index.copy_for(encoder.name, encoder.dims).covers} "
-          f"vector ids, {len(times)} single requests: p50 {np.percentile(times, 50):.1f} ms, "
-          f"p95 {np.percentile(times, 95):.1f} ms (of which encoding the text: p50 "
-          f"{np.percentile(encode_times, 50):.1f} ms, p95 {np.percentile(encode_times, 95):.1f} ms)")  # fmt: skip
+    covers = vector_index.copy_for(encoder.name, encoder.dims).covers
+    print(f"similar_claims at {covers} vector ids, {len(times)} single requests: "
+          f"p50 {np.percentile(times, 50):.1f} ms, p95 {np.percentile(times, 95):.1f} ms")  # fmt: skip
+    print(f"of which encoding the text: p50 {np.percentile(encode_times, 50):.1f} ms, "
+          f"p95 {np.percentile(encode_times, 95):.1f} ms")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ import pytest
 from bench.similarity import measure
 
 
-
 @pytest.fixture(scope="module")
 def figures():
     return measure(distractors=300)
