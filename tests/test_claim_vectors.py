@@ -2,6 +2,7 @@
 an index file topped up from the table; similar claims across languages on the desk; the log
 of editors' decisions and the precision it gives."""
 
+import json
 from http import HTTPStatus
 from io import StringIO
 
@@ -232,3 +233,21 @@ def test_typed_text_lists_similar_claims_as_a_fragment(client, editor):
     assert f'value="{english.pk}:' in html
     short = client.get(reverse("desk:typed_similar"), {"text": "Умєров"})
     assert ENGLISH not in short.content.decode()
+
+
+def test_the_worker_rewrites_the_index_file_once_it_is_far_enough_behind(monkeypatch):
+    monkeypatch.setattr(vector_index, "EXACT_BELOW", 1)
+    monkeypatch.setattr(vector_index, "SAVE_BEHIND", 2)
+    encoder = vectors.encoder()
+    first = create_claim(text=ENGLISH, language="en")
+    vectors.refresh([first.pk])
+    assert vector_index.save_if_behind() is False  # no file yet: nothing to keep in step
+    vector_index.build(encoder.name, encoder.dims)
+    sidecar = vector_index.index_path(encoder.name).with_suffix(".json")
+    second = create_claim(text=UKRAINIAN, language="uk")
+    assert refresh_claim_vectors.call(second.pk) == 1
+    assert json.loads(sidecar.read_text())["vectors"] == 1  # one row behind: left as it is
+    third = create_claim(text="Bread prices rose in Lviv in October", language="en")
+    assert refresh_claim_vectors.call(third.pk) == 1
+    written = json.loads(sidecar.read_text())
+    assert written == {"covers": ClaimVector.objects.get(claim=third).pk, "vectors": 3}
