@@ -24,6 +24,7 @@ from claims.models import (
     Rating,
     Report,
     Response,
+    SimilarSuggestion,
     Tag,
     Verdict,
     writing,
@@ -254,6 +255,16 @@ CASES = [
         EDITOR,
     ),
     ("name_create", "post", lambda w: ["tags"], lambda w: {"new-tags-name": "umerov"}, EDITOR),
+    ("claim_similar", "get", lambda w: [w.claim.slug], None, EDITOR),
+    ("typed_similar", "get", lambda w: [], None, EDITOR),
+    (
+        "similar_decide",
+        "post",
+        lambda w: [],
+        lambda w: {"text": "Umerov", "suggested": w.claim.pk, "score": 0.9, "outcome": "linked"},
+        EDITOR,
+    ),
+    ("similarity_report", "get", lambda w: [], None, EDITOR),
 ]
 
 VISITORS = ["anonymous", "no_role", "editor", "reviewer", "superuser"]
@@ -275,7 +286,7 @@ def log_in(client, visitor: str):
 
 def snapshot() -> tuple:
     """Everything a desk write could change."""
-    models = (Claim, Carriage, Response, Verdict, Report, Actor, Outlet, Tag)
+    models = (Claim, Carriage, Response, Verdict, Report, Actor, Outlet, Tag, SimilarSuggestion)
     rows = tuple(
         tuple(model.objects.order_by("pk").values_list("pk", "version"))
         if hasattr(model, "version")
