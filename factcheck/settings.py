@@ -351,3 +351,8 @@ IMPORTER_ALLOWED_PORTS = (80, 443)  # tests add their local server's port
 IMPORTER_LEAD_THRESHOLD = 50  # feed items scoring this much (0-100) become inbox leads
 IMPORTER_RATE_LIMIT = 30  # new imports per editor per IMPORTER_RATE_WINDOW seconds
 IMPORTER_RATE_WINDOW = 600
+
+# Similar claims across languages (claims/vectors.py, claims/vector_index.py): the sentence
+# encoder by dotted path, and where each server keeps its copy of the nearest-neighbour index.
+CLAIM_ENCODER = os.environ.get("CLAIM_ENCODER", "claims.vectors.E5Small")
+CLAIM_INDEX_DIR = Path(os.environ.get("CLAIM_INDEX_DIR", BASE_DIR / "var" / "claim-index"))

@@ -15,3 +15,15 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_vector_index(settings, tmp_path):
+    """Each test's claim vectors start from its own database: no process copy of the index
+    (ids are reused once a test's transaction rolls back) and no index file."""
+    from claims import vector_index
+
+    settings.CLAIM_INDEX_DIR = tmp_path / "claim-index"
+    vector_index.forget()
+    yield
+    vector_index.forget()

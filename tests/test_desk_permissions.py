@@ -33,6 +33,7 @@ from claims.models import (
     Rating,
     Report,
     Response,
+    SimilarSuggestion,
     SourceArchive,
     Tag,
     Translation,
@@ -455,6 +456,16 @@ CASES = [
         EDITOR,
     ),
     ("feed_toggle", "post", lambda w: [w.feed.pk], lambda w: {"active": "0"}, EDITOR),
+    ("claim_similar", "get", lambda w: [w.claim.slug], None, EDITOR),
+    ("typed_similar", "get", lambda w: [], None, EDITOR),
+    (
+        "similar_decide",
+        "post",
+        lambda w: [],
+        lambda w: {"text": "Umerov", "suggested": w.claim.pk, "score": 0.9, "outcome": "linked"},
+        EDITOR,
+    ),
+    ("similarity_report", "get", lambda w: [], None, EDITOR),
 ]
 
 
@@ -494,6 +505,7 @@ def snapshot() -> tuple:
         Narrative,
         NarrativeClaim,
         SourceArchive,
+        SimilarSuggestion,
     )
     rows = tuple(
         tuple(model.objects.order_by("pk").values_list("pk", "version"))

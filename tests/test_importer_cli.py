@@ -9,7 +9,9 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
+from claims import vectors
 from claims.models import Report, Snapshot
+from tests.factories import create_claim
 from tests.importer_helpers import FIXTURES, Page, serve
 
 SEED = FIXTURES / "interfax_umerov.html"
@@ -35,6 +37,7 @@ def test_dry_run_json_prints_one_object_with_every_key():
         "quotes",
         "related",
         "suggestion",
+        "similar",
     ]
     assert data["url"] == "https://en.interfax.com.ua/news/general/1125431.html"
     assert data["published"] == "2025-11-17T17:55:00+02:00"
@@ -56,6 +59,17 @@ def test_dry_run_json_prints_one_object_with_every_key():
         "quote": "It's fake",
     }
     assert Report.objects.count() == 0
+
+
+def test_dry_run_lists_the_same_claim_logged_in_another_language():
+    logged = create_claim(text="Умєров відмовився повертатися в Україну", language="uk")
+    other = create_claim(text="Bread prices rose in Lviv in October", language="en")
+    vectors.refresh([logged.pk, other.pk])  # as the worker does after the write
+    data = json.loads(run(str(SEED), "--dry-run", "--format", "json"))
+    assert data["similar"][0]["slug"] == logged.slug
+    assert data["similar"][0]["language"] == "uk"
+    assert 0 < data["similar"][0]["score"] <= 1
+    assert [item["slug"] for item in data["similar"]] == [logged.slug]
 
 
 def test_dry_run_suggestion_is_null_without_a_response(tmp_path):

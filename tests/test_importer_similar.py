@@ -1,4 +1,5 @@
-"""Similar claims: pg_trgm on PostgreSQL, word-stem overlap on SQLite; same answers on both."""
+"""Similar claims: sentence vectors plus pg_trgm on PostgreSQL or word-stem overlap on SQLite
+(claims not yet encoded by the worker are encoded on the fly); same answers on both."""
 
 from django.utils import timezone
 
@@ -10,11 +11,13 @@ def test_similar_claims_rank_the_closest_first_and_skip_unrelated_ones():
     closest = create_claim(text="Umerov refuses to return to Ukraine")
     related = create_claim(text="Umerov stays abroad and will not return to Ukraine soon")
     create_claim(text="Bread prices rose in Lviv in October")
-    found = similar_claims("Umerov refused to return to Ukraine")
+    found = similar_claims("Umerov refused to return to Ukraine", threshold=0.3)
     assert found[0] == closest
     assert related in found
     assert all(claim.text != "Bread prices rose in Lviv in October" for claim in found)
     assert 0 < found[-1].similarity <= found[0].similarity <= 1
+    # At the suggestion threshold only the same claim is left.
+    assert similar_claims("Umerov refused to return to Ukraine") == [closest]
 
 
 def test_withdrawn_claims_and_empty_text_are_left_out():

@@ -4,7 +4,18 @@ from django.urls import path, register_converter
 
 from claims.api import desk_views as api_desk_views
 
-from . import chain, channels, feeds, merging, notification_settings, sources, stats, threads, views
+from . import (
+    chain,
+    channels,
+    feeds,
+    merging,
+    notification_settings,
+    similarity,
+    sources,
+    stats,
+    threads,
+    views,
+)
 
 
 class WithdrawableConverter:
@@ -67,6 +78,10 @@ urlpatterns = [
     path("verdicts/<id:pk>/return/", views.verdict_return, name="verdict_return"),
     path("verdicts/<id:pk>/correct/", views.verdict_correct, name="verdict_correct"),
     path("verdicts/<id:pk>/withdraw/", views.verdict_withdraw, name="verdict_withdraw"),
+    path("claims/<slug:slug>/similar/", similarity.claim_similar, name="claim_similar"),
+    path("similar/", similarity.typed_similar, name="typed_similar"),
+    path("similar/decide/", similarity.decide, name="similar_decide"),
+    path("similarity/", similarity.similarity_report, name="similarity_report"),
     path("review/", views.review_queue, name="review_queue"),
     path("review/<slug:slug>/", views.review_claim, name="review_claim"),
     path("review/<slug:slug>/approve/", views.review_approve, name="review_approve"),

@@ -58,7 +58,7 @@ from claims.models.sources import unique_slug
 from claims.models.verdicts import WorkflowError
 from claims.roles import editor_required, is_editor, is_reviewer, reviewer_required
 
-from . import editing, threads
+from . import editing, similarity, threads
 from .forms import (
     AttachNarrativeForm,
     CarriageForm,
@@ -340,6 +340,7 @@ def claim_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             claim = _create_claim(request, form)
+            similarity.record_created_anyway(request.POST, text=claim.text, by=request.user)
             messages.success(request, "Claim logged. Now add the reports that carried it.")
             return done(request, reverse("desk:claim_edit", args=[claim.slug]))
         context = with_names(request, {"form": form}, "actors", "tags")

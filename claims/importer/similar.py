@@ -1,73 +1,119 @@
-"""Existing claims that look like a new one, so the desk does not log the same claim twice."""
+"""
+Existing claims that look like a new one, in any language, so the desk does not log the same
+claim twice: "Умєров відмовився повертатися в Україну" finds "Umerov refused to return to
+Ukraine".
 
-import re
+Candidates come two ways: the nearest sentence vectors (claims/vector_index.py, over claims'
+texts and carriages' wordings) and the nearest by words (pg_trgm's trigram distance through
+the GiST index on PostgreSQL; word-stem overlap over the newest claims on SQLite). Each is
+scored by claims.similarity.score: the vector's cosine, corrected by names, words, numbers and
+negation. A candidate without a stored vector yet (the worker has not run) is encoded here.
+Suggest only: an editor links or merges.
+"""
 
-from django.contrib.postgres.search import (
-    TrigramDistance,
-    TrigramSimilarity,
-    TrigramWordSimilarity,
-)
+from django.contrib.postgres.search import TrigramDistance
 from django.db import connection
-from django.db.models.functions import Greatest, Upper
+from django.db.models.functions import Upper
 
-from claims.models import Claim
+from claims import similarity, vector_index, vectors
+from claims.languages import detect_language
+from claims.models import Claim, ClaimVector
+from claims.similarity import token_overlap
 
-STOPWORDS = {
-    "the", "a", "an", "of", "to", "in", "on", "and", "or", "that", "is", "was", "for", "with",
-    "by", "at", "as", "his", "her", "its", "their", "from", "has", "had", "have", "be", "been",
-    "і", "й", "та", "в", "у", "на", "що", "з", "до", "не", "и", "во", "что", "с", "к",
-}  # fmt: skip
-# PostgreSQL ranks this many nearest claims (by trigram distance, through an index) instead
-# of every claim: scoring all of them took 35 s at a million claims.
-CANDIDATES = 50
+__all__ = ["similar_claims", "token_overlap"]
 
-
-def words(text: str) -> set[str]:
-    return {
-        word[:6]  # a crude stem: "refused"/"refuses" and "України"/"Україну" meet
-        for word in re.findall(r"\w+", text.casefold())
-        if word not in STOPWORDS and len(word) > 1
-    }
+# How many nearest vectors, and nearest claims by words, are scored.
+VECTOR_CANDIDATES = 50
+WORD_CANDIDATES = 20
+# SQLite compares words with this many of the newest claims.
+WORD_SCAN = 5000
+# Candidates without a stored vector encoded per request, at most.
+ENCODE_AT_MOST = 20
 
 
-def token_overlap(a: str, b: str) -> float:
-    left, right = words(a), words(b)
-    if not left or not right:
-        return 0.0
-    return len(left & right) / len(left | right)
+def _by_words(text: str) -> list[int]:
+    visible = Claim.objects.visible()
+    if connection.vendor == "postgresql":
+        return list(
+            visible.order_by(TrigramDistance(Upper("text"), text.upper())).values_list(
+                "pk", flat=True
+            )[:WORD_CANDIDATES]
+        )
+    overlaps = [
+        (token_overlap(text, claim_text), pk)
+        for pk, claim_text in visible.order_by("-pk").values_list("pk", "text")[:WORD_SCAN]
+    ]
+    overlaps = [item for item in overlaps if item[0] > 0]
+    overlaps.sort(reverse=True)
+    return [pk for _, pk in overlaps[:WORD_CANDIDATES]]
 
 
-def similar_claims(text: str, *, limit: int = 5, threshold: float = 0.25) -> list[Claim]:
+def _by_vector(query, encoder) -> dict[int, float]:
+    """Claim id → best cosine of its text or wordings, among the nearest vectors."""
+    found = dict(
+        vector_index.nearest(query, VECTOR_CANDIDATES, model=encoder.name, dims=encoder.dims)
+    )
+    cosines: dict[int, float] = {}
+    # The table decides: a vector replaced since the index was loaded is not a candidate.
+    for pk, claim_id in ClaimVector.objects.filter(pk__in=found).values_list("pk", "claim_id"):
+        cosines[claim_id] = max(cosines.get(claim_id, -1.0), found[pk])
+    return cosines
+
+
+def _missing_cosines(query, claims: list[Claim], cosines: dict[int, float], encoder) -> None:
+    """Cosines of word candidates the vector search did not return: from their stored
+    vectors, or encoded now."""
+    missing = [claim for claim in claims if claim.pk not in cosines]
+    if not missing:
+        return
+    stored = ClaimVector.objects.filter(
+        claim__in=missing, model=encoder.name, carriage__isnull=True
+    ).values_list("claim_id", "vector")
+    for claim_id, data in stored:
+        cosines[claim_id] = float(vectors.from_bytes(bytes(data)) @ query)
+    unencoded = [claim for claim in missing if claim.pk not in cosines][:ENCODE_AT_MOST]
+    if unencoded:
+        encoded = encoder.encode([claim.text for claim in unencoded])
+        for claim, vector in zip(unencoded, encoded, strict=True):
+            cosines[claim.pk] = float(vector @ query)
+
+
+def similar_claims(
+    text: str,
+    *,
+    limit: int = 5,
+    threshold: float | None = None,
+    language: str = "",
+    exclude: int | None = None,
+) -> list[Claim]:
     """
-    Claims whose text resembles `text`, most alike first, each with a `similarity` (0 to 1).
-    PostgreSQL takes the CANDIDATES claims nearest by trigram distance (the GiST index on
-    UPPER(text) from migration 0007) and ranks them with pg_trgm: the better of whole-string
-    and word similarity. SQLite, which has no trigram index, compares word stems in Python
-    over the newest claims.
+    Claims (not withdrawn) like `text` in any language, most alike first, each with a
+    `similarity` from 0 to 1, at least `threshold` (similarity.THRESHOLD unless given).
+    `language` is the text's, detected when not given; `exclude` leaves out one claim (the
+    one being edited).
     """
     text = (text or "").strip()
     if not text:
         return []
-    if connection.vendor == "postgresql":
-        nearest = (
-            Claim.objects.visible()
-            .order_by(TrigramDistance(Upper("text"), text.upper()))
-            .values("pk")[:CANDIDATES]
+    threshold = similarity.THRESHOLD if threshold is None else threshold
+    language = language or detect_language(text)
+    encoder = vectors.encoder()
+    query = encoder.encode([text])[0]
+    cosines = _by_vector(query, encoder)
+    ids = set(cosines) | set(_by_words(text))
+    ids.discard(exclude)
+    claims = list(Claim.objects.visible().filter(pk__in=ids))
+    _missing_cosines(query, claims, cosines, encoder)
+    asked = similarity.profile(text)
+    found = []
+    for claim in claims:
+        pair = vectors.language_pair(language, claim.language or detect_language(claim.text))
+        unrelated = encoder.unrelated.get(pair, encoder.unrelated[""])
+        claim.similarity = similarity.score(
+            cosines[claim.pk], asked, similarity.profile(claim.text), unrelated=unrelated
         )
-        return list(
-            Claim.objects.filter(pk__in=nearest)
-            .annotate(
-                similarity=Greatest(
-                    TrigramSimilarity("text", text), TrigramWordSimilarity(text, "text")
-                )
-            )
-            .filter(similarity__gte=threshold)
-            .order_by("-similarity", "-pk")[:limit]
-        )
-    scored = []
-    for claim in Claim.objects.visible().order_by("-pk")[:5000]:
-        claim.similarity = token_overlap(text, claim.text)
         if claim.similarity >= threshold:
-            scored.append(claim)
-    scored.sort(key=lambda claim: (-claim.similarity, -claim.pk))
-    return scored[:limit]
+            found.append(claim)
+    # Equal scores (both full): the nearer vector first.
+    found.sort(key=lambda claim: (-claim.similarity, -cosines[claim.pk], -claim.pk))
+    return found[:limit]

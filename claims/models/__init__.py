@@ -19,6 +19,7 @@ from .partners import ApiKey, DeliveryState, Webhook, WebhookDelivery, WebhookEv
 from .reader_versions import ReaderVersion
 from .responses import Attribution, Response, ResponseQuerySet, SaidOn, Stance
 from .review import ChangeKind, PendingChange, ReviewState
+from .similarity import ClaimVector, SimilarSuggestion, SuggestionOutcome
 from .sources import (
     Actor,
     ActorChannel,
@@ -59,6 +60,7 @@ __all__ = [
     "Claim",
     "ClaimQuerySet",
     "ClaimTiming",
+    "ClaimVector",
     "Correction",
     "DeliveryState",
     "ExternalReview",
@@ -89,10 +91,12 @@ __all__ = [
     "ResponseQuerySet",
     "ReviewState",
     "SaidOn",
+    "SimilarSuggestion",
     "SlugAlias",
     "Snapshot",
     "SourceArchive",
     "Stance",
+    "SuggestionOutcome",
     "Tag",
     "TranslatedPart",
     "Translation",

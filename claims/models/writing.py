@@ -36,10 +36,12 @@ The story of a write:
      public before any rating.
 3. **History.** Every write, proposal, approval and return is recorded in HistoryEntry in the
    same transaction (models/history.py).
-4. **Derived columns.** A claim's official position, published rating and search document are
+4. **Vectors.** A drafted or approved claim text or carriage wording is encoded by the task
+   worker once the write commits (claims/vector_tasks.py), for similar claims in any language.
+5. **Derived columns.** A claim's official position, published rating and search document are
    computed from approved rows only (models/derived.py), so they change only when approval
    (or a verdict's workflow) changes what readers see: `approve` refreshes them.
-5. **Reader cache.** A write that changes what readers see moves on the versions of the
+6. **Reader cache.** A write that changes what readers see moves on the versions of the
    pages it shows on, in the same transaction (claims/caching.py `changed()`): an approval
    or a verdict's transition drops the claim's page, the lists and feeds, and the pages of
    its actors, outlets and tags; a name drops its own pages. Every process sees it on its
@@ -81,6 +83,7 @@ from django.utils.translation import gettext
 from claims import notifications
 from claims.caching import changed
 from claims.languages import detect_language
+from claims.vector_tasks import enqueue_refresh
 
 from . import derived, history, merging, threads
 from .claims import Carriage, Claim
@@ -487,6 +490,8 @@ def _change_row(
         note=note,
         author=_user(by),
     )
+    if applied and isinstance(obj, (Claim, Carriage)):
+        enqueue_refresh(claim.pk)  # a drafted text or wording gets its vector
 
 
 def _reopen_returned(claim: Claim, *, by) -> int:
@@ -620,6 +625,8 @@ def approve(
         )
         derived.refresh(touched_claims)
         changed(claim_ids=touched_claims)
+        for touched in touched_claims:
+            enqueue_refresh(touched)  # an approved text or wording gets its vector
         _tell_partners(first_public, corrections)
         notifications.send(
             notifications.APPROVED, to=_authors(changes, corrections), by=by, claim=claim

@@ -21,6 +21,7 @@ from claims.importer.pipeline import (
     read_article,
     report_diff,
 )
+from claims.importer.similar import similar_claims
 from claims.importer.suggest import suggest
 from claims.models import ImportJob
 
@@ -109,6 +110,13 @@ class Command(BaseCommand):
                 if suggestion
                 else None
             ),
+            # Claims already logged that look like the suggested one, in any language.
+            "similar": [
+                {"slug": claim.slug, "score": claim.similarity, "language": claim.language}
+                for claim in similar_claims(
+                    suggestion.claim if suggestion else "", language=article.language or ""
+                )
+            ],
         }
         if format == "json":
             self.stdout.write(json.dumps(data, ensure_ascii=False))
