@@ -474,6 +474,8 @@ def _note_change(obj, *, claim, by, kind, values, applied, base_version=None, no
     )
     if entering:
         notifications.review_requested(claim, by=by)
+    if applied and isinstance(obj, (Claim, Carriage)):
+        enqueue_refresh(claim.pk)  # a drafted text or wording gets its vector
 
 
 def _change_row(
@@ -490,8 +492,6 @@ def _change_row(
         note=note,
         author=_user(by),
     )
-    if applied and isinstance(obj, (Claim, Carriage)):
-        enqueue_refresh(claim.pk)  # a drafted text or wording gets its vector
 
 
 def _reopen_returned(claim: Claim, *, by) -> int:
