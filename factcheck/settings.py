@@ -225,7 +225,7 @@ def cache_from_url(url: str) -> dict:
     scheme = urlsplit(url).scheme
     if scheme == "locmem":
         # Room for a newsroom's pages (Django's default keeps 300): the benchmark's 12,131 URLs
-        # at 1M claims missed 44% with 3,000. Each worker has its own copy (~20 KB a page).
+        # at 1M claims missed 44% with 3,000. Each worker has its own copy (22 KB a page).
         return {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "factcheck",
