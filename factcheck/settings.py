@@ -224,7 +224,8 @@ def cache_from_url(url: str) -> dict:
     """`locmem://` (default, per process) or `redis://host:6379/0` (shared by all servers)."""
     scheme = urlsplit(url).scheme
     if scheme == "locmem":
-        # Room for a newsroom's busy pages (Django's default keeps 300); each worker has its own.
+        # Room for a newsroom's pages (Django's default keeps 300): the benchmark's 12,131 URLs
+        # at 1M claims missed 44% with 3,000. Each worker has its own copy (22 KB a page).
         return {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "factcheck",
