@@ -4,16 +4,12 @@ claim twice: "Умєров відмовився повертатися в Укр
 Ukraine".
 
 Candidates come two ways: the nearest sentence vectors (claims/vector_index.py, over claims'
-texts and carriages' wordings) and the nearest by words (pg_trgm's trigram distance through
-the GiST index on PostgreSQL; word-stem overlap over the newest claims on SQLite). Each is
-scored by claims.similarity.score: the vector's cosine, corrected by names, words, numbers and
-negation. A candidate without a stored vector yet (the worker has not run) is encoded here.
+texts and carriages' wordings) and, among the newest claims the worker has not encoded yet,
+the nearest by shared word stems (encoded here, at most ENCODE_AT_MOST). Each is scored by
+claims.similarity.score: the vector's cosine, corrected by names, words, numbers and negation.
+The same on SQLite and PostgreSQL.
 Suggest only: an editor links or merges.
 """
-
-from django.contrib.postgres.search import TrigramDistance
-from django.db import connection
-from django.db.models.functions import Upper
 
 from claims import similarity, vector_index, vectors
 from claims.languages import detect_language
@@ -25,24 +21,29 @@ __all__ = ["similar_claims", "token_overlap"]
 # How many nearest vectors, and nearest claims by words, are scored.
 VECTOR_CANDIDATES = 50
 WORD_CANDIDATES = 20
-# SQLite compares words with this many of the newest claims.
+# Claims not yet encoded are looked for among this many of the newest.
 WORD_SCAN = 5000
 # Candidates without a stored vector encoded per request, at most.
 ENCODE_AT_MOST = 20
 
 
-def _by_words(text: str) -> list[int]:
-    visible = Claim.objects.visible()
-    if connection.vendor == "postgresql":
-        return list(
-            visible.order_by(TrigramDistance(Upper("text"), text.upper())).values_list(
-                "pk", flat=True
-            )[:WORD_CANDIDATES]
-        )
-    overlaps = [
-        (token_overlap(text, claim_text), pk)
-        for pk, claim_text in visible.order_by("-pk").values_list("pk", "text")[:WORD_SCAN]
-    ]
+def _by_words(text: str, model: str) -> list[int]:
+    """The newest claims the worker has not encoded yet (just logged, or the worker is
+    behind), nearest by shared word stems: the vector search cannot see them. Bounded to the
+    WORD_SCAN newest ids, so it costs the same at a million claims on either database (a
+    trigram nearest-neighbour scan of a million texts took 0.4-2 s)."""
+    newest = Claim.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    floor = newest - WORD_SCAN
+    encoded = ClaimVector.objects.filter(
+        model=model, carriage__isnull=True, claim_id__gt=floor
+    ).values("claim_id")
+    unencoded = (
+        Claim.objects.visible()
+        .filter(pk__gt=floor)
+        .exclude(pk__in=encoded)
+        .values_list("pk", "text")
+    )
+    overlaps = [(token_overlap(text, claim_text), pk) for pk, claim_text in unencoded]
     overlaps = [item for item in overlaps if item[0] > 0]
     overlaps.sort(reverse=True)
     return [pk for _, pk in overlaps[:WORD_CANDIDATES]]
@@ -100,7 +101,7 @@ def similar_claims(
     encoder = vectors.encoder()
     query = encoder.encode([text])[0]
     cosines = _by_vector(query, encoder)
-    ids = set(cosines) | set(_by_words(text))
+    ids = set(cosines) | set(_by_words(text, encoder.name))
     ids.discard(exclude)
     claims = list(Claim.objects.visible().filter(pk__in=ids))
     _missing_cosines(query, claims, cosines, encoder)
