@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from claims.models import ImportJob, ImportJobStatus, Lead, LeadState, Report
@@ -39,7 +40,7 @@ def over_import_limit(request: HttpRequest) -> bool:
 
 def too_many_imports() -> HttpResponse:
     return HttpResponse(
-        "Too many imports in a short time; wait a few minutes and try again.",
+        _("Too many imports in a short time; wait a few minutes and try again."),
         status=HTTPStatus.TOO_MANY_REQUESTS,
         content_type="text/plain; charset=utf-8",
     )
@@ -115,9 +116,9 @@ def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
         if job.is_stalled or job.status == ImportJobStatus.FAILED:
             job.retry()
             enqueue_import(job)
-            messages.info(request, "The import is queued again.")
+            messages.info(request, _("The import is queued again."))
         else:
-            messages.error(request, "This import is not stalled or failed; nothing to retry.")
+            messages.error(request, _("This import is not stalled or failed; nothing to retry."))
     return redirect(job)
 
 
@@ -129,7 +130,7 @@ def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         job = get_object_or_404(ImportJob.objects.select_for_update(), pk=pk)
         if job.status != ImportJobStatus.READY:
             messages.error(
-                request, "This import is not ready to confirm (or was confirmed already)."
+                request, _("This import is not ready to confirm (or was confirmed already).")
             )
             return redirect(job)
         context = review_context(job)
@@ -143,17 +144,22 @@ def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
                 status=HTTPStatus.UNPROCESSABLE_ENTITY,
             )
         created = confirm(form.confirmation(), by=request.user, job=job)
-    parts = ["Report created" if created.report_created else "Report on file kept"]
+    parts = [_("Report created") if created.report_created else _("Report on file kept")]
     if created.updated_fields:
-        parts.append("updated: " + ", ".join(created.updated_fields))
+        parts.append(_("updated: %(fields)s") % {"fields": ", ".join(created.updated_fields)})
     if created.claim:
-        parts.append(f"claim “{created.claim.text}”")
+        parts.append(_("claim “%(text)s”") % {"text": created.claim.text})
     if created.response:
-        parts.append(f"response: {created.response.responder.name} {created.response.stance}")
+        response = created.response
+        parts.append(
+            _("response: %(responder)s %(stance)s")
+            % {"responder": response.responder.name, "stance": response.get_stance_display()}
+        )
     if created.new_names:
-        parts.append("filed new names: " + ", ".join(str(name) for name in created.new_names))
+        names = ", ".join(str(name) for name in created.new_names)
+        parts.append(_("filed new names: %(names)s") % {"names": names})
     if created.claim:
-        parts.append("readers see it once a second editor approves it in the review queue")
+        parts.append(_("readers see it once a second editor approves it in the review queue"))
     messages.success(request, "; ".join(parts) + ".")
     return redirect(job)
 
@@ -200,5 +206,5 @@ def lead_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     lead.decide(LeadState.DISMISSED, by=request.user)
     if request.htmx:
         return HttpResponse("")  # the row disappears from the inbox
-    messages.success(request, f"Dismissed “{lead.item.title}”.")
+    messages.success(request, _("Dismissed “%(title)s”.") % {"title": lead.item.title})
     return redirect("importer:inbox")

@@ -4,21 +4,22 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class HistoryAction(models.TextChoices):
-    CREATED = "created", "created"
-    CHANGED = "changed", "changed"
-    WITHDRAWN = "withdrawn", "withdrew"
-    SUBMITTED = "submitted", "submitted for review"
-    PUBLISHED = "published", "published"
-    RETURNED = "returned", "returned to draft"
-    CORRECTED = "corrected", "corrected"
-    IMPORTED = "imported", "imported"
-    PROPOSED = "proposed", "proposed a change to"
-    APPROVED = "approved", "approved"
-    RETURNED_FOR_WORK = "returned_for_work", "returned for more work"
-    RESUBMITTED = "resubmitted", "resubmitted"
+    CREATED = "created", _("created")
+    CHANGED = "changed", _("changed")
+    WITHDRAWN = "withdrawn", _("withdrew")
+    SUBMITTED = "submitted", _("submitted for review")
+    PUBLISHED = "published", _("published")
+    RETURNED = "returned", _("returned to draft")
+    CORRECTED = "corrected", _("corrected")
+    IMPORTED = "imported", _("imported")
+    PROPOSED = "proposed", _("proposed a change to")
+    APPROVED = "approved", _("approved")
+    RETURNED_FOR_WORK = "returned_for_work", _("returned for more work")
+    RESUBMITTED = "resubmitted", _("resubmitted")
 
 
 class HistoryEntry(models.Model):

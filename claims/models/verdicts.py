@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from claims.caching import changed
 
@@ -23,12 +24,12 @@ class RatingInfo:
 class Rating(models.TextChoices):
     """The truth rating scale, from true to false."""
 
-    TRUE = "true", "True"
-    MOSTLY_TRUE = "mostly_true", "Mostly true"
-    UNPROVEN = "unproven", "Unproven"
-    MISLEADING = "misleading", "Misleading"
-    MOSTLY_FALSE = "mostly_false", "Mostly false"
-    FALSE = "false", "False"
+    TRUE = "true", _("True")
+    MOSTLY_TRUE = "mostly_true", _("Mostly true")
+    UNPROVEN = "unproven", _("Unproven")
+    MISLEADING = "misleading", _("Misleading")
+    MOSTLY_FALSE = "mostly_false", _("Mostly false")
+    FALSE = "false", _("False")
 
     @property
     def info(self) -> RatingInfo:
@@ -54,26 +55,30 @@ class Rating(models.TextChoices):
 
 
 RATING_INFO = {
-    Rating.TRUE: RatingInfo(6, "Accurate, with nothing significant missing."),
-    Rating.MOSTLY_TRUE: RatingInfo(5, "Accurate, but needs context or a detail is wrong."),
+    Rating.TRUE: RatingInfo(6, _("Accurate, with nothing significant missing.")),
+    Rating.MOSTLY_TRUE: RatingInfo(5, _("Accurate, but needs context or a detail is wrong.")),
     Rating.UNPROVEN: RatingInfo(
         4,
-        "The evidence available does not show it is true or false; an official denial alone "
-        "does not settle it.",
+        _(
+            "The evidence available does not show it is true or false; an official denial alone "
+            "does not settle it."
+        ),
     ),
-    Rating.MISLEADING: RatingInfo(3, "Contains some truth but leaves a false impression."),
-    Rating.MOSTLY_FALSE: RatingInfo(2, "Largely inaccurate, with an element of truth."),
-    Rating.FALSE: RatingInfo(1, "Not accurate: the evidence shows it did not happen or is wrong."),
+    Rating.MISLEADING: RatingInfo(3, _("Contains some truth but leaves a false impression.")),
+    Rating.MOSTLY_FALSE: RatingInfo(2, _("Largely inaccurate, with an element of truth.")),
+    Rating.FALSE: RatingInfo(
+        1, _("Not accurate: the evidence shows it did not happen or is wrong.")
+    ),
 }
 BEST_RATING = max(info.value for info in RATING_INFO.values())
 WORST_RATING = min(info.value for info in RATING_INFO.values())
 
 
 class VerdictState(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    IN_REVIEW = "in_review", "In review"
-    PUBLISHED = "published", "Published"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class WorkflowError(ValidationError):
@@ -150,7 +155,7 @@ class Verdict(models.Model):
         on_delete=models.PROTECT,
         related_name="verdicts_reviewed",
     )
-    review_note = models.TextField(blank=True, help_text="The reviewer's note when returned.")
+    review_note = models.TextField(blank=True, help_text=_("The reviewer's note when returned."))
     submitted_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
@@ -367,7 +372,7 @@ class Correction(models.Model):
     verdict = models.ForeignKey(Verdict, on_delete=models.CASCADE, related_name="corrections")
     text = models.TextField()
     rating = models.CharField(
-        max_length=20, choices=Rating, blank=True, help_text="The new rating, if it changes."
+        max_length=20, choices=Rating, blank=True, help_text=_("The new rating, if it changes.")
     )
     previous_rating = models.CharField(max_length=20, choices=Rating, blank=True, editable=False)
     # Set when approved: the correction is public from then on.
