@@ -248,18 +248,20 @@ class Verdict(models.Model):
     def publish(self, *, by) -> None:
         """A second editor approves the verdict; only then is it public."""
         if by.pk == self.author_id:
-            raise WorkflowError("The author of a verdict cannot approve it; ask another editor.")
+            raise WorkflowError(_("The author of a verdict cannot approve it; ask another editor."))
         if not self.rating:
-            raise WorkflowError("Choose a rating before publishing.")
+            raise WorkflowError(_("Choose a rating before publishing."))
         from .claims import Claim
 
         if not Claim.objects.public().filter(pk=self.claim_id).exists():
             raise WorkflowError(
-                "The claim's chain is not public yet: a second editor approves it in the review "
-                "queue first."
+                _(
+                    "The claim's chain is not public yet: a second editor approves it in the "
+                    "review queue first."
+                )
             )
         if not self.claim.carriages.public().exists():
-            raise WorkflowError("Add at least one source carriage, approved, before publishing.")
+            raise WorkflowError(_("Add at least one source carriage, approved, before publishing."))
         with transaction.atomic():
             self._transition(
                 by=by,
@@ -276,9 +278,9 @@ class Verdict(models.Model):
     def return_to_draft(self, *, by, note: str) -> None:
         """The reviewer sends it back to the author with a note."""
         if not note.strip():
-            raise WorkflowError("Say what needs to change when returning a verdict.")
+            raise WorkflowError(_("Say what needs to change when returning a verdict."))
         if by.pk == self.author_id:
-            raise WorkflowError("The author cannot review their own verdict.")
+            raise WorkflowError(_("The author cannot review their own verdict."))
         self._transition(
             by=by,
             action="returned",
@@ -289,7 +291,7 @@ class Verdict(models.Model):
 
     def withdraw(self, *, by, reason: str) -> None:
         if not reason.strip():
-            raise WorkflowError("Give a reason for withdrawing the verdict.")
+            raise WorkflowError(_("Give a reason for withdrawing the verdict."))
         self._transition(
             by=by,
             action="withdrawn",
@@ -303,11 +305,11 @@ class Verdict(models.Model):
         """Propose a correction, pending until a second editor approves it with the claim's
         other pending work (models/writing.py); it may change the rating."""
         if self.state != VerdictState.PUBLISHED:
-            raise WorkflowError("Only a published verdict can be corrected.")
+            raise WorkflowError(_("Only a published verdict can be corrected."))
         if not text.strip():
-            raise WorkflowError("A correction needs its text.")
+            raise WorkflowError(_("A correction needs its text."))
         if rating and rating not in Rating.values:
-            raise WorkflowError("Choose a rating from the scale.")
+            raise WorkflowError(_("Choose a rating from the scale."))
         if rating == self.rating:
             rating = ""  # the same rating is no change of rating
         with transaction.atomic():
@@ -329,8 +331,8 @@ class Verdict(models.Model):
             locked = Verdict.objects.select_for_update().get(pk=self.pk)
             if locked.state not in allowed_from:
                 raise WorkflowError(
-                    f"A verdict that is {locked.get_state_display().lower()} cannot become "
-                    f"{VerdictState(to).label.lower()}."
+                    _("A verdict that is “%(state)s” cannot become “%(to)s”.")
+                    % {"state": locked.get_state_display(), "to": VerdictState(to).label}
                 )
             before = history.field_values(locked)
             fields["state"] = to

@@ -52,8 +52,10 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from claims.caching import changed
+from claims.locale import thing
 
 from . import derived, history
 from .claims import Carriage, Claim
@@ -464,16 +466,16 @@ def _check_reviewer(claim, *, by, system, given_fingerprint, changes, correction
             "This claim's pending work changed after you opened it: look at it again."
         )
     if not changes and not corrections:
-        raise ReviewError("Nothing on this claim is waiting for review.")
+        raise ReviewError(_("Nothing on this claim is waiting for review."))
     if by is None:
         if not system:
-            raise ReviewError("A review needs a reviewer.")
+            raise ReviewError(_("A review needs a reviewer."))
         return
     if not is_reviewer(by):
-        raise ReviewRefused("Only a reviewer can approve or return an editor's work.")
+        raise ReviewRefused(_("Only a reviewer can approve or return an editor's work."))
     authors = {c.author_id for c in changes} | {c.created_by_id for c in corrections}
     if by.pk in authors:
-        raise ReviewRefused("You made some of this work: a second editor has to review it.")
+        raise ReviewRefused(_("You made some of this work: a second editor has to review it."))
 
 
 def approve(
@@ -546,7 +548,7 @@ def return_work(claim: Claim, *, by, note: str, fingerprint: str | None = None) 
     """Send the claim's pending work back to its authors with a note."""
     note = note.strip()
     if not note:
-        raise ReviewError("Say what needs to change when returning work.")
+        raise ReviewError(_("Say what needs to change when returning work."))
     with transaction.atomic():
         claim = Claim.objects.select_for_update().get(pk=claim.pk)
         changes, corrections = pending_work(claim)
@@ -596,7 +598,8 @@ def _apply(change: PendingChange, *, reviewer) -> set[int]:
         saved = _write(locked, version=change.base_version, values={**names, **m2m})
     except EditConflict:
         raise ReviewConflict(
-            f"The {model._meta.verbose_name} changed outside the review: look at it again."
+            _("This changed outside the review (%(thing)s): look at it again.")
+            % {"thing": thing(model._meta.model_name)}
         ) from None
     action = (
         HistoryAction.WITHDRAWN if change.kind == ChangeKind.WITHDRAWN else HistoryAction.CHANGED
