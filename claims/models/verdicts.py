@@ -50,7 +50,7 @@ class Rating(models.TextChoices):
             "ratingValue": self.rating_value,
             "bestRating": BEST_RATING,
             "worstRating": WORST_RATING,
-            "alternateName": self.label,
+            "alternateName": str(self.label),
         }
 
 
