@@ -586,7 +586,6 @@ def test_every_page_links_to_itself_in_the_other_language(client, newsroom):
         in html
     )
     switcher = re.search(r'<ul class="language-switcher"[^>]*>(.*?)</ul>', html, re.S).group(0)
-    assert 'aria-label="Мова інтерфейсу"' in switcher
     assert '<span aria-current="true" lang="uk">Українська</span>' in switcher
     assert f'<a href="http://testserver{en_list}{query}" hreflang="en" lang="en">English</a>' in (
         switcher
