@@ -376,6 +376,7 @@ def newsroom(client):
         "reviewer": reviewer,
         "pending": pending,
         "draft": draft,
+        "reviewing": reviewing,
         "job": job,
         "failed": failed,
     }
@@ -412,6 +413,7 @@ def editor_pages(w: dict) -> list[tuple]:
         ("desk:claim_edit", claim.slug),
         ("desk:claim_edit", w["pending"].slug),
         ("desk:claim_history", claim.slug),
+        ("desk:claim_history", w["pending"].slug),
         ("desk:carriage_create", claim.slug),
         ("desk:response_create", claim.slug),
         ("desk:carriage_edit", w["origin"].pk),
@@ -435,6 +437,7 @@ def reviewer_pages(w: dict) -> list[tuple]:
         ("desk:review_claim", w["pending"].slug),
         ("desk:withdraw", "claim", w["claim"].pk),  # it has a published verdict
         ("desk:verdict_edit", w["verdict"].pk),
+        ("desk:verdict_edit", w["reviewing"].pk),
     ]
 
 
@@ -462,6 +465,14 @@ def test_every_page_exists_in_both_languages_and_ukrainian_pages_show_no_english
             refused = client.post(url, {})
             assert refused.status_code == HTTPStatus.UNPROCESSABLE_ENTITY, url
             pages[language][f"POST {url}"] = (refused.content.decode(), refused["Content-Type"])
+        # An edit saved over someone else's: the conflict page.
+        url = in_language(language, "desk:claim_edit", newsroom["pending"].slug)
+        current = Claim.objects.get(pk=newsroom["pending"].pk).version
+        Claim.objects.filter(pk=newsroom["pending"].pk).update(version=current + 1)
+        stale = client.post(url, {"text": "Інший текст", "language": "uk", "version": current})
+        assert stale.status_code == HTTPStatus.CONFLICT, url
+        assert "conflict" in stale.content.decode()
+        pages[language][f"409 {url}"] = (stale.content.decode(), stale["Content-Type"])
         client.force_login(newsroom["reviewer"])
         pages[language] |= walk(client, reviewer_pages(newsroom), language)
         # Error pages: a missing page, a page the user may not see, the server's own.
