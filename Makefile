@@ -18,7 +18,7 @@ PYTEST_ARGS ?= -n 2
 PORT ?= 8000
 DEMO_URL = http://127.0.0.1:$(PORT)
 
-.PHONY: help setup run serve seed test test-postgres test-faults lint format lock clean browser-deps
+.PHONY: help setup run serve seed test test-postgres test-faults lint format lock clean browser-deps messages
 
 help:
 	@echo "make run            set up, migrate, load the seed chain and serve on $(DEMO_URL)/ (or PORT=8001)"
@@ -27,6 +27,7 @@ help:
 	@echo "make serve          production serving with gunicorn + WhiteNoise (settings from the environment)"
 	@echo "make lint           ruff check and format check"
 	@echo "make lock           re-pin requirements.lock from pyproject.toml"
+	@echo "make messages       collect new interface strings into locale/uk and compile the catalogue"
 
 setup: $(STAMP)
 
@@ -84,6 +85,16 @@ lint: setup
 format: setup
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# The Ukrainian catalogue: new marked strings are merged into locale/uk/LC_MESSAGES/django.po
+# (translate every new msgid there, then run it again), and django.mo is compiled. Both are
+# committed; tests/test_i18n.py fails while any msgid is untranslated or fuzzy.
+MESSAGES_IGNORE := --ignore=.venv --ignore=node_modules --ignore=tests --ignore=bench \
+	--ignore=staticfiles --ignore=static
+messages: setup
+	$(PY) manage.py makemessages -l uk --no-obsolete $(MESSAGES_IGNORE)
+	$(PY) manage.py compilemessages -l uk $(MESSAGES_IGNORE)
+	@msgfmt --statistics -o /dev/null locale/uk/LC_MESSAGES/django.po
 
 # Needs uv (pip install uv); pins runtime and dev dependencies with hashes.
 lock:

@@ -27,6 +27,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from . import translated
 from .links import page_path, slug_path
@@ -128,10 +129,15 @@ def response_description(response: Response) -> str:
             parts.append(format_html("<p>“{}”{}</p>", response.quote, speaker))
     # The label straight from the choices: get_attribution_display() rebuilds their dict.
     attribution = Attribution(response.attribution).label
-    parts.append(format_html("<p>Attribution: {}.</p>", attribution))
+    parts.append(format_html("<p>{}</p>", _("Attribution: %(how)s.") % {"how": attribution}))
     if response.report_id:
         report = response.report
-        parts.append(format_html("<p>Reported by {}: {}.</p>", report.outlet.name, report.title))
+        reported = _("Reported by %(outlet)s: %(title)s.")
+        parts.append(
+            format_html(
+                "<p>{}</p>", reported % {"outlet": report.outlet.name, "title": report.title}
+            )
+        )
     return "".join(parts)
 
 
@@ -145,7 +151,7 @@ class DeniedFeed(Feed):
         return None
 
     def title(self, obj) -> str:
-        return f"{settings.SITE_NAME}: newest denials{self.scope_name(obj)}"
+        return _("%(site)s: newest denials") % {"site": settings.SITE_NAME} + self.scope_name(obj)
 
     def scope_name(self, obj) -> str:
         return f" — {obj.name}" if obj is not None else ""
@@ -154,7 +160,9 @@ class DeniedFeed(Feed):
         return obj.get_absolute_url() if obj is not None else page_path("claims:claim_list")
 
     def description(self, obj) -> str:
-        return "Official denials of claims we track, newest first. A denial is evidence, not proof."
+        return _(
+            "Official denials of claims we track, newest first. A denial is evidence, not proof."
+        )
 
     subtitle = description
 
@@ -277,11 +285,13 @@ def withdrawals(limit: int) -> list[Withdrawal]:
             v.claim,
             v.withdrawn_at,
             v.withdrawn_reason,
-            f"the rating {v.rating_choice.label if v.rating_choice else ''}".strip(),
+            _("the rating %(rating)s") % {"rating": v.rating_choice.label}
+            if v.rating_choice
+            else _("the rating"),
         )
         for v in verdicts
     ] + [
-        Withdrawal("claim", c.pk, c, c.withdrawn_at, c.withdrawn_reason, "the claim")
+        Withdrawal("claim", c.pk, c, c.withdrawn_at, c.withdrawn_reason, _("the claim"))
         for c in claims
     ]
     return notices
@@ -294,13 +304,13 @@ class VerdictFeed(Feed):
     item_guid_is_permalink = False
 
     def title(self) -> str:
-        return f"{settings.SITE_NAME}: new verdicts and corrections"
+        return _("%(site)s: new verdicts and corrections") % {"site": settings.SITE_NAME}
 
     def link(self) -> str:
         return page_path("claims:claim_list")
 
     def description(self) -> str:
-        return (
+        return _(
             "Verdicts as they are published, every correction to a published verdict, and "
             "every withdrawal of a verdict or a claim."
         )
@@ -339,23 +349,30 @@ class VerdictFeed(Feed):
 
     def item_title(self, item) -> str:
         if isinstance(item, Withdrawal):
-            return f"Withdrawn ({item.what}): {shown_claim_text(item.claim)}"
+            return _("Withdrawn (%(what)s): %(text)s") % {
+                "what": item.what,
+                "text": shown_claim_text(item.claim),
+            }
         if isinstance(item, Correction):
-            return f"Correction: {shown_claim_text(item.verdict.claim)}"
-        return f"Rated {item.rating_choice.label}: {shown_claim_text(item.claim)}"
+            return _("Correction: %(text)s") % {"text": shown_claim_text(item.verdict.claim)}
+        return _("Rated %(rating)s: %(text)s") % {
+            "rating": item.rating_choice.label,
+            "text": shown_claim_text(item.claim),
+        }
 
     def item_description(self, item) -> str:
         if isinstance(item, Withdrawal):
-            return format_html("<p>We withdrew {}. Why: {}</p>", item.what, item.reason)
+            withdrew = _("We withdrew %(what)s. Why: %(reason)s")
+            return format_html("<p>{}</p>", withdrew % {"what": item.what, "reason": item.reason})
         if isinstance(item, Correction):
+            correction = format_html("<p>{}</p>", _("Correction: %(text)s") % {"text": item.text})
             if item.previous_rating:
-                return format_html(
-                    "<p>Correction: {}</p><p>Rating changed from {} to {}.</p>",
-                    item.text,
-                    item.previous_rating_choice.label,
-                    item.rating_choice.label,
-                )
-            return format_html("<p>Correction: {}</p>", item.text)
+                changed = _("Rating changed from %(old)s to %(new)s.") % {
+                    "old": item.previous_rating_choice.label,
+                    "new": item.rating_choice.label,
+                }
+                return correction + format_html("<p>{}</p>", changed)
+            return correction
         rating = item.rating_choice  # published verdicts are always rated
         summary = getattr(item, "shown_summary", None)
         return format_html(

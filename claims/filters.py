@@ -19,7 +19,10 @@ from dataclasses import dataclass
 from django import forms
 from django.core.cache import cache
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
 
+from .locale import thing
 from .models import (
     Actor,
     Carriage,
@@ -37,9 +40,9 @@ from .search import MAX_QUERY_LENGTH, clean_query, ranked, search_claims
 
 DEFAULT_SORT = "newest"
 SORTS = {
-    "newest": "Newest first",
-    "oldest": "Oldest first",
-    "text": "Claim, A to Z",
+    "newest": _("Newest first"),
+    "oldest": _("Oldest first"),
+    "text": _("Claim, A to Z"),
 }
 
 
@@ -69,29 +72,36 @@ class SlugChoiceField(forms.CharField):
         found = rows.filter(slug=slug).first()
         if found is None:
             raise forms.ValidationError(
-                f"No {self.model._meta.verbose_name} with that name.", code="unknown"
+                _t("Nothing (%(thing)s) has that name.")
+                % {"thing": thing(self.model._meta.model_name)},
+                code="unknown",
             )
         return found
 
 
 class ClaimFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="Search", strip=True)
-    rating = forms.ChoiceField(required=False, choices=[("", "Any rating"), *Rating.choices])
+    q = forms.CharField(required=False, label=_("Search"), strip=True)
+    rating = forms.ChoiceField(
+        required=False, label=_("Rating"), choices=[("", _("Any rating")), *Rating.choices]
+    )
     position = forms.ChoiceField(
         required=False,
-        label="Official position",
-        choices=[("", "Any position"), *OfficialPosition.choices],
+        label=_("Official position"),
+        choices=[("", _("Any position")), *OfficialPosition.choices],
     )
-    actor = SlugChoiceField(model=Actor)
-    outlet = SlugChoiceField(model=Outlet)
-    tag = SlugChoiceField(model=Tag)
-    narrative = SlugChoiceField(model=Narrative, public="public")
+    actor = SlugChoiceField(model=Actor, label=_("Actor"))
+    outlet = SlugChoiceField(model=Outlet, label=_("Outlet"))
+    tag = SlugChoiceField(model=Tag, label=_("Tag"))
+    narrative = SlugChoiceField(model=Narrative, public="public", label=_("Narrative"))
     language = forms.RegexField(
-        required=False, regex=r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})?$", max_length=10
+        required=False,
+        label=_("Language"),
+        regex=r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})?$",
+        max_length=10,
     )
-    date_from = forms.DateField(required=False, label="First seen from")
-    date_to = forms.DateField(required=False, label="First seen until")
-    sort = forms.ChoiceField(required=False, choices=list(SORTS.items()))
+    date_from = forms.DateField(required=False, label=_("First seen from"))
+    date_to = forms.DateField(required=False, label=_("First seen until"))
+    sort = forms.ChoiceField(required=False, label=_("Sort"), choices=list(SORTS.items()))
 
     def __init__(self, data=None, **kwargs):
         if data is not None:
@@ -107,14 +117,18 @@ class ClaimFilterForm(forms.Form):
         query = clean_query(self.cleaned_data["q"])
         if len(" ".join(self.cleaned_data["q"].split())) > MAX_QUERY_LENGTH:
             # Searched all the same, cut: say so, without dropping the search as an error would.
-            self.add_error(None, f"Only the first {MAX_QUERY_LENGTH} characters were searched.")
+            self.add_error(
+                None,
+                _t("Only the first %(limit)d characters were searched.")
+                % {"limit": MAX_QUERY_LENGTH},
+            )
         return query[:MAX_QUERY_LENGTH]
 
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
-            self.add_error("date_to", "The end date is before the start date.")
+            self.add_error("date_to", _("The end date is before the start date."))
         return cleaned
 
     @property

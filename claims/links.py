@@ -5,8 +5,8 @@ reverse() costs tens of microseconds (namespaces, converters, quoting), and a li
 called it once or twice per row: a millisecond or two of every uncached page. Here each URL
 name is reversed once per URLconf and script prefix; a page addressed by a slug is reversed
 with a marker in the slug's place, and rows fill their own slug in. Slugs are letters, digits,
-hyphens and underscores, which reverse() would not quote either. (No reader URL depends on
-the active language, so the language is not part of the key.)
+hyphens and underscores, which reverse() would not quote either. Paths start with the
+interface language's prefix (/uk/, /en/), so the active language is part of the key.
 """
 
 from functools import lru_cache, wraps
@@ -14,21 +14,24 @@ from functools import lru_cache, wraps
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.urls.resolvers import get_resolver
+from django.utils.translation import get_language
 
 _SLUG = "slug-marker-slug"
 
 
 @lru_cache(maxsize=128)
-def _reversed(viewname: str, resolver, prefix: str, with_slug: bool) -> tuple[str, ...]:
-    # `resolver` and `prefix` are only keys: a test's URLconf or a new SCRIPT_NAME gets its
-    # own entry.
+def _reversed(
+    viewname: str, resolver, prefix: str, language: str, with_slug: bool
+) -> tuple[str, ...]:
+    # `resolver`, `prefix` and `language` are only keys: a test's URLconf, a new SCRIPT_NAME
+    # or the other language gets its own entry.
     if with_slug:
         return tuple(reverse(viewname, args=[_SLUG]).split(_SLUG))
     return (reverse(viewname),)
 
 
 def _key() -> tuple:
-    return get_resolver(get_urlconf()), get_script_prefix()
+    return get_resolver(get_urlconf()), get_script_prefix(), get_language()
 
 
 def page_path(viewname: str) -> str:

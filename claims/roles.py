@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
 logger = logging.getLogger("claims.desk.views")
@@ -97,7 +98,7 @@ def role_required(check: Callable) -> Callable:
                 logger.warning(
                     "desk: refused %s %s to user %s", request.method, request.path, request.user.pk
                 )
-                raise PermissionDenied("The desk is for editors and reviewers.")
+                raise PermissionDenied(_("The desk is for editors and reviewers."))
             return view(request, *args, **kwargs)
 
         return wrapped

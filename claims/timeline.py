@@ -6,6 +6,8 @@ laid out for a small server-side SVG picture with an ordered list beside it as t
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils.translation import gettext as _
+
 WIDTH = 640
 MARGIN = 16
 LANES = {"seen": 20, "carriage": 44, "response": 68, "verdict": 92, "correction": 92}
@@ -27,7 +29,7 @@ class Event:
 def claim_events(claim, carriages, responses, verdict, corrections) -> list[Event]:
     events = []
     if claim.first_seen_at:
-        events.append(Event("seen", claim.first_seen_at, "First seen"))
+        events.append(Event("seen", claim.first_seen_at, _("First seen")))
     for carriage in carriages:
         events.append(
             Event(
@@ -49,7 +51,10 @@ def claim_events(claim, carriages, responses, verdict, corrections) -> list[Even
     if verdict is not None:
         events.append(
             Event(
-                "verdict", verdict.published_at, f"Rated {verdict.get_rating_display()}", "verdict"
+                "verdict",
+                verdict.published_at,
+                _("Rated %(rating)s") % {"rating": verdict.get_rating_display()},
+                "verdict",
             )
         )
         for correction in corrections:
@@ -57,7 +62,7 @@ def claim_events(claim, carriages, responses, verdict, corrections) -> list[Even
                 Event(
                     "correction",
                     correction.published_at,
-                    "Correction",
+                    _("Correction"),
                     f"correction-{correction.pk}",
                 )
             )

@@ -17,6 +17,7 @@ from django.db.models import (
 )
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
@@ -118,10 +119,11 @@ def absolute(request: HttpRequest, path: str) -> str:
 
 def site_feeds() -> list[dict]:
     return [
-        {"title": "Newest denials (RSS)", "url": page_path("claims:denied_rss"), "type": "rss"},
-        {"title": "Newest denials (Atom)", "url": page_path("claims:denied_atom"), "type": "atom"},
-        {"title": "New verdicts and corrections (RSS)", "url": page_path("claims:verdicts_rss"),
-         "type": "rss"},
+        {"title": _("Newest denials (RSS)"), "url": page_path("claims:denied_rss"), "type": "rss"},
+        {"title": _("Newest denials (Atom)"), "url": page_path("claims:denied_atom"),
+         "type": "atom"},
+        {"title": _("New verdicts and corrections (RSS)"),
+         "url": page_path("claims:verdicts_rss"), "type": "rss"},
     ]  # fmt: skip
 
 
@@ -129,12 +131,12 @@ def scoped_feeds(kind: str, obj) -> list[dict]:
     """A page's own denial feeds (per actor, outlet or tag), listed before the site's."""
     return [
         {
-            "title": f"Denials — {obj.name} (RSS)",
+            "title": _("Denials — %(name)s (RSS)") % {"name": obj.name},
             "url": slug_path(f"claims:{kind}_denied_rss", obj.slug),
             "type": "rss",
         },
         {
-            "title": f"Denials — {obj.name} (Atom)",
+            "title": _("Denials — %(name)s (Atom)") % {"name": obj.name},
             "url": slug_path(f"claims:{kind}_denied_atom", obj.slug),
             "type": "atom",
         },

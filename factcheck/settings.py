@@ -159,6 +159,9 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The interface language from the URL's /uk/ or /en/ prefix (claims/locale.py); before
+    # CommonMiddleware, as Django asks.
+    "claims.locale.InterfaceLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -307,10 +310,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
-LOGOUT_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = LOGOUT_REDIRECT_URL = "claims:home"  # in the interface's language
 
-LANGUAGE_CODE = "en"
+# The interface speaks Ukrainian and English; pages live under /uk/… and /en/…. The default
+# language answers an address without a prefix when the browser asks for neither.
+LANGUAGES = [("uk", "Українська"), ("en", "English")]
+LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "uk")
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    fail(f"LANGUAGE_CODE={LANGUAGE_CODE!r} is not an interface language (use uk or en).")
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our date formats ("17 листопада 2025, 17:55"), see factcheck/formats/.
+FORMAT_MODULE_PATH = ["factcheck.formats"]
 TIME_ZONE = "Europe/Kyiv"
 USE_I18N = True
 USE_TZ = True

@@ -1,7 +1,15 @@
 """Shared pytest configuration."""
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+
+
+def pytest_configure(config):
+    """The suite reads pages in English: the site's default interface language is English
+    here (a Ukrainian newsroom's deployment defaults to uk). Ukrainian pages are asked for by
+    their /uk/ address (tests/test_i18n.py)."""
+    settings.LANGUAGE_CODE = "en"
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ from http import HTTPStatus
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils import timezone
 
 from claims.models import ApiKey, Stance
@@ -211,16 +212,16 @@ def test_admins_issue_a_key_shown_once_and_revoke_it(client):
     admin = create_user(username="admin", is_superuser=True, is_staff=True)
     client.force_login(admin)
     answer = client.post(
-        "/desk/api-keys/new/", {"partner": "Kyiv Post", "requests_per_minute": 100}
+        reverse("desk:api_key_create"), {"partner": "Kyiv Post", "requests_per_minute": 100}
     )
     assert answer.status_code == HTTPStatus.FOUND
-    page = client.get("/desk/api-keys/").content.decode()
+    page = client.get(reverse("desk:api_keys")).content.decode()
     key = ApiKey.objects.get()
     secret = page.split(f"<code>{key.prefix}", 1)[1].split("</code>", 1)[0]
     secret = key.prefix + secret
     assert ApiKey.objects.matching(secret) == key
-    assert secret not in client.get("/desk/api-keys/").content.decode()  # only once
-    client.post(f"/desk/api-keys/{key.pk}/revoke/")
+    assert secret not in client.get(reverse("desk:api_keys")).content.decode()  # only once
+    client.post(reverse("desk:api_key_revoke", args=[key.pk]))
     key.refresh_from_db()
     assert key.revoked_at is not None
     assert ApiKey.objects.matching(secret) is None
@@ -230,7 +231,7 @@ def test_editors_cannot_manage_keys(client):
     from tests.factories import create_editor
 
     client.force_login(create_editor())
-    assert client.get("/desk/api-keys/").status_code == HTTPStatus.FORBIDDEN
-    answer = client.post("/desk/api-keys/new/", {"partner": "x", "requests_per_minute": 1})
+    assert client.get(reverse("desk:api_keys")).status_code == HTTPStatus.FORBIDDEN
+    answer = client.post(reverse("desk:api_key_create"), {"partner": "x", "requests_per_minute": 1})
     assert answer.status_code == HTTPStatus.FORBIDDEN
     assert not ApiKey.objects.exists()

@@ -117,7 +117,7 @@ def start_server(env: dict) -> tuple[subprocess.Popen, str]:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(base + "/methodology/", timeout=5):
+            with urllib.request.urlopen(base + "/uk/methodology/", timeout=5):
                 return server, base
         except OSError:
             time.sleep(0.3)
@@ -137,9 +137,9 @@ class Desk:
         self.base = base
         self.cookies = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
-        page = self.opener.open(base + "/accounts/login/", timeout=30).read().decode()
+        page = self.opener.open(base + "/uk/accounts/login/", timeout=30).read().decode()
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        self.post("/accounts/login/", username=username, password=PASSWORD, token=token)
+        self.post("/uk/accounts/login/", username=username, password=PASSWORD, token=token)
         assert any(cookie.name == "sessionid" for cookie in self.cookies), "login failed"
 
     def post(self, path: str, token: str | None = None, **fields) -> int:
@@ -162,7 +162,7 @@ def test_a_change_through_one_process_is_seen_through_the_others(database_url, c
     servers = [start_server(env), start_server(env)]
     try:
         (_, a), (_, b) = servers
-        page = f"/claims/{SLUG}/"
+        page = f"/uk/claims/{SLUG}/"  # the servers run with the default language, uk
         for base in (a, b):  # each caches the page (twice: the second is a hit)
             assert QUOTE not in read(base + page)
             assert QUOTE not in read(base + page)
@@ -182,10 +182,10 @@ def test_a_change_through_one_process_is_seen_through_the_others(database_url, c
 
         # Approved through server A's desk: server B's very next request shows it.
         reviewer = Desk(a, "cache-reviewer")
-        reviewer.post(f"/desk/review/{SLUG}/approve/", fingerprint=fingerprint)
+        reviewer.post(f"/uk/desk/review/{SLUG}/approve/", fingerprint=fingerprint)
         assert QUOTE in read(b + page)
         assert QUOTE in read(a + page)
-        assert QUOTE in read(b + "/feeds/denied.rss") or QUOTE in read(b + "/")
+        assert QUOTE in read(b + "/uk/feeds/denied.rss") or QUOTE in read(b + "/uk/")
 
         # A third process (a management command, the task worker) withdraws the verdict.
         python(

@@ -127,13 +127,13 @@ def two_chains():
         reverse("claims:tag_denied_atom", args=[claim.tags.get().slug]),
     ]
     lists = [
-        "/",
-        "/claims/",
-        "/claims/?q=Umerov",
-        "/claims/?position=denied",
-        "/feeds/denied.rss",
-        "/feeds/verdicts.atom",
-        "/claims/export.csv",
+        reverse("claims:home"),
+        reverse("claims:claim_list"),
+        reverse("claims:claim_list") + "?q=Umerov",
+        reverse("claims:claim_list") + "?position=denied",
+        reverse("claims:denied_rss"),
+        reverse("claims:verdicts_atom"),
+        reverse("claims:claim_export_csv"),
     ]
     other_pages = [
         other.get_absolute_url(),
@@ -210,12 +210,18 @@ def test_a_published_verdict_drops_its_claims_pages_not_others(client, two_chain
     claim = Claim.objects.get(pk=two_chains["claim"].pk)
     claim.verdicts.all().delete()
     warm(
-        client, [*two_chains["chain_pages"], "/", "/feeds/verdicts.rss", *two_chains["other_pages"]]
+        client,
+        [
+            *two_chains["chain_pages"],
+            reverse("claims:home"),
+            reverse("claims:verdicts_rss"),
+            *two_chains["other_pages"],
+        ],
     )
     verdict = create_verdict(claim=claim, rating=Rating.FALSE)
     verdict.submit(by=verdict.author)
     verdict.publish(by=create_reviewer())
-    for url in [*two_chains["chain_pages"], "/", "/feeds/verdicts.rss"]:
+    for url in [*two_chains["chain_pages"], reverse("claims:home"), reverse("claims:verdicts_rss")]:
         assert not is_cached(client, url), url
     for url in two_chains["other_pages"]:
         assert is_cached(client, url), url
@@ -244,7 +250,11 @@ def test_renaming_a_name_that_claims_show_drops_every_page(client, two_chains):
 
 def test_pages_and_feeds_answer_conditional_get_until_a_change(client, two_chains):
     claim = two_chains["claim"]
-    for url in (claim.get_absolute_url(), "/feeds/denied.rss", "/claims/export.json"):
+    for url in (
+        claim.get_absolute_url(),
+        reverse("claims:denied_rss"),
+        reverse("claims:claim_export_json"),
+    ):
         first = client.get(url)
         assert first.status_code == HTTPStatus.OK
         by_etag = client.get(url, headers={"If-None-Match": first["ETag"]})
@@ -262,9 +272,9 @@ def test_pages_and_feeds_answer_conditional_get_until_a_change(client, two_chain
 
 def test_signed_in_editors_always_see_fresh_pages(client):
     client.force_login(create_editor())
-    client.get("/claims/")
+    client.get(reverse("claims:claim_list"))
     with CaptureQueriesContext(connection) as queries:
-        response = client.get("/claims/")
+        response = client.get(reverse("claims:claim_list"))
     assert response.status_code == HTTPStatus.OK
     assert len(queries) > 1, "an editor's page is rendered, not taken from the cache"
     assert 'hx-headers=\'{"x-csrftoken"' in response.content.decode()
@@ -320,7 +330,7 @@ def test_a_purge_that_fails_is_logged_not_raised(settings, two_chains, caplog):
 
 def test_an_edit_waits_for_review_and_its_approval_drops_the_cached_copies(client, two_chains):
     claim = two_chains["claim"]
-    pages = [claim.get_absolute_url(), "/claims/"]
+    pages = [claim.get_absolute_url(), reverse("claims:claim_list")]
     warm(client, [*pages, *two_chains["other_pages"]])
     new_text = "Umerov refused to come back to Ukraine"
     writing.save_edit(
@@ -338,7 +348,7 @@ def test_an_edit_waits_for_review_and_its_approval_drops_the_cached_copies(clien
 def test_an_approved_correction_drops_the_claims_pages(client, two_chains):
     claim = two_chains["claim"]
     verdict = claim.verdicts.get()
-    warm(client, [claim.get_absolute_url(), "/feeds/verdicts.rss"])
+    warm(client, [claim.get_absolute_url(), reverse("claims:verdicts_rss")])
     verdict.correct(by=create_editor(), text="A date was wrong.")
     assert is_cached(client, claim.get_absolute_url())  # pending
     writing.approve(claim, by=create_reviewer())

@@ -41,10 +41,11 @@ def test_login_follows_next_on_this_site_only(client):
 
 
 def test_anonymous_desk_visit_comes_back_after_login(client):
-    response = client.get(reverse("desk:claim_create"))
-    assert response["Location"] == f"{reverse('login')}?next=/desk/claims/new/"
+    page_url = reverse("desk:claim_create")
+    response = client.get(page_url)
+    assert response["Location"] == f"{reverse('login')}?next={page_url}"
     page = client.get(response["Location"]).content.decode()
-    assert 'name="next" value="/desk/claims/new/"' in page
+    assert f'name="next" value="{page_url}"' in page
 
 
 def test_wrong_password_is_a_422_with_the_form(client):

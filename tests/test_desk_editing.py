@@ -169,7 +169,7 @@ class TestClaims:
         Claim.objects.filter(pk=claim.pk).update(version=7)
         html = client.get(reverse("desk:claim_edit", args=[claim.slug])).content.decode()
         assert 'name="version" value="7"' in html
-        assert 'hx-post="/desk/claims/' in html and 'method="post"' in html
+        assert f'hx-post="{reverse("desk:dashboard")}claims/' in html and 'method="post"' in html
 
     def test_missing_version_is_a_validation_error(self, client, editor):
         claim = create_claim(text="Kept")

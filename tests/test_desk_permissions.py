@@ -571,13 +571,19 @@ def test_htmx_requests_get_no_fragment_either(client, world, visitor):
         assert response.status_code == HTTPStatus.FORBIDDEN
 
 
+def names_in(resolver, namespace: str) -> set[str]:
+    """The URL names of a namespace, wherever it is included (e.g. under the language prefix)."""
+    names = set()
+    for pattern in resolver.url_patterns:
+        if getattr(pattern, "namespace", None) == namespace:
+            names |= {included.name for included in pattern.url_patterns}
+        elif hasattr(pattern, "url_patterns"):
+            names |= names_in(pattern, namespace)
+    return names
+
+
 def test_the_matrix_covers_every_desk_url():
-    desk_names = {
-        pattern.name
-        for pattern in get_resolver().url_patterns
-        if getattr(pattern, "namespace", None) == "desk"
-        for pattern in pattern.url_patterns
-    }
+    desk_names = names_in(get_resolver(), "desk")
     # The API-key pages are for administrators, not a desk role: their access is tested in
     # tests/test_api_access.py.
     administrators_only = {"api_keys", "api_key_create", "api_key_revoke"}

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from claims.languages import detect_language
 from claims.models import Carriage, Response
@@ -67,7 +68,7 @@ def test_reader_pages_mark_content_with_its_language(client):
     assert '<blockquote lang="uk">“Це фейк”</blockquote>' in page
     assert '<blockquote lang="ru">Умеров отказался</blockquote>' in page
     assert 'lang="en">Umerov refused to return<' in page
-    listing = client.get("/claims/").content.decode()
+    listing = client.get(reverse("claims:claim_list")).content.decode()
     assert 'lang="uk">Умєров відмовився повертатися в Україну</a>' in listing
 
 

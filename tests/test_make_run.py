@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.urls import reverse
 
 from claims.roles import is_editor, is_reviewer
 
@@ -53,9 +54,9 @@ def test_demo_accounts_print_the_real_address(db, settings):
     out = StringIO()
     call_command("demo_accounts", stdout=out)
     printed = out.getvalue()
-    assert "factcheck is starting on http://127.0.0.1:8123/" in printed
-    assert "Log in at http://127.0.0.1:8123/accounts/login/" in printed
-    assert "the desk is http://127.0.0.1:8123/desk/" in printed
+    assert f"factcheck is starting on http://127.0.0.1:8123{reverse('claims:home')}" in printed
+    assert f"Log in at http://127.0.0.1:8123{reverse('login')}" in printed
+    assert f"the desk is http://127.0.0.1:8123{reverse('desk:dashboard')}" in printed
     assert "8000" not in printed
     users = get_user_model().objects
     assert is_editor(users.get(username="editor")) and is_reviewer(users.get(username="reviewer"))

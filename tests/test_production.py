@@ -11,6 +11,7 @@ import pytest
 from django.db import OperationalError
 from django.db.backends.utils import CursorWrapper
 from django.test import Client
+from django.urls import reverse
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {
@@ -40,7 +41,7 @@ def test_deploy_check_reports_nothing_with_production_settings():
 
 
 def test_pages_carry_a_strict_content_security_policy(client):
-    response = client.get("/")
+    response = client.get(reverse("claims:home"))
     policy = response["Content-Security-Policy"]
     assert "script-src 'self'" in policy
     assert "unsafe-eval" not in policy
@@ -51,7 +52,7 @@ def test_pages_carry_a_strict_content_security_policy(client):
 
 
 def test_htmx_runs_without_eval(client):
-    html = client.get("/").content.decode()
+    html = client.get(reverse("claims:home")).content.decode()
     assert '"allowEval": false' in html
 
 
@@ -71,7 +72,7 @@ def database_down():
 
 def test_readers_get_a_plain_503_while_the_database_is_down(database_down):
     client = Client(raise_request_exception=False)
-    response = client.get("/")
+    response = client.get(reverse("claims:home"))
     assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
     assert response["Retry-After"] == "30"
     body = response.content.decode()
@@ -81,8 +82,8 @@ def test_readers_get_a_plain_503_while_the_database_is_down(database_down):
 
 
 def test_unknown_pages_get_a_helpful_404(client):
-    response = client.get("/claims/no-such-claim/")
+    response = client.get(reverse("claims:claim_detail", args=["no-such-claim"]))
     assert response.status_code == HTTPStatus.NOT_FOUND
     html = response.content.decode()
     assert "Not found" in html
-    assert 'action="/claims/"' in html  # a way on: search the claims
+    assert f'action="{reverse("claims:claim_list")}"' in html  # a way on: search the claims

@@ -46,7 +46,9 @@ def test_csv_export(client, claims):
     rows = list(csv.DictReader(io.StringIO(body(response))))
     assert [row["text"] for row in rows] == ["Drafted claim", "Denied claim"]
     denied = rows[1]
-    assert denied["url"] == "http://testserver/claims/denied-claim/"
+    assert denied["url"] == "http://testserver" + reverse(
+        "claims:claim_detail", args=["denied-claim"]
+    )
     assert denied["official_position"] == "denied"
     assert denied["rating"] == "false"
     assert denied["rating_value"] == "1"

@@ -26,11 +26,11 @@ def test_slug_path_is_what_reverse_gives(viewname):
 def test_paths_follow_the_script_prefix():
     set_script_prefix("/factcheck/")
     try:
-        assert links.slug_path("claims:claim_detail", "x") == "/factcheck/claims/x/"
+        assert links.slug_path("claims:claim_detail", "x") == "/factcheck/en/claims/x/"
         assert links.page_path("claims:claim_list") == reverse("claims:claim_list")
     finally:
         set_script_prefix("/")
-    assert links.slug_path("claims:claim_detail", "x") == "/claims/x/"
+    assert links.slug_path("claims:claim_detail", "x") == "/en/claims/x/"
 
 
 def render(source: str, **context) -> str:

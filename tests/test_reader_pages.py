@@ -86,7 +86,7 @@ def test_every_page_has_feed_autodiscovery_and_canonical(client, chain, name, ar
     html = html_of(client.get(reverse(name, args=args)))
     assert re.search(
         r'<link rel="alternate" type="application/rss\+xml" title="[^"]+" '
-        r'href="/feeds/denied.rss">',
+        rf'href="{reverse("claims:denied_rss")}">',
         html,
     )
     assert 'type="application/atom+xml"' in html
@@ -95,11 +95,14 @@ def test_every_page_has_feed_autodiscovery_and_canonical(client, chain, name, ar
 
 def test_scoped_pages_add_their_own_feeds(client, chain):
     actor_html = html_of(client.get(chain["umerov"].get_absolute_url()))
-    assert f'href="/feeds/actors/{chain["umerov"].slug}/denied.rss"' in actor_html
+    actor_feed = reverse("claims:actor_denied_rss", args=[chain["umerov"].slug])
+    assert f'href="{actor_feed}"' in actor_html
     outlet_html = html_of(client.get(chain["agency"].get_absolute_url()))
-    assert f'href="/feeds/outlets/{chain["agency"].slug}/denied.atom"' in outlet_html
+    outlet_feed = reverse("claims:outlet_denied_atom", args=[chain["agency"].slug])
+    assert f'href="{outlet_feed}"' in outlet_html
     tag_html = html_of(client.get(chain["tag"].get_absolute_url()))
-    assert f'href="/feeds/tags/{chain["tag"].slug}/denied.rss"' in tag_html
+    tag_feed = reverse("claims:tag_denied_rss", args=[chain["tag"].slug])
+    assert f'href="{tag_feed}"' in tag_html
 
 
 def test_claim_list_is_newest_first(client):
@@ -135,8 +138,8 @@ def test_claim_list_form_works_without_javascript(client, chain):
     html = html_of(client.get(reverse("claims:claim_list")))
     form = re.search(r'<form id="claim-filters"[^>]*>', html).group(0)
     assert 'method="get"' in form
-    assert 'action="/claims/"' in form
-    assert 'hx-get="/claims/"' in form
+    assert f'action="{reverse("claims:claim_list")}"' in form
+    assert f'hx-get="{reverse("claims:claim_list")}"' in form
     assert 'hx-push-url="true"' in form
     assert '<button type="submit">' in html
 

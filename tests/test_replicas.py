@@ -87,13 +87,13 @@ def test_anonymous_reads_use_the_replica_and_editors_the_primary(primary_and_rep
         from claims.models import Claim
 
         reader = Client()
-        print("reader-replica", reader.get("/claims/on-replica/").status_code)
-        print("reader-primary", reader.get("/claims/on-primary/").status_code)
+        print("reader-replica", reader.get("/en/claims/on-replica/").status_code)
+        print("reader-primary", reader.get("/en/claims/on-primary/").status_code)
 
         editor = Client()
         editor.cookies["sessionid"] = "an-editor-session"
-        print("editor-replica", editor.get("/claims/on-replica/").status_code)
-        print("editor-primary", editor.get("/claims/on-primary/").status_code)
+        print("editor-replica", editor.get("/en/claims/on-replica/").status_code)
+        print("editor-primary", editor.get("/en/claims/on-primary/").status_code)
 
         # Outside a reader's request (commands, tasks) reads and writes use the primary.
         Claim.objects.create(text="Written by a task", slug="written")

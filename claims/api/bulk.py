@@ -31,7 +31,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import http_date
 from django.views.decorators.http import require_GET
 
@@ -437,8 +437,10 @@ def claim_review_problems(review: dict) -> list[str]:
 # Building
 
 
+@translation.override("en")
 def build(folder: Path | None = None) -> dict:
-    """Write every file into `folder` (the bulk folder by default); return the package."""
+    """Write every file into `folder` (the bulk folder by default); return the package.
+    In English, as the API answers: labels and links the same whoever builds it."""
     target = folder or bulk_dir()
     target.mkdir(parents=True, exist_ok=True)
     generated_at = timezone.now()

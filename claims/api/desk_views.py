@@ -7,6 +7,8 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -29,6 +31,11 @@ class ApiKeyForm(forms.ModelForm):
     class Meta:
         model = ApiKey
         fields = ["partner", "contact", "requests_per_minute"]
+        labels = {
+            "partner": gettext_lazy("Partner"),
+            "contact": gettext_lazy("Contact"),
+            "requests_per_minute": gettext_lazy("Requests a minute"),
+        }
 
 
 @never_cache
@@ -67,5 +74,8 @@ def api_key_create(request: HttpRequest) -> HttpResponse:
 def api_key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     key = get_object_or_404(ApiKey, pk=pk)
     key.revoke()
-    messages.success(request, f"Revoked the key of {key.partner}; it stops working now.")
+    messages.success(
+        request,
+        _("Revoked the key of %(partner)s; it stops working now.") % {"partner": key.partner},
+    )
     return redirect("desk:api_keys")

@@ -243,7 +243,7 @@ def verdicts(rows: list[Verdict]) -> list[dict]:
                 "claim_id": verdict.claim_id,
                 "rating": rating.value,
                 "rating_value": rating.rating_value,
-                "rating_label": rating.label,
+                "rating_label": str(rating.label),
                 "summary": verdict.summary,
                 "rationale": verdict.rationale,
                 "published_at": verdict.published_at,

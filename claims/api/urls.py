@@ -6,6 +6,7 @@ from http import HTTPStatus
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path, re_path, reverse
+from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from . import bulk
@@ -15,7 +16,9 @@ from .v1 import api
 
 @require_GET
 def docs(request: HttpRequest) -> HttpResponse:
-    """Swagger UI from our own static files (no CDN), configured without inline script."""
+    """Swagger UI from our own static files (no CDN), configured without inline script. The
+    page around it is for people: in the language their browser asks for, not the API's."""
+    translation.activate(translation.get_language_from_request(request))
     settings = {"url": reverse("api-v1:openapi-json"), "layout": "BaseLayout", "deepLinking": True}
     return render(request, "claims/api_docs.html", {"swagger_settings": settings})
 

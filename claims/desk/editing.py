@@ -11,10 +11,74 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import pgettext_lazy
 
 from claims.models import HistoryEntry, Translation, writing
 
 # Presenting values for conflict pages and the history page.
+
+# Field names as the desk shows them in diffs and history, in the interface's language (the
+# models' own verbose names are English: translating them there would need a migration).
+FIELD_LABELS = {
+    "actor": pgettext_lazy("field", "actor"),
+    "approved_at": pgettext_lazy("field", "approved at"),
+    "approved_by": pgettext_lazy("field", "approved by"),
+    "attribution": pgettext_lazy("field", "attribution"),
+    "author": pgettext_lazy("field", "author"),
+    "body": pgettext_lazy("field", "body"),
+    "byline": pgettext_lazy("field", "byline"),
+    "canonical_url": pgettext_lazy("field", "canonical URL"),
+    "cites": pgettext_lazy("field", "cites"),
+    "claim": pgettext_lazy("field", "claim"),
+    "claimant": pgettext_lazy("field", "claimant"),
+    "context": pgettext_lazy("field", "context"),
+    "country": pgettext_lazy("field", "country"),
+    "created_at": pgettext_lazy("field", "created at"),
+    "created_by": pgettext_lazy("field", "created by"),
+    "description": pgettext_lazy("field", "description"),
+    "duplicate_of": pgettext_lazy("field", "duplicate of"),
+    "first_seen_at": pgettext_lazy("field", "first seen at"),
+    "homepage": pgettext_lazy("field", "homepage"),
+    "kind": pgettext_lazy("field", "kind"),
+    "language": pgettext_lazy("field", "language"),
+    "name": pgettext_lazy("field", "name"),
+    "official_position": pgettext_lazy("field", "official position"),
+    "outlet": pgettext_lazy("field", "outlet"),
+    "parent": pgettext_lazy("field", "part of"),
+    "previous_rating": pgettext_lazy("field", "previous rating"),
+    "published_at": pgettext_lazy("field", "published at"),
+    "published_rating": pgettext_lazy("field", "published rating"),
+    "quote": pgettext_lazy("field", "quote"),
+    "rating": pgettext_lazy("field", "rating"),
+    "rationale": pgettext_lazy("field", "rationale"),
+    "report": pgettext_lazy("field", "report"),
+    "responded_at": pgettext_lazy("field", "responded at"),
+    "responder": pgettext_lazy("field", "responder"),
+    "review_note": pgettext_lazy("field", "review note"),
+    "reviewer": pgettext_lazy("field", "reviewer"),
+    "role": pgettext_lazy("field", "role"),
+    "same_as": pgettext_lazy("field", "same as"),
+    "search_document": pgettext_lazy("field", "search document"),
+    "search_terms": pgettext_lazy("field", "search terms"),
+    "slug": pgettext_lazy("field", "slug"),
+    "speaker_name": pgettext_lazy("field", "speaker name"),
+    "stance": pgettext_lazy("field", "stance"),
+    "state": pgettext_lazy("field", "state"),
+    "subjects": pgettext_lazy("field", "subjects"),
+    "submitted_at": pgettext_lazy("field", "submitted at"),
+    "summary": pgettext_lazy("field", "summary"),
+    "tags": pgettext_lazy("field", "tags"),
+    "text": pgettext_lazy("field", "text"),
+    "time_zone": pgettext_lazy("field", "time zone"),
+    "title": pgettext_lazy("field", "title"),
+    "updated_at": pgettext_lazy("field", "updated at"),
+    "url": pgettext_lazy("field", "URL"),
+    "verdict": pgettext_lazy("field", "verdict"),
+    "version": pgettext_lazy("field", "version"),
+    "withdrawn_at": pgettext_lazy("field", "withdrawn at"),
+    "withdrawn_reason": pgettext_lazy("field", "withdrawn reason"),
+    "wording": pgettext_lazy("field", "wording"),
+}
 
 
 def display(value) -> str:
@@ -22,7 +86,7 @@ def display(value) -> str:
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, datetime):
-        return date_format(timezone.localtime(value), "j M Y, H:i")
+        return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
     if isinstance(value, models.Model):
         return str(value)
     if isinstance(value, (models.QuerySet, list, tuple, set)):
@@ -74,7 +138,7 @@ def describe_values(model, changes: dict) -> list[dict]:
             field = model._meta.get_field(name) if model else None
         except FieldDoesNotExist:  # a field since removed keeps its raw name
             field = None
-        label = str(field.verbose_name) if field is not None else name
+        label = str(FIELD_LABELS.get(name) or (field.verbose_name if field is not None else name))
         rows.append(
             {
                 "field": name,

@@ -14,9 +14,11 @@ from django.urls import reverse_lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from claims.ids import BoundedIntegerField, IdChoiceField, as_id
+from claims.locale import thing
 from claims.models import (
     Actor,
     Carriage,
@@ -50,11 +52,13 @@ def longest_name(queryset: QuerySet) -> int:
 
 def find_by_name(queryset: QuerySet, name: str, noun: str) -> Model:
     """The one row called `name` (ignoring case) or with that slug, by the write path's rule
-    for names (the desk never creates one while saving a form)."""
+    for names (the desk never creates one while saving a form). `noun` is the kind's code
+    ("actor", "outlet", "tag"), named in the message in the interface language."""
+    words = {"thing": thing(noun), "name": name, "limit": longest_name(queryset)}
     # Longer than any name, it names nothing; on SQLite, far longer is a LIKE pattern refused.
     if len(name) > longest_name(queryset):
         raise ValidationError(
-            f"No {noun} has a name that long (at most {longest_name(queryset)} characters).",
+            _t("No %(thing)s has a name that long (at most %(limit)d characters).") % words,
             code="max_length",
         )
     try:
@@ -139,7 +143,7 @@ class NamesField(TypedNamesField):
     def __init__(self, *, kind: str, queryset: QuerySet, noun: str, **kwargs) -> None:
         self.queryset, self.noun = queryset, noun
         kwargs.setdefault("widget", NameInput(kind=kind, queryset=queryset, multiple=True))
-        kwargs.setdefault("help_text", f"Separate {noun}s with commas.")
+        kwargs.setdefault("help_text", _("Separate the names with commas."))
         kwargs.setdefault("max_length", MAX_NAMES_LENGTH)
         super().__init__(**kwargs)
 
@@ -183,7 +187,7 @@ class VersionedForm(forms.ModelForm):
     def clean_version(self) -> int | None:
         version = self.cleaned_data.get("version")
         if self.instance.pk and version is None:
-            raise ValidationError("This form has lost its version; reload the page.")
+            raise ValidationError(_("This form has lost its version; reload the page."))
         return version
 
     def values(self) -> dict:
@@ -192,20 +196,34 @@ class VersionedForm(forms.ModelForm):
 
 
 class ClaimForm(VersionedForm):
-    subjects = NamesField(kind="actors", queryset=Actor.objects.all(), noun="actor", required=False)
+    subjects = NamesField(
+        kind="actors",
+        queryset=Actor.objects.all(),
+        noun="actor",
+        required=False,
+        label=_("Subjects"),
+    )
     claimant = NameField(
         kind="actors",
         queryset=Actor.objects.all(),
         noun="actor",
         required=False,
-        help_text="Who made the claim.",
+        label=_("Claimant"),
+        help_text=_("Who made the claim."),
     )
-    tags = NamesField(kind="tags", queryset=Tag.objects.all(), noun="tag", required=False)
+    tags = NamesField(
+        kind="tags", queryset=Tag.objects.all(), noun="tag", required=False, label=_("Tags")
+    )
 
     class Meta:
         model = Claim
         fields = ["text", "subjects", "claimant", "first_seen_at", "tags", "language", "context"]
-        labels = {"first_seen_at": "First seen (Kyiv time)"}
+        labels = {
+            "text": _("Text"),
+            "first_seen_at": _("First seen (Kyiv time)"),
+            "language": _("Language"),
+            "context": _("Context"),
+        }
         widgets = {
             "first_seen_at": local_datetime_input(),
             "context": forms.Textarea(attrs={"rows": 4}),
@@ -255,13 +273,23 @@ def report_choices() -> QuerySet:
 class ReportForm(VersionedForm):
     """A report's own facts, shared by every claim it carries."""
 
-    outlet = NameField(kind="outlets", queryset=Outlet.objects.all(), noun="outlet")
-    tags = NamesField(kind="tags", queryset=Tag.objects.all(), noun="tag", required=False)
+    outlet = NameField(
+        kind="outlets", queryset=Outlet.objects.all(), noun="outlet", label=_("Outlet")
+    )
+    tags = NamesField(
+        kind="tags", queryset=Tag.objects.all(), noun="tag", required=False, label=_("Tags")
+    )
 
     class Meta:
         model = Report
         fields = ["outlet", "url", "title", "published_at", "byline", "language", "tags"]
-        labels = {"url": "URL", "published_at": "Published (Kyiv time)"}
+        labels = {
+            "url": _("URL"),
+            "title": _("Title"),
+            "published_at": _("Published (Kyiv time)"),
+            "byline": _("Byline"),
+            "language": _("Language"),
+        }
         widgets = {"published_at": local_datetime_input()}
 
 
@@ -308,22 +336,23 @@ class CarriageForm(VersionedForm):
     report = ReportChoiceField(
         queryset=Report.objects.none(),
         required=False,
-        empty_label="— a new report, described below —",
-        help_text="Pick the report that carried the claim, or leave this empty and describe it.",
+        empty_label=_("— a new report, described below —"),
+        label=_("Report"),
+        help_text=_("Pick the report that carried the claim, or leave this empty and describe it."),
     )
     new_report_outlet = NameField(
         kind="outlets",
         queryset=Outlet.objects.all(),
         noun="outlet",
         required=False,
-        label="Outlet",
+        label=_("Outlet"),
     )
     new_report_url = forms.URLField(
-        required=False, label="URL", max_length=1000, assume_scheme="https"
+        required=False, label=_("URL"), max_length=1000, assume_scheme="https"
     )
-    new_report_title = forms.CharField(required=False, label="Title", max_length=500)
+    new_report_title = forms.CharField(required=False, label=_("Title"), max_length=500)
     new_report_published_at = forms.DateTimeField(
-        required=False, label="Published (Kyiv time)", widget=local_datetime_input()
+        required=False, label=_("Published (Kyiv time)"), widget=local_datetime_input()
     )
 
     class Meta:
@@ -332,6 +361,12 @@ class CarriageForm(VersionedForm):
         fields = ["role", "wording", "language", "target_country", "audience_language", "cites"]
         field_classes = {"cites": IdChoiceField}
         widgets = {"wording": forms.Textarea(attrs={"rows": 3})}
+        labels = {
+            "role": _("Role"),
+            "wording": _("Wording"),
+            "language": _("Language"),
+            "cites": _("Cites"),
+        }
 
     field_order = [
         "report",
@@ -360,17 +395,19 @@ class CarriageForm(VersionedForm):
         # Its own reports already carry the claim: the newest ones and the chosen one suffice.
         self.fields["report"].offer(also=self.chosen)
         self.fields["cites"].queryset = others
-        self.fields["cites"].empty_label = "— cites no other carriage —"
+        self.fields["cites"].empty_label = _("— cites no other carriage —")
 
     def clean(self) -> dict:
         data = super().clean()
         report, title = data.get("report"), data.get("new_report_title", "").strip()
         if report is not None and title:
-            raise ValidationError("Pick an existing report or describe a new one, not both.")
+            raise ValidationError(_("Pick an existing report or describe a new one, not both."))
         if report is None and not title:
-            self.add_error("report", "Pick the report, or give the new report's outlet and title.")
+            self.add_error(
+                "report", _("Pick the report, or give the new report's outlet and title.")
+            )
         if report is None and title and not data.get("new_report_outlet"):
-            self.add_error("new_report_outlet", "A new report needs its outlet.")
+            self.add_error("new_report_outlet", _("A new report needs its outlet."))
         url = data.get("new_report_url")
         if title and url:
             existing = (
@@ -380,14 +417,16 @@ class CarriageForm(VersionedForm):
             if existing is not None:
                 self.fields["report"].offer(also=[*self.chosen, existing.pk])
                 self.add_error(
-                    "new_report_url", f"This URL is already logged as “{existing}”: pick it above."
+                    "new_report_url",
+                    _t("This URL is already logged as “%(report)s”: pick it above.")
+                    % {"report": existing},
                 )
         if report is not None:
             clash = self.claim.carriages.filter(report=report)
             if self.instance.pk:
                 clash = clash.exclude(pk=self.instance.pk)
             if clash.exists():
-                self.add_error("report", "This report already carries the claim.")
+                self.add_error("report", _("This report already carries the claim."))
         return data
 
     def new_report_values(self) -> dict | None:
@@ -402,12 +441,14 @@ class CarriageForm(VersionedForm):
 
 
 class ResponseForm(VersionedForm):
-    responder = NameField(kind="actors", queryset=Actor.objects.all(), noun="actor")
+    responder = NameField(
+        kind="actors", queryset=Actor.objects.all(), noun="actor", label=_("Responder")
+    )
     report = ReportChoiceField(
         queryset=Report.objects.none(),
         required=False,
-        empty_label="— not reported / none yet —",
-        label="Reported in",
+        empty_label=_("— not reported / none yet —"),
+        label=_("Reported in"),
     )
 
     class Meta:
@@ -424,7 +465,14 @@ class ResponseForm(VersionedForm):
             "report",
             "responded_at",
         ]
-        labels = {"speaker_name": "Named speaker", "responded_at": "Responded (Kyiv time)"}
+        labels = {
+            "stance": _("Stance"),
+            "attribution": _("Attribution"),
+            "speaker_name": _("Named speaker"),
+            "quote": _("Quote"),
+            "language": _("Language"),
+            "responded_at": _("Responded (Kyiv time)"),
+        }
         widgets = {
             "responded_at": local_datetime_input(),
             "quote": forms.Textarea(attrs={"rows": 3}),
@@ -440,7 +488,9 @@ class ResponseForm(VersionedForm):
     def clean(self) -> dict:
         data = super().clean()
         if data.get("attribution") == "named_official" and not data.get("speaker_name", "").strip():
-            self.add_error("speaker_name", "A named official on record needs the speaker's name.")
+            self.add_error(
+                "speaker_name", _("A named official on record needs the speaker's name.")
+            )
         if data.get("channel_url") and not data.get("channel_kind"):
             self.add_error("channel_kind", _("Say what kind of channel this address is."))
         return data
@@ -451,7 +501,8 @@ class VerdictForm(VersionedForm):
         model = Verdict
         fields = ["rating", "summary", "rationale"]
         widgets = {"rationale": forms.Textarea(attrs={"rows": 8})}
-        help_texts = {"rating": "Needed before the verdict can be published."}
+        labels = {"rating": _("Rating"), "summary": _("Summary"), "rationale": _("Rationale")}
+        help_texts = {"rating": _("Needed before the verdict can be published.")}
 
 
 class DeskForm(forms.Form):
@@ -465,7 +516,7 @@ class DeskForm(forms.Form):
 class ClaimFinderForm(DeskForm):
     """The dashboard's "find a claim": words the claim's text contains."""
 
-    q = forms.CharField(required=False, max_length=MAX_FINDER_LENGTH, label="Find a claim")
+    q = forms.CharField(required=False, max_length=MAX_FINDER_LENGTH, label=_("Find a claim"))
     mine = forms.BooleanField(required=False, label=_("Only my claims"))
 
     @property
@@ -480,41 +531,42 @@ class ClaimFinderForm(DeskForm):
 class WithdrawForm(DeskForm):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Readers of the history see this reason.",
+        label=_("Reason"),
+        help_text=_("Readers of the history see this reason."),
     )
     version = BoundedIntegerField(widget=forms.HiddenInput)
 
     def clean_reason(self) -> str:
         reason = self.cleaned_data["reason"].strip()
         if not reason:
-            raise ValidationError("Give a reason.")
+            raise ValidationError(_("Give a reason."))
         return reason
 
 
 class ReturnForm(DeskForm):
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="What needs to change",
-        help_text="The author sees this note on their desk.",
+        label=_("What needs to change"),
+        help_text=_("The author sees this note on their desk."),
     )
 
 
 class CorrectionForm(DeskForm):
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="Correction",
-        help_text="Published under the verdict, dated, once a second editor approves it.",
+        label=_("Correction"),
+        help_text=_("Published under the verdict, dated, once a second editor approves it."),
     )
     rating = forms.ChoiceField(
-        choices=[("", "Keep the rating"), *Rating.choices],
+        choices=[("", _("Keep the rating")), *Rating.choices],
         required=False,
-        label="New rating",
-        help_text="The old rating stays on the page as superseded.",
+        label=_("New rating"),
+        help_text=_("The old rating stays on the page as superseded."),
     )
 
 
 class VerdictWithdrawForm(DeskForm):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=_("Reason"))
 
 
 class TranslationForm(DeskForm):
@@ -585,13 +637,8 @@ class NewNameForm(forms.ModelForm):
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
         if self._meta.model._default_manager.filter(name__iexact=name).exists():
-            raise ValidationError(f"There is already {self.article} called “{name}”.")
+            raise ValidationError(str(self.already_named) % {"name": name})
         return name
-
-    @property
-    def article(self) -> str:
-        """ "an outlet", "an actor", "a tag"."""
-        return f"{'an' if self.noun[0] in 'aeiou' else 'a'} {self.noun}"
 
     def values(self) -> dict:
         values = {name: self.cleaned_data[name] for name in self._meta.fields}
@@ -603,27 +650,36 @@ class NewNameForm(forms.ModelForm):
 
 class NewActorForm(NewNameForm):
     noun = "actor"
+    already_named = _("There is already an actor called “%(name)s”.")
+    name_taken = _("There is already an actor called that.")
 
     class Meta:
         model = Actor
         fields = ["name", "kind", "role"]
-        help_texts = {"role": "e.g. NSDC Secretary."}
+        labels = {"name": _("Name"), "kind": _("Kind"), "role": _("Role")}
+        help_texts = {"role": _("e.g. NSDC Secretary.")}
 
 
 class NewOutletForm(NewNameForm):
     noun = "outlet"
+    already_named = _("There is already an outlet called “%(name)s”.")
+    name_taken = _("There is already an outlet called that.")
 
     class Meta:
         model = Outlet
         fields = ["name", "kind", "homepage"]
+        labels = {"name": _("Name"), "kind": _("Kind"), "homepage": _("Homepage")}
 
 
 class NewTagForm(NewNameForm):
     noun = "tag"
+    already_named = _("There is already a tag called “%(name)s”.")
+    name_taken = _("There is already a tag called that.")
 
     class Meta:
         model = Tag
         fields = ["name"]
+        labels = {"name": _("Name")}
 
 
 class CodesField(forms.CharField):

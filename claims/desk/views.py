@@ -22,7 +22,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -161,7 +162,7 @@ def login(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout(request: HttpRequest) -> HttpResponse:
     auth_logout(request)
-    messages.info(request, "You are logged out.")
+    messages.info(request, _("You are logged out."))
     return HttpResponseRedirect(resolve_url("login"))
 
 
@@ -256,10 +257,56 @@ def responses_with_channels(claim: Claim) -> list[Response]:
     return responses
 
 
+SAVED_MESSAGES = {
+    "Claim": (
+        gettext_lazy("Claim saved."),
+        gettext_lazy("Claim saved: readers see the change once a second editor approves it."),
+    ),
+    "Carriage": (
+        gettext_lazy("Carriage saved."),
+        gettext_lazy("Carriage saved: readers see the change once a second editor approves it."),
+    ),
+    "Response": (
+        gettext_lazy("Response saved."),
+        gettext_lazy("Response saved: readers see the change once a second editor approves it."),
+    ),
+    "Report": (
+        gettext_lazy("Report saved."),
+        gettext_lazy("Report saved: readers see the change once a second editor approves it."),
+    ),
+}
+# What the desk says after a withdrawal, by kind: already withdrawn; waiting for review; done.
+WITHDRAWN_MESSAGES = {
+    "claim": (
+        gettext_lazy("This claim is already withdrawn."),
+        gettext_lazy(
+            "Withdrawal of the claim saved: readers see its notice once a second editor "
+            "approves it."
+        ),
+        gettext_lazy("The claim is withdrawn; it stays in the history."),
+    ),
+    "carriage": (
+        gettext_lazy("This carriage is already withdrawn."),
+        gettext_lazy(
+            "Withdrawal of the carriage saved: readers see its notice once a second editor "
+            "approves it."
+        ),
+        gettext_lazy("The carriage is withdrawn; it stays in the history."),
+    ),
+    "response": (
+        gettext_lazy("This response is already withdrawn."),
+        gettext_lazy(
+            "Withdrawal of the response saved: readers see its notice once a second editor "
+            "approves it."
+        ),
+        gettext_lazy("The response is withdrawn; it stays in the history."),
+    ),
+}
+
+
 def saved_message(obj, noun: str) -> str:
-    if writing.is_public_row(obj):
-        return f"{noun} saved: readers see the change once a second editor approves it."
-    return f"{noun} saved."
+    saved, waiting = SAVED_MESSAGES[noun]
+    return str(waiting if writing.is_public_row(obj) else saved)
 
 
 def with_translations(source: Model, part: str) -> Model:
@@ -341,7 +388,7 @@ def claim_create(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             claim = _create_claim(request, form)
             similarity.record_created_anyway(request.POST, text=claim.text, by=request.user)
-            messages.success(request, "Claim logged. Now add the reports that carried it.")
+            messages.success(request, _("Claim logged. Now add the reports that carried it."))
             return done(request, reverse("desk:claim_edit", args=[claim.slug]))
         context = with_names(request, {"form": form}, "actors", "tags")
         return render_form(request, "claims/desk/claim_edit.html", "claim-form", context, 422)
@@ -420,9 +467,9 @@ def carriage_create(request: HttpRequest, slug: str) -> HttpResponse:
                 _save_carriage(request, form, claim)
             except IntegrityError:
                 # Another editor added a carriage of the same report meanwhile.
-                form.add_error("report", "This report already carries the claim.")
+                form.add_error("report", _("This report already carries the claim."))
             else:
-                messages.success(request, "Carriage added.")
+                messages.success(request, _("Carriage added."))
                 return done(request, reverse("desk:claim_edit", args=[claim.slug]))
         context = with_names(request, {"claim": claim, "form": form}, "outlets")
         return render_form(request, template, "carriage-form", context, 422)
@@ -465,7 +512,7 @@ def response_create(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             writing.create(Response, by=request.user, values={**form.values(), "claim": claim})
-            messages.success(request, "Response added.")
+            messages.success(request, _("Response added."))
             return done(request, reverse("desk:claim_edit", args=[claim.slug]))
         context = with_names(request, {"claim": claim, "form": form}, "actors")
         return render_form(request, template, "response-form", context, 422)
@@ -555,7 +602,7 @@ WITHDRAWABLE = {
 def withdraw(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     model = WITHDRAWABLE.get(kind)
     if model is None:
-        raise PermissionDenied("Only parts of a claim's chain can be withdrawn here.")
+        raise PermissionDenied(_("Only parts of a claim's chain can be withdrawn here."))
     obj = get_object_or_404(model, pk=pk)
     claim = obj if isinstance(obj, Claim) else obj.claim
     back = reverse("desk:claim_edit", args=[claim.slug])
@@ -568,9 +615,9 @@ def withdraw(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     ):
         # Taking a published verdict off the reader site is a reviewer's call, as publishing is.
         logger.warning("desk: refused claim withdrawal %s to user %s", obj.pk, request.user.pk)
-        raise PermissionDenied("This claim has a published verdict: ask a reviewer.")
+        raise PermissionDenied(_("This claim has a published verdict: ask a reviewer."))
     if writing.with_pending(obj).withdrawn_at is not None:
-        messages.info(request, f"This {kind} is already withdrawn.")
+        messages.info(request, WITHDRAWN_MESSAGES[kind][0])
         return done(request, back) if request.method == "POST" else redirect(back)
     if request.method == "POST":
         form = WithdrawForm(request.POST)
@@ -588,13 +635,9 @@ def withdraw(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             context = {**context, "form": retry, "stale": True}
             return render_form(request, template, "withdraw-form", context, HTTPStatus.CONFLICT)
         if writing.is_public_row(obj):
-            messages.success(
-                request,
-                f"Withdrawal of the {kind} saved: readers see its notice once a second "
-                "editor approves it.",
-            )
+            messages.success(request, WITHDRAWN_MESSAGES[kind][1])
         else:
-            messages.success(request, f"The {kind} is withdrawn; it stays in the history.")
+            messages.success(request, WITHDRAWN_MESSAGES[kind][2])
         return done(request, back)
     form = WithdrawForm(initial={"version": writing.desk_version(obj)})
     return render(request, template, {**context, "form": form})
@@ -831,7 +874,7 @@ def verdict_create(request: HttpRequest, slug: str) -> HttpResponse:
     claim = get_object_or_404(Claim.objects.visible(), slug=slug)
     live = claim.verdicts.live().first()
     if live is not None:
-        messages.info(request, "This claim already has a verdict; here it is.")
+        messages.info(request, _("This claim already has a verdict; here it is."))
         return redirect("desk:verdict_edit", pk=live.pk)
     form = VerdictForm(request.POST or None)
     template = "claims/desk/verdict_new.html"
@@ -845,9 +888,11 @@ def verdict_create(request: HttpRequest, slug: str) -> HttpResponse:
                         values={**form.values(), "claim": claim, "author": request.user},
                     )
             except IntegrityError:
-                messages.error(request, "Someone else started a verdict on this claim meanwhile.")
+                messages.error(
+                    request, _("Someone else started a verdict on this claim meanwhile.")
+                )
                 return done(request, reverse("desk:claim_edit", args=[claim.slug]))
-            messages.success(request, "Verdict drafted. Submit it for review when it is ready.")
+            messages.success(request, _("Verdict drafted. Submit it for review when it is ready."))
             return done(request, reverse("desk:verdict_edit", args=[verdict.pk]))
         return render_form(request, template, "verdict-form", {"claim": claim, "form": form}, 422)
     return render(request, template, {"claim": claim, "form": form})
@@ -866,7 +911,7 @@ def verdict_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return verdict_page(
             request,
             verdict,
-            form_errors=["Only a draft can be edited; a reviewer can return it to draft."],
+            form_errors=[_("Only a draft can be edited; a reviewer can return it to draft.")],
             status=HTTPStatus.CONFLICT,
         )
     form = VerdictForm(request.POST, instance=Verdict.objects.get(pk=verdict.pk))
@@ -879,7 +924,7 @@ def verdict_edit(request: HttpRequest, pk: int) -> HttpResponse:
     except writing.EditConflict as conflict:
         extra = conflict_context(form, conflict.current)
         return verdict_page(request, conflict.current, status=HTTPStatus.CONFLICT, **extra)
-    messages.success(request, "Verdict saved.")
+    messages.success(request, _("Verdict saved."))
     return done(request, reverse("desk:verdict_edit", args=[verdict.pk]))
 
 
@@ -903,7 +948,7 @@ def _workflow(
             request,
             Verdict.objects.get(pk=verdict.pk),
             errors=[
-                "The database refused this change: the author cannot review their own verdict."
+                _("The database refused this change: the author cannot review their own verdict.")
             ],
             status=HTTPStatus.CONFLICT,
             partial="verdict-actions",
@@ -921,7 +966,7 @@ def _verdict(pk: int) -> Verdict:
 def verdict_submit(request: HttpRequest, pk: int) -> HttpResponse:
     verdict = _verdict(pk)
     return _workflow(
-        request, verdict, lambda: verdict.submit(by=request.user), "Submitted for review."
+        request, verdict, lambda: verdict.submit(by=request.user), _("Submitted for review.")
     )
 
 
@@ -930,7 +975,10 @@ def verdict_submit(request: HttpRequest, pk: int) -> HttpResponse:
 def verdict_publish(request: HttpRequest, pk: int) -> HttpResponse:
     verdict = _verdict(pk)
     return _workflow(
-        request, verdict, lambda: verdict.publish(by=request.user), "Published: readers see it now."
+        request,
+        verdict,
+        lambda: verdict.publish(by=request.user),
+        _("Published: readers see it now."),
     )
 
 
@@ -948,7 +996,7 @@ def verdict_return(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         verdict,
         lambda: verdict.return_to_draft(by=request.user, note=note),
-        "Returned to the author with your note.",
+        _("Returned to the author with your note."),
     )
 
 
@@ -966,7 +1014,10 @@ def verdict_correct(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         verdict,
         lambda: verdict.correct(by=request.user, text=text, rating=rating),
-        "Correction saved: it is published once a second editor approves it in the review queue.",
+        _(
+            "Correction saved: it is published once a second editor approves it "
+            "in the review queue."
+        ),
     )
 
 
@@ -984,7 +1035,7 @@ def verdict_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         verdict,
         lambda: verdict.withdraw(by=request.user, reason=reason),
-        "Verdict withdrawn.",
+        _("Verdict withdrawn."),
     )
 
 
@@ -1007,11 +1058,11 @@ def autocomplete(request: HttpRequest, kind: str) -> HttpResponse:
     For a comma-separated field each option repeats what is already typed before the last
     comma, so the browser's datalist still matches it."""
     if kind not in NAME_KINDS:
-        raise PermissionDenied("Unknown kind of name.")
+        raise PermissionDenied(_("Unknown kind of name."))
     model = NAME_KINDS[kind][0]
     field = request.GET.get("field", "q")
     typed = request.GET.get(field, request.GET.get("q", ""))
-    prefix, _, term = (
+    prefix, _comma, term = (
         typed.rpartition(",") if request.GET.get("multiple") == "1" else ("", "", typed)
     )
     prefix = f"{prefix.strip()}, " if prefix.strip() else ""
@@ -1033,7 +1084,7 @@ def autocomplete(request: HttpRequest, kind: str) -> HttpResponse:
 def name_create(request: HttpRequest, kind: str) -> HttpResponse:
     """Add an actor, outlet or tag without leaving the form being filled in."""
     if kind not in NAME_KINDS:
-        raise PermissionDenied("Unknown kind of name.")
+        raise PermissionDenied(_("Unknown kind of name."))
     model, form_class = NAME_KINDS[kind]
     form = form_class(request.POST, prefix=f"new-{kind}")
     back = request.POST.get("next", "")
@@ -1048,7 +1099,7 @@ def name_create(request: HttpRequest, kind: str) -> HttpResponse:
         created = writing.create(model, by=request.user, values=form.values())
     except IntegrityError:
         # The same name added by another editor between validation and saving.
-        form.add_error("name", f"There is already {form.article} called that.")
+        form.add_error("name", form.name_taken)
         template = (
             "claims/desk/_new_name.html#new-name" if request.htmx else "claims/desk/name_new.html"
         )
@@ -1060,7 +1111,7 @@ def name_create(request: HttpRequest, kind: str) -> HttpResponse:
             "claims/desk/_new_name.html#new-name",
             {**context, "form": fresh, "created": created},
         )
-    messages.success(request, f"Added {created.name}; you can type it now.")
+    messages.success(request, _("Added %(name)s; you can type it now.") % {"name": created.name})
     return HttpResponseRedirect(back)
 
 
@@ -1257,7 +1308,7 @@ def _review_action(request: HttpRequest, slug: str, action: Callable, success: s
     except (writing.ReviewError, writing.EditConflict, IntegrityError) as error:
         if isinstance(error, IntegrityError):
             # The database's two-person rule, should a path around the checks ever reach it.
-            errors = ["The database refused this review: the author cannot review their work."]
+            errors = [_("The database refused this review: the author cannot review their work.")]
             status = HTTPStatus.FORBIDDEN
         else:
             errors = getattr(error, "messages", [str(error)])
@@ -1276,7 +1327,7 @@ def review_approve(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         slug,
         lambda claim: writing.approve(claim, by=request.user, fingerprint=fingerprint),
-        "Approved: readers see it now.",
+        _("Approved: readers see it now."),
     )
 
 
@@ -1301,7 +1352,7 @@ def review_return(request: HttpRequest, slug: str) -> HttpResponse:
         lambda claim: writing.return_work(
             claim, by=request.user, note=note, fingerprint=fingerprint
         ),
-        "Returned to the authors with your note.",
+        _("Returned to the authors with your note."),
     )
 
 
@@ -1310,5 +1361,5 @@ def review_return(request: HttpRequest, slug: str) -> HttpResponse:
 def review_resubmit(request: HttpRequest, slug: str) -> HttpResponse:
     claim = get_object_or_404(Claim, slug=slug)
     writing.resubmit(claim, by=request.user)
-    messages.success(request, "Back in the review queue.")
+    messages.success(request, _("Back in the review queue."))
     return done(request, reverse("desk:claim_edit", args=[claim.slug]))

@@ -29,6 +29,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from requests_hardened import Config, HTTPSession
 from requests_hardened.ip_filter import EXTRA_BLOCKED_NET_RANGES, InvalidIPAddress
 from requests_hardened.ip_filter_adapter import IPFilterAdapter
@@ -108,7 +109,7 @@ def literal_address(host: str):
         try:
             return ipaddress.ip_address(socket.inet_aton(host))
         except OSError:
-            raise FetchRefused(f"“{host}” is not a valid address.") from None
+            raise FetchRefused(_("“%(host)s” is not a valid address.") % {"host": host}) from None
     return None
 
 
@@ -121,25 +122,33 @@ def check_url(url: str, *, resolve: bool = True) -> str:
         parts = urlsplit(url.strip())
         port = parts.port
     except ValueError as error:
-        raise FetchRefused(f"This URL is malformed ({error}).") from None
+        raise FetchRefused(_("This URL is malformed (%(error)s).") % {"error": error}) from None
     scheme = parts.scheme.lower()
     if scheme not in {"http", "https"}:
-        shown = f"{scheme}:" if scheme else "no scheme"
-        raise FetchRefused(f"Only http and https addresses can be fetched (this one has {shown}).")
+        shown = f"{scheme}:" if scheme else _("no scheme")
+        raise FetchRefused(
+            _("Only http and https addresses can be fetched (this one has %(scheme)s).")
+            % {"scheme": shown}
+        )
     if parts.username is not None or parts.password is not None:
-        raise FetchRefused("Addresses with a user name or password are not fetched.")
+        raise FetchRefused(_("Addresses with a user name or password are not fetched."))
     if port is not None and port not in limit("IMPORTER_ALLOWED_PORTS", ALLOWED_PORTS):
-        raise FetchRefused(f"Only ports 80 and 443 are allowed (this address uses port {port}).")
+        raise FetchRefused(
+            _("Only ports 80 and 443 are allowed (this address uses port %(port)s).")
+            % {"port": port}
+        )
     host = (parts.hostname or "").rstrip(".").lower()
     if not host:
-        raise FetchRefused("This URL names no host.")
+        raise FetchRefused(_("This URL names no host."))
     loopback_ok = limit("IMPORTER_ALLOW_LOOPBACK", False)
     if (host == "localhost" or host.endswith(".localhost")) and not loopback_ok:
-        raise FetchRefused("Addresses on this machine (localhost) are not fetched.")
+        raise FetchRefused(_("Addresses on this machine (localhost) are not fetched."))
     address = literal_address(host)
     if address is not None:
         if not is_public(address):
-            raise FetchRefused(f"{address} is not a public address; it is not fetched.")
+            raise FetchRefused(
+                _("%(address)s is not a public address; it is not fetched.") % {"address": address}
+            )
         return url
     if not resolve:
         return url
@@ -147,7 +156,7 @@ def check_url(url: str, *, resolve: bool = True) -> str:
         answers = socket.getaddrinfo(host, port or 443, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
         raise FetchError(f"The host “{host}” could not be found ({error}).") from None
-    for *_, sockaddr in answers:
+    for *_rest, sockaddr in answers:
         resolved = ipaddress.ip_address(sockaddr[0].split("%")[0])
         if not is_public(resolved):
             raise FetchRefused(

@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext_lazy as _
 
 from claims.ids import IdChoiceField
 from claims.models import Attribution, CarriageRole, Claim, PublishedPrecision, Stance
@@ -16,17 +17,17 @@ from .pipeline import REPORT_FIELDS, Confirmation
 
 class ImportForm(forms.Form):
     url = forms.URLField(
-        label="Article URL", required=False, max_length=1000, assume_scheme="https"
+        label=_("Article URL"), required=False, max_length=1000, assume_scheme="https"
     )
     html = forms.CharField(
-        label="…or paste the page's HTML",
+        label=_("…or paste the page's HTML"),
         required=False,
         strip=False,  # archived exactly as pasted
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
     )
-    file = forms.FileField(label="…or upload a saved page", required=False)
+    file = forms.FileField(label=_("…or upload a saved page"), required=False)
     page_url = forms.URLField(
-        label="The page's address (for pasted or uploaded HTML)",
+        label=_("The page's address (for pasted or uploaded HTML)"),
         required=False,
         max_length=1000,
         assume_scheme="https",
@@ -49,16 +50,19 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         limit = getattr(settings, "IMPORTER_MAX_BYTES", 5 * 1024 * 1024)
         if upload and upload.size > limit:
-            raise forms.ValidationError(f"The file is larger than {limit // (1024 * 1024)} MB.")
+            raise forms.ValidationError(
+                _("The file is larger than %(megabytes)d MB.")
+                % {"megabytes": limit // (1024 * 1024)}
+            )
         return upload
 
     def clean(self):
         data = super().clean()
         given = [name for name in ("url", "html", "file") if data.get(name)]
         if not given and not self.errors:
-            raise forms.ValidationError("Give a URL, paste the HTML or upload a file.")
+            raise forms.ValidationError(_("Give a URL, paste the HTML or upload a file."))
         if len(given) > 1:
-            raise forms.ValidationError("Give only one of a URL, pasted HTML or a file.")
+            raise forms.ValidationError(_("Give only one of a URL, pasted HTML or a file."))
         return data
 
     def source_bytes(self) -> bytes:
@@ -83,52 +87,60 @@ def blank(choices) -> list:
 
 class ConfirmForm(forms.Form):
     # The report
-    outlet_name = forms.CharField(label="Outlet", max_length=200)
-    title = forms.CharField(max_length=500)
-    url = forms.URLField(label="URL", required=False, max_length=1000, assume_scheme="https")
+    outlet_name = forms.CharField(label=_("Outlet"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=500)
+    url = forms.URLField(label=_("URL"), required=False, max_length=1000, assume_scheme="https")
     canonical_url = forms.URLField(
-        label="Canonical URL", required=False, max_length=1000, assume_scheme="https"
+        label=_("Canonical URL"), required=False, max_length=1000, assume_scheme="https"
     )
     published_at = forms.CharField(
-        label="Published (ISO 8601 with offset)", required=False, max_length=40
+        label=_("Published (ISO 8601 with offset)"), required=False, max_length=40
     )
-    byline = forms.CharField(required=False, max_length=300)
-    language = forms.CharField(required=False, max_length=10)
-    tags = forms.CharField(required=False, help_text="Comma-separated.", max_length=2000)
-    body = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 10}))
+    byline = forms.CharField(label=_("Byline"), required=False, max_length=300)
+    language = forms.CharField(label=_("Language"), required=False, max_length=10)
+    tags = forms.CharField(
+        label=_("Tags"), required=False, help_text=_("Comma-separated."), max_length=2000
+    )
+    body = forms.CharField(
+        label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 10})
+    )
     update_fields = forms.MultipleChoiceField(
-        label="Take these changes from the page",
+        label=_("Take these changes from the page"),
         required=False,
         choices=[(name, name.replace("_", " ")) for name in REPORT_FIELDS],
         widget=forms.CheckboxSelectMultiple,
     )
     # The claim
     existing_claim = IdChoiceField(
-        label="Same as an existing claim",
+        label=_("Same as an existing claim"),
         queryset=Claim.objects.visible(),
         required=False,
         widget=forms.RadioSelect,
-        empty_label="No: a new claim",
+        empty_label=_("No: a new claim"),
     )
-    claim_text = forms.CharField(label="Claim", required=False, max_length=500)
-    claimant = forms.CharField(required=False, max_length=200)
+    claim_text = forms.CharField(label=_("Claim"), required=False, max_length=500)
+    claimant = forms.CharField(label=_("Claimant"), required=False, max_length=200)
     carriage_role = forms.ChoiceField(
-        label="How this report carries the claim",
+        label=_("How this report carries the claim"),
         choices=CarriageRole.choices,
         initial=CarriageRole.MENTION,
     )
     wording = forms.CharField(
-        label="Wording as carried", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Wording as carried"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     # The response
-    responder = forms.CharField(required=False, max_length=200)
-    stance = forms.ChoiceField(required=False, choices=blank(Stance.choices))
-    attribution = forms.ChoiceField(required=False, choices=blank(Attribution.choices))
-    speaker_name = forms.CharField(label="Speaker (if named)", required=False, max_length=200)
-    quote = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    responder = forms.CharField(label=_("Responder"), required=False, max_length=200)
+    stance = forms.ChoiceField(label=_("Stance"), required=False, choices=blank(Stance.choices))
+    attribution = forms.ChoiceField(
+        label=_("Attribution"), required=False, choices=blank(Attribution.choices)
+    )
+    speaker_name = forms.CharField(label=_("Speaker (if named)"), required=False, max_length=200)
+    quote = forms.CharField(
+        label=_("Quote"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     # Other fact-checkers' reviews found on the page, by their place in the page's list.
     external_reviews = forms.TypedMultipleChoiceField(
-        label="Link these checks by other fact-checkers to the claim",
+        label=_("Link these checks by other fact-checkers to the claim"),
         required=False,
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
@@ -158,10 +170,10 @@ class ConfirmForm(forms.Form):
         moment = parse_datetime(value.replace(" ", "T", 1))
         if moment is None:
             raise forms.ValidationError(
-                "Use a date and time like 2025-11-17T17:55:00+02:00, or a day like 2025-11-17."
+                _("Use a date and time like 2025-11-17T17:55:00+02:00, or a day like 2025-11-17.")
             )
         if moment.tzinfo is None:
-            raise forms.ValidationError("Give the time's UTC offset, like +02:00.")
+            raise forms.ValidationError(_("Give the time's UTC offset, like +02:00."))
         return moment
 
     def clean(self):
@@ -169,17 +181,17 @@ class ConfirmForm(forms.Form):
         has_claim = bool(data.get("existing_claim") or (data.get("claim_text") or "").strip())
         if (data.get("responder") or "").strip():
             if not has_claim:
-                self.add_error("claim_text", "A response needs a claim to respond to.")
+                self.add_error("claim_text", _("A response needs a claim to respond to."))
             for name in ("stance", "attribution"):
                 if not data.get(name):
-                    self.add_error(name, "Choose one for the response.")
+                    self.add_error(name, _("Choose one for the response."))
         elif data.get("stance"):
-            self.add_error("responder", "Who responded?")
+            self.add_error("responder", _("Who responded?"))
         if (
             data.get("attribution") == Attribution.NAMED_OFFICIAL
             and not (data.get("speaker_name") or "").strip()
         ):
-            self.add_error("speaker_name", "A named official needs a name.")
+            self.add_error("speaker_name", _("A named official needs a name."))
         return data
 
     def confirmation(self) -> Confirmation:

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from claims.duplicates import very_similar
@@ -42,7 +42,7 @@ def over_import_limit(request: HttpRequest) -> bool:
 
 def too_many_imports() -> HttpResponse:
     return HttpResponse(
-        "Too many imports in a short time; wait a few minutes and try again.",
+        _("Too many imports in a short time; wait a few minutes and try again."),
         status=HTTPStatus.TOO_MANY_REQUESTS,
         content_type="text/plain; charset=utf-8",
     )
@@ -128,9 +128,9 @@ def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
         if job.is_stalled or job.status == ImportJobStatus.FAILED:
             job.retry()
             enqueue_import(job)
-            messages.info(request, "The import is queued again.")
+            messages.info(request, _("The import is queued again."))
         else:
-            messages.error(request, "This import is not stalled or failed; nothing to retry.")
+            messages.error(request, _("This import is not stalled or failed; nothing to retry."))
     return redirect(job)
 
 
@@ -142,7 +142,7 @@ def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         job = get_object_or_404(ImportJob.objects.select_for_update(), pk=pk)
         if job.status != ImportJobStatus.READY:
             messages.error(
-                request, "This import is not ready to confirm (or was confirmed already)."
+                request, _("This import is not ready to confirm (or was confirmed already).")
             )
             return redirect(job)
         context = review_context(job)
@@ -169,24 +169,27 @@ def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
                 context,
                 status=HTTPStatus.UNPROCESSABLE_ENTITY,
             )
-    parts = [
-        gettext("Report created") if created.report_created else gettext("Report on file kept")
-    ]
+    parts = [_("Report created") if created.report_created else _("Report on file kept")]
     if created.updated_fields:
-        parts.append("updated: " + ", ".join(created.updated_fields))
+        parts.append(_("updated: %(fields)s") % {"fields": ", ".join(created.updated_fields)})
     if created.claim:
-        parts.append(f"claim “{created.claim.text}”")
+        parts.append(_("claim “%(text)s”") % {"text": created.claim.text})
     if created.response and created.response_on_file:
         parts.append(
-            gettext("the response “%(quote)s” was on file already, not added again")
+            _("the response “%(quote)s” was on file already, not added again")
             % {"quote": created.response.quote}
         )
     elif created.response:
-        parts.append(f"response: {created.response.responder.name} {created.response.stance}")
+        response = created.response
+        parts.append(
+            _("response: %(responder)s %(stance)s")
+            % {"responder": response.responder.name, "stance": response.get_stance_display()}
+        )
     if created.new_names:
-        parts.append("filed new names: " + ", ".join(str(name) for name in created.new_names))
+        names = ", ".join(str(name) for name in created.new_names)
+        parts.append(_("filed new names: %(names)s") % {"names": names})
     if created.claim:
-        parts.append("readers see it once a second editor approves it in the review queue")
+        parts.append(_("readers see it once a second editor approves it in the review queue"))
     messages.success(request, "; ".join(parts) + ".")
     return redirect(job)
 
@@ -233,5 +236,5 @@ def lead_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     lead.decide(LeadState.DISMISSED, by=request.user)
     if request.htmx:
         return HttpResponse("")  # the row disappears from the inbox
-    messages.success(request, f"Dismissed “{lead.item.title}”.")
+    messages.success(request, _("Dismissed “%(title)s”.") % {"title": lead.item.title})
     return redirect("importer:inbox")

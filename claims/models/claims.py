@@ -25,10 +25,10 @@ FALSE_OR_MISLEADING_RATINGS = (
 class OfficialPosition(models.TextChoices):
     """What officials say of a claim, derived from its responses; never typed in by hand."""
 
-    DENIED = "denied", "Denied"
-    CONFIRMED = "confirmed", "Confirmed"
-    MIXED = "mixed", "Mixed"
-    NO_RESPONSE = "no_response", "No response"
+    DENIED = "denied", _("Denied")
+    CONFIRMED = "confirmed", _("Confirmed")
+    MIXED = "mixed", _("Mixed")
+    NO_RESPONSE = "no_response", _("No response")
 
     @classmethod
     def from_stances(cls, stances: set[str]) -> "OfficialPosition":
@@ -48,12 +48,12 @@ class OfficialPosition(models.TextChoices):
 
 
 POSITION_MEANINGS = {
-    OfficialPosition.DENIED: (
+    OfficialPosition.DENIED: _(
         "An official or institution has denied it. A denial is evidence, not proof."
     ),
-    OfficialPosition.CONFIRMED: "An official or institution has confirmed it, fully or in part.",
-    OfficialPosition.MIXED: "Officials have both denied and confirmed it.",
-    OfficialPosition.NO_RESPONSE: "No official has denied or confirmed it yet.",
+    OfficialPosition.CONFIRMED: _("An official or institution has confirmed it, fully or in part."),
+    OfficialPosition.MIXED: _("Officials have both denied and confirmed it."),
+    OfficialPosition.NO_RESPONSE: _("No official has denied or confirmed it yet."),
 }
 
 
@@ -231,7 +231,7 @@ class Claim(models.Model):
         Actor, null=True, blank=True, on_delete=models.PROTECT, related_name="claims_made"
     )
     first_seen_at = models.DateTimeField(null=True, blank=True)
-    context = models.TextField(blank=True, help_text="Background a reader needs.")
+    context = models.TextField(blank=True, help_text=_("Background a reader needs."))
     language = language_field()
     tags = models.ManyToManyField(Tag, blank=True, related_name="claims")
     created_by = models.ForeignKey(
@@ -334,9 +334,9 @@ class Claim(models.Model):
 
 
 class CarriageRole(models.TextChoices):
-    ORIGIN = "origin", "Origin"
-    REPEAT = "repeat", "Repeat"
-    MENTION = "mention", "Mention"
+    ORIGIN = "origin", _("Origin")
+    REPEAT = "repeat", _("Repeat")
+    MENTION = "mention", _("Mention")
 
 
 # The roles in which an outlet spread the claim itself; a mention only reported on it.
@@ -365,8 +365,10 @@ class Carriage(models.Model):
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="carriages")
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="carriages")
-    wording = models.TextField(blank=True, help_text="The claim in the report's own words.")
-    language = language_field(help_text="Of the wording (usually the report's), e.g. uk, en, ru.")
+    wording = models.TextField(blank=True, help_text=_("The claim in the report's own words."))
+    language = language_field(
+        help_text=_("Of the wording (usually the report's), e.g. uk, en, ru.")
+    )
     role = models.CharField(max_length=10, choices=CarriageRole, default=CarriageRole.REPEAT)
     # Whom the report aimed the claim at, when the editors know: a country and a language.
     target_country = models.CharField(
@@ -386,7 +388,7 @@ class Carriage(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="cited_by",
-        help_text="The upstream carriage this report cites.",
+        help_text=_("The upstream carriage this report cites."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -8,25 +8,25 @@ from django.utils.translation import gettext_lazy as _
 
 
 class HistoryAction(models.TextChoices):
-    CREATED = "created", "created"
-    CHANGED = "changed", "changed"
-    WITHDRAWN = "withdrawn", "withdrew"
-    SUBMITTED = "submitted", "submitted for review"
-    PUBLISHED = "published", "published"
-    RETURNED = "returned", "returned to draft"
-    CORRECTED = "corrected", "corrected"
-    IMPORTED = "imported", "imported"
-    PROPOSED = "proposed", "proposed a change to"
-    APPROVED = "approved", "approved"
-    RETURNED_FOR_WORK = "returned_for_work", "returned for more work"
-    RESUBMITTED = "resubmitted", "resubmitted"
+    CREATED = "created", _("created")
+    CHANGED = "changed", _("changed")
+    WITHDRAWN = "withdrawn", _("withdrew")
+    SUBMITTED = "submitted", _("submitted for review")
+    PUBLISHED = "published", _("published")
+    RETURNED = "returned", _("returned to draft")
+    CORRECTED = "corrected", _("corrected")
+    IMPORTED = "imported", _("imported")
+    PROPOSED = "proposed", _("proposed a change to")
+    APPROVED = "approved", _("approved")
+    RETURNED_FOR_WORK = "returned_for_work", _("returned for more work")
+    RESUBMITTED = "resubmitted", _("resubmitted")
     # A translation whose source text changed: hidden from readers until confirmed.
-    MARKED_STALE = "marked_stale", "marked stale"
+    MARKED_STALE = "marked_stale", _("marked stale")
     # The editors' thread and ownership (models/threads.py): never public.
     NOTED = "noted", _("wrote")
     ASSIGNED = "assigned", _("assigned")
     UNASSIGNED = "unassigned", _("unassigned")
-    MERGED = "merged", "merged"
+    MERGED = "merged", _("merged")
 
 
 class HistoryEntry(models.Model):

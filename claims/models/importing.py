@@ -7,17 +7,18 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .sources import Outlet, Report
 
 
 class ImportJobStatus(models.TextChoices):
-    QUEUED = "queued", "queued"
-    FETCHING = "fetching", "fetching"
-    EXTRACTING = "extracting", "extracting"
-    READY = "ready", "ready to review"
-    FAILED = "failed", "failed"
-    CONFIRMED = "confirmed", "confirmed"
+    QUEUED = "queued", _("queued")
+    FETCHING = "fetching", _("fetching")
+    EXTRACTING = "extracting", _("extracting")
+    READY = "ready", _("ready to review")
+    FAILED = "failed", _("failed")
+    CONFIRMED = "confirmed", _("confirmed")
 
 
 # Every step saves the job, so a running job this old has lost its worker.
@@ -33,7 +34,7 @@ class ImportJob(models.Model):
     status = models.CharField(
         max_length=20, choices=ImportJobStatus, default=ImportJobStatus.QUEUED
     )
-    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done.")
+    progress = models.PositiveSmallIntegerField(default=0, help_text=_("Percent done."))
     error = models.TextField(blank=True)
     # The extracted article and suggested chain, as JSON (see claims.importer.pipeline).
     result = models.JSONField(default=dict, blank=True)
@@ -141,9 +142,9 @@ class FeedItem(models.Model):
 
 
 class LeadState(models.TextChoices):
-    NEW = "new", "new"
-    IMPORTED = "imported", "imported"
-    DISMISSED = "dismissed", "dismissed"
+    NEW = "new", _("new")
+    IMPORTED = "imported", _("imported")
+    DISMISSED = "dismissed", _("dismissed")
 
 
 class LeadQuerySet(models.QuerySet):

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 KEY_PREFIX = "fck_"
 
@@ -35,7 +36,7 @@ class ApiKeyQuerySet(models.QuerySet):
 class ApiKey(models.Model):
     """A partner's key to the API: higher limits, webhooks, and every use counted."""
 
-    partner = models.CharField(max_length=200, help_text="Who the key is for, e.g. a newsroom.")
+    partner = models.CharField(max_length=200, help_text=_("Who the key is for, e.g. a newsroom."))
     contact = models.EmailField(blank=True)
     # The first characters of the key, shown on the desk so a key can be told apart.
     prefix = models.CharField(max_length=16, editable=False)
@@ -86,9 +87,9 @@ class ApiKey(models.Model):
 
 
 class WebhookEvent(models.TextChoices):
-    NEW_DENIAL = "denial.new", "New denial"
-    VERDICT_PUBLISHED = "verdict.published", "Verdict published"
-    CORRECTION = "correction.published", "Correction published"
+    NEW_DENIAL = "denial.new", _("New denial")
+    VERDICT_PUBLISHED = "verdict.published", _("Verdict published")
+    CORRECTION = "correction.published", _("Correction published")
 
 
 class Webhook(models.Model):
@@ -113,9 +114,9 @@ class Webhook(models.Model):
 
 
 class DeliveryState(models.TextChoices):
-    PENDING = "pending", "Pending"
-    DELIVERED = "delivered", "Delivered"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", _("Pending")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")
 
 
 class WebhookDelivery(models.Model):

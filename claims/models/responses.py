@@ -10,12 +10,12 @@ from .sources import language_field
 
 
 class Stance(models.TextChoices):
-    DENIES = "denies", "denies"
-    CONFIRMS = "confirms", "confirms"
-    PARTIALLY_CONFIRMS = "partially_confirms", "partially confirms"
-    CLARIFIES = "clarifies", "clarifies"
-    DECLINES_COMMENT = "declines_comment", "declines to comment"
-    RETRACTS = "retracts", "retracts"
+    DENIES = "denies", _("denies")
+    CONFIRMS = "confirms", _("confirms")
+    PARTIALLY_CONFIRMS = "partially_confirms", _("partially confirms")
+    CLARIFIES = "clarifies", _("clarifies")
+    DECLINES_COMMENT = "declines_comment", _("declines to comment")
+    RETRACTS = "retracts", _("retracts")
 
 
 # Which stances count towards each official position. A retraction disowns the claim.
@@ -26,11 +26,11 @@ CONFIRMING_STANCES = frozenset({Stance.CONFIRMS.value, Stance.PARTIALLY_CONFIRMS
 class Attribution(models.TextChoices):
     """How a response is sourced, strongest first."""
 
-    NAMED_OFFICIAL = "named_official", "named official on record"
-    OFFICIAL_STATEMENT = "official_statement", "official statement"
-    SPOKESPERSON = "spokesperson", "spokesperson"
-    ANONYMOUS_SOURCE = "anonymous_source", "anonymous source inside the institution"
-    UNATTRIBUTED = "unattributed", "unattributed"
+    NAMED_OFFICIAL = "named_official", _("named official on record")
+    OFFICIAL_STATEMENT = "official_statement", _("official statement")
+    SPOKESPERSON = "spokesperson", _("spokesperson")
+    ANONYMOUS_SOURCE = "anonymous_source", _("anonymous source inside the institution")
+    UNATTRIBUTED = "unattributed", _("unattributed")
 
     @property
     def strength(self) -> int:
@@ -112,10 +112,10 @@ class Response(models.Model):
     stance = models.CharField(max_length=20, choices=Stance)
     attribution = models.CharField(max_length=20, choices=Attribution)
     speaker_name = models.CharField(
-        max_length=200, blank=True, help_text="The named person who spoke, if any."
+        max_length=200, blank=True, help_text=_("The named person who spoke, if any.")
     )
     quote = models.TextField(blank=True)
-    language = language_field(help_text="Of the quote, as said: e.g. uk, en, ru.")
+    language = language_field(help_text=_("Of the quote, as said: e.g. uk, en, ru."))
     # Where it was said: the minister's Telegram post, a briefing, the ministry's site.
     channel_kind = models.CharField(
         _("said on"), max_length=20, choices=SaidOn, blank=True, help_text=_("Where it was said.")

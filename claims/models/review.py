@@ -13,20 +13,21 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class ChangeKind(models.TextChoices):
-    CREATED = "created", "added"
-    CHANGED = "changed", "changed"
-    WITHDRAWN = "withdrawn", "withdrew"
+    CREATED = "created", _("added")
+    CHANGED = "changed", _("changed")
+    WITHDRAWN = "withdrawn", _("withdrew")
     # Merging a duplicate claim into the claim it duplicates (models/merging.py).
-    MERGED = "merged", "proposed to merge"
+    MERGED = "merged", _("proposed to merge")
 
 
 class ReviewState(models.TextChoices):
-    PENDING = "pending", "Pending review"
-    APPROVED = "approved", "Approved"
-    RETURNED = "returned", "Returned"
+    PENDING = "pending", _("Pending review")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned")
 
 
 class PendingChangeQuerySet(models.QuerySet):

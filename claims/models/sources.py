@@ -18,9 +18,11 @@ language_code = RegexValidator(
     r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})?$",
     "Give the language as an ISO code in lower case, e.g. uk, en or ru.",
 )
-LANGUAGE_HELP = "ISO code of the text's language, e.g. uk, en, ru."
+LANGUAGE_HELP = _("ISO code of the text's language, e.g. uk, en, ru.")
 # A country: ISO 3166-1 alpha-2, upper case.
-country_code = RegexValidator(r"^[A-Z]{2}$", "Give the country as a two-letter ISO code, e.g. UA.")
+country_code = RegexValidator(
+    r"^[A-Z]{2}$", _("Give the country as a two-letter ISO code, e.g. UA.")
+)
 
 
 def language_field(**kwargs) -> models.CharField:
@@ -62,15 +64,15 @@ class Tag(models.Model):
 
 
 class OutletKind(models.TextChoices):
-    NEWS_AGENCY = "news_agency", "News agency"
-    NEWSPAPER = "newspaper", "Newspaper"
-    ONLINE = "online", "Online outlet"
-    TV = "tv", "TV"
-    RADIO = "radio", "Radio"
-    TELEGRAM = "telegram", "Telegram channel"
-    SOCIAL = "social", "Social media account"
-    AGGREGATOR = "aggregator", "Aggregator"
-    OFFICIAL = "official", "Official channel"
+    NEWS_AGENCY = "news_agency", _("News agency")
+    NEWSPAPER = "newspaper", _("Newspaper")
+    ONLINE = "online", _("Online outlet")
+    TV = "tv", _("TV")
+    RADIO = "radio", _("Radio")
+    TELEGRAM = "telegram", _("Telegram channel")
+    SOCIAL = "social", _("Social media account")
+    AGGREGATOR = "aggregator", _("Aggregator")
+    OFFICIAL = "official", _("Official channel")
 
 
 class Outlet(models.Model):
@@ -80,8 +82,8 @@ class Outlet(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     kind = models.CharField(max_length=20, choices=OutletKind, default=OutletKind.ONLINE)
     homepage = models.URLField(max_length=500, blank=True)
-    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 code, e.g. UA.")
-    language = models.CharField(max_length=10, blank=True, help_text="Main language, e.g. uk.")
+    country = models.CharField(max_length=2, blank=True, help_text=_("ISO 3166 code, e.g. UA."))
+    language = models.CharField(max_length=10, blank=True, help_text=_("Main language, e.g. uk."))
     # Times printed without an offset on this outlet's pages are read in this zone.
     time_zone = models.CharField(max_length=64, default="Europe/Kyiv")
     # The organisation behind the outlet, when it is also a claimant or responder.
@@ -109,8 +111,8 @@ class Outlet(models.Model):
 
 
 class ActorKind(models.TextChoices):
-    PERSON = "person", "Person"
-    ORGANISATION = "organisation", "Organisation"
+    PERSON = "person", _("Person")
+    ORGANISATION = "organisation", _("Organisation")
 
 
 class Actor(models.Model):
@@ -119,14 +121,14 @@ class Actor(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
     kind = models.CharField(max_length=20, choices=ActorKind, default=ActorKind.PERSON)
-    role = models.CharField(max_length=200, blank=True, help_text="e.g. NSDC Secretary.")
+    role = models.CharField(max_length=200, blank=True, help_text=_("e.g. NSDC Secretary."))
     # A person may belong to an organisation, an office to a government.
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
     )
     description = models.TextField(blank=True)
     same_as = models.URLField(
-        max_length=500, blank=True, help_text="Homepage or Wikipedia page, for ClaimReview."
+        max_length=500, blank=True, help_text=_("Homepage or Wikipedia page, for ClaimReview.")
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -150,11 +152,11 @@ class Actor(models.Model):
 
 
 class ChannelKind(models.TextChoices):
-    TELEGRAM = "telegram", "Telegram"
-    X = "x", "X (Twitter)"
-    FACEBOOK = "facebook", "Facebook"
-    WEBSITE = "website", "Website"
-    OTHER = "other", "Other"
+    TELEGRAM = "telegram", _("Telegram")
+    X = "x", _("X (Twitter)")
+    FACEBOOK = "facebook", _("Facebook")
+    WEBSITE = "website", _("Website")
+    OTHER = "other", _("Other")
 
 
 # Outlet kinds whose reports are an actor's own channel speaking, not a newsroom reporting.
@@ -182,7 +184,7 @@ class ActorChannel(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     proof = models.URLField(
-        max_length=1000, blank=True, help_text="Where the actor names this channel as theirs."
+        max_length=1000, blank=True, help_text=_("Where the actor names this channel as theirs.")
     )
 
     class Meta:
@@ -376,13 +378,13 @@ class SlugAlias(models.Model):
     (the meaningless "item", "item-2"… given to Cyrillic names before slugs were
     transliterated)."""
 
-    kind = models.CharField(max_length=20, help_text="The model: claim, actor, outlet or tag.")
+    kind = models.CharField(max_length=20, help_text=_("The model: claim, actor, outlet or tag."))
     old_slug = models.CharField(max_length=100)
     object_id = models.PositiveBigIntegerField()
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
-        verbose_name_plural = "slug aliases"
+        verbose_name_plural = _("slug aliases")
         constraints = [
             models.UniqueConstraint(fields=["kind", "old_slug"], name="slug_alias_unique"),
         ]

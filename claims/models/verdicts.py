@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from claims.caching import changed
 
@@ -22,12 +23,12 @@ class RatingInfo:
 class Rating(models.TextChoices):
     """The truth rating scale, from true to false."""
 
-    TRUE = "true", "True"
-    MOSTLY_TRUE = "mostly_true", "Mostly true"
-    UNPROVEN = "unproven", "Unproven"
-    MISLEADING = "misleading", "Misleading"
-    MOSTLY_FALSE = "mostly_false", "Mostly false"
-    FALSE = "false", "False"
+    TRUE = "true", _("True")
+    MOSTLY_TRUE = "mostly_true", _("Mostly true")
+    UNPROVEN = "unproven", _("Unproven")
+    MISLEADING = "misleading", _("Misleading")
+    MOSTLY_FALSE = "mostly_false", _("Mostly false")
+    FALSE = "false", _("False")
 
     @property
     def info(self) -> RatingInfo:
@@ -48,31 +49,35 @@ class Rating(models.TextChoices):
             "ratingValue": self.rating_value,
             "bestRating": BEST_RATING,
             "worstRating": WORST_RATING,
-            "alternateName": self.label,
+            "alternateName": str(self.label),
         }
 
 
 RATING_INFO = {
-    Rating.TRUE: RatingInfo(6, "Accurate, with nothing significant missing."),
-    Rating.MOSTLY_TRUE: RatingInfo(5, "Accurate, but needs context or a detail is wrong."),
+    Rating.TRUE: RatingInfo(6, _("Accurate, with nothing significant missing.")),
+    Rating.MOSTLY_TRUE: RatingInfo(5, _("Accurate, but needs context or a detail is wrong.")),
     Rating.UNPROVEN: RatingInfo(
         4,
-        "The evidence available does not show it is true or false; an official denial alone "
-        "does not settle it.",
+        _(
+            "The evidence available does not show it is true or false; an official denial alone "
+            "does not settle it."
+        ),
     ),
-    Rating.MISLEADING: RatingInfo(3, "Contains some truth but leaves a false impression."),
-    Rating.MOSTLY_FALSE: RatingInfo(2, "Largely inaccurate, with an element of truth."),
-    Rating.FALSE: RatingInfo(1, "Not accurate: the evidence shows it did not happen or is wrong."),
+    Rating.MISLEADING: RatingInfo(3, _("Contains some truth but leaves a false impression.")),
+    Rating.MOSTLY_FALSE: RatingInfo(2, _("Largely inaccurate, with an element of truth.")),
+    Rating.FALSE: RatingInfo(
+        1, _("Not accurate: the evidence shows it did not happen or is wrong.")
+    ),
 }
 BEST_RATING = max(info.value for info in RATING_INFO.values())
 WORST_RATING = min(info.value for info in RATING_INFO.values())
 
 
 class VerdictState(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    IN_REVIEW = "in_review", "In review"
-    PUBLISHED = "published", "Published"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class WorkflowError(ValidationError):
@@ -164,7 +169,7 @@ class Verdict(models.Model):
         on_delete=models.PROTECT,
         related_name="verdicts_reviewed",
     )
-    review_note = models.TextField(blank=True, help_text="The reviewer's note when returned.")
+    review_note = models.TextField(blank=True, help_text=_("The reviewer's note when returned."))
     submitted_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
@@ -266,18 +271,20 @@ class Verdict(models.Model):
     def publish(self, *, by) -> None:
         """A second editor approves the verdict; only then is it public."""
         if by.pk == self.author_id:
-            raise WorkflowError("The author of a verdict cannot approve it; ask another editor.")
+            raise WorkflowError(_("The author of a verdict cannot approve it; ask another editor."))
         if not self.rating:
-            raise WorkflowError("Choose a rating before publishing.")
+            raise WorkflowError(_("Choose a rating before publishing."))
         from .claims import Claim
 
         if not Claim.objects.public().filter(pk=self.claim_id).exists():
             raise WorkflowError(
-                "The claim's chain is not public yet: a second editor approves it in the review "
-                "queue first."
+                _(
+                    "The claim's chain is not public yet: a second editor approves it in the "
+                    "review queue first."
+                )
             )
         if not self.claim.carriages.public().exists():
-            raise WorkflowError("Add at least one source carriage, approved, before publishing.")
+            raise WorkflowError(_("Add at least one source carriage, approved, before publishing."))
         with transaction.atomic():
             self._transition(
                 by=by,
@@ -297,9 +304,9 @@ class Verdict(models.Model):
     def return_to_draft(self, *, by, note: str) -> None:
         """The reviewer sends it back to the author with a note."""
         if not note.strip():
-            raise WorkflowError("Say what needs to change when returning a verdict.")
+            raise WorkflowError(_("Say what needs to change when returning a verdict."))
         if by.pk == self.author_id:
-            raise WorkflowError("The author cannot review their own verdict.")
+            raise WorkflowError(_("The author cannot review their own verdict."))
         from claims import notifications
 
         from .threads import NoteKind, post_note
@@ -320,7 +327,7 @@ class Verdict(models.Model):
 
     def withdraw(self, *, by, reason: str) -> None:
         if not reason.strip():
-            raise WorkflowError("Give a reason for withdrawing the verdict.")
+            raise WorkflowError(_("Give a reason for withdrawing the verdict."))
         self._transition(
             by=by,
             action="withdrawn",
@@ -334,11 +341,11 @@ class Verdict(models.Model):
         """Propose a correction, pending until a second editor approves it with the claim's
         other pending work (models/writing.py); it may change the rating."""
         if self.state != VerdictState.PUBLISHED:
-            raise WorkflowError("Only a published verdict can be corrected.")
+            raise WorkflowError(_("Only a published verdict can be corrected."))
         if not text.strip():
-            raise WorkflowError("A correction needs its text.")
+            raise WorkflowError(_("A correction needs its text."))
         if rating and rating not in Rating.values:
-            raise WorkflowError("Choose a rating from the scale.")
+            raise WorkflowError(_("Choose a rating from the scale."))
         if rating == self.rating:
             rating = ""  # the same rating is no change of rating
         from . import writing  # the write path sits above this module
@@ -350,8 +357,8 @@ class Verdict(models.Model):
             locked = Verdict.objects.select_for_update().get(pk=self.pk)
             if locked.state not in allowed_from:
                 raise WorkflowError(
-                    f"A verdict that is {locked.get_state_display().lower()} cannot become "
-                    f"{VerdictState(to).label.lower()}."
+                    _("A verdict that is “%(state)s” cannot become “%(to)s”.")
+                    % {"state": locked.get_state_display(), "to": VerdictState(to).label}
                 )
             before = history.field_values(locked)
             fields["state"] = to
@@ -413,7 +420,7 @@ class Correction(models.Model):
     verdict = models.ForeignKey(Verdict, on_delete=models.CASCADE, related_name="corrections")
     text = models.TextField()
     rating = models.CharField(
-        max_length=20, choices=Rating, blank=True, help_text="The new rating, if it changes."
+        max_length=20, choices=Rating, blank=True, help_text=_("The new rating, if it changes.")
     )
     previous_rating = models.CharField(max_length=20, choices=Rating, blank=True, editable=False)
     # Set when approved: the correction is public from then on.

@@ -79,10 +79,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from claims import notifications
 from claims.caching import changed
 from claims.languages import detect_language
+from claims.locale import thing
 from claims.vector_tasks import enqueue_refresh
 
 from . import derived, history, merging, threads
@@ -559,16 +561,16 @@ def _check_reviewer(claim, *, by, system, given_fingerprint, changes, correction
             "This claim's pending work changed after you opened it: look at it again."
         )
     if not changes and not corrections:
-        raise ReviewError("Nothing on this claim is waiting for review.")
+        raise ReviewError(_("Nothing on this claim is waiting for review."))
     if by is None:
         if not system:
-            raise ReviewError("A review needs a reviewer.")
+            raise ReviewError(_("A review needs a reviewer."))
         return
     if not is_reviewer(by):
-        raise ReviewRefused("Only a reviewer can approve or return an editor's work.")
+        raise ReviewRefused(_("Only a reviewer can approve or return an editor's work."))
     authors = {c.author_id for c in changes} | {c.created_by_id for c in corrections}
     if by.pk in authors:
-        raise ReviewRefused("You made some of this work: a second editor has to review it.")
+        raise ReviewRefused(_("You made some of this work: a second editor has to review it."))
 
 
 def approve(
@@ -653,7 +655,7 @@ def return_work(claim: Claim, *, by, note: str, fingerprint: str | None = None) 
     """Send the claim's pending work back to its authors with a note."""
     note = note.strip()
     if not note:
-        raise ReviewError("Say what needs to change when returning work.")
+        raise ReviewError(_("Say what needs to change when returning work."))
     with transaction.atomic():
         claim = Claim.objects.select_for_update().get(pk=claim.pk)
         changes, corrections = pending_work(claim)
@@ -743,7 +745,8 @@ def _apply(change: PendingChange, *, reviewer) -> set[int]:
         saved = _write(locked, version=change.base_version, values={**names, **m2m})
     except EditConflict:
         raise ReviewConflict(
-            f"The {model._meta.verbose_name} changed outside the review: look at it again."
+            _("This changed outside the review (%(thing)s): look at it again.")
+            % {"thing": thing(model._meta.model_name)}
         ) from None
     _mark_stale_translations(saved, by=change.author)
     action = (
@@ -1090,9 +1093,10 @@ def _resolve(model, name: str, *, by, create_missing: bool, **fields):
     name several rows share names none of them (type the slug); a name nobody has filed is
     refused, or created when the caller creates names (and says so)."""
     name = " ".join(name.split())
-    noun = model._meta.verbose_name
+    noun = thing(model._meta.model_name)
+    words = {"thing": noun, "name": name}
     if not name:
-        raise UnknownName(f"An empty {noun} name.")
+        raise UnknownName(_("An empty %(thing)s name.") % words)
     by_slug = model.objects.filter(slug=name).first()
     if by_slug is not None:
         return by_slug, False
@@ -1101,11 +1105,19 @@ def _resolve(model, name: str, *, by, create_missing: bool, **fields):
         return matches[0], False
     if matches:
         raise AmbiguousName(
-            f"Several {noun}s are called “{name}”; type the slug of the one you mean."
+            _(
+                "Several of them (%(thing)s) are called “%(name)s”; "
+                "type the slug of the one you mean."
+            )
+            % words
         )
     if not create_missing:
         raise UnknownName(
-            f"No {noun} called “{name}” yet: add it under “New {noun}” or check the spelling."
+            _(
+                "No %(thing)s called “%(name)s” yet: "
+                "add it under “New %(thing)s” or check the spelling."
+            )
+            % words
         )
     max_length = model._meta.get_field("name").max_length
     name = name[:max_length]

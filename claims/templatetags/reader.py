@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 
-from claims import links
+from claims import links, locale
 
 register = template.Library()
 
@@ -43,3 +43,19 @@ def time_element(value, text_format: str, day_only: bool = False) -> str:
 def lang_attr(code: str) -> str:
     """` lang="uk"` for an element holding content in that language; nothing when unknown."""
     return format_html(' lang="{}"', code) if code else ""
+
+
+@register.simple_tag(takes_context=True)
+def interface_languages(context) -> list[dict]:
+    """This page in each interface language (see claims.locale.alternates), for the language
+    switcher and the hreflang alternates; empty where a template renders without a request."""
+    request = context.get("request")
+    return locale.alternates(request) if request is not None else []
+
+
+@register.simple_tag(takes_context=True)
+def language_neutral_url(context) -> str:
+    """This page's absolute address without a language prefix: it redirects to the reader's
+    language (hreflang x-default)."""
+    request = context["request"]
+    return request.build_absolute_uri(locale.unprefixed(request.get_full_path()))

@@ -4,6 +4,7 @@ and without JavaScript the refresh link does the same."""
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
 
 from claims.models import ImportJob
@@ -24,7 +25,7 @@ def editor_cookie(transactional_db, settings, live_server):
 
 
 def paste_and_submit(page: Page, live_server) -> None:
-    page.goto(live_server.url + "/desk/import/")
+    page.goto(live_server.url + reverse("importer:import_start"))
     page.get_by_label("…or paste the page's HTML").fill(SEED_HTML)
     page.get_by_label("The page's address").fill(
         "https://en.interfax.com.ua/news/general/1125431.html"

@@ -3,6 +3,7 @@
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from claims.models import FeedItem, Lead, OutletFeed
@@ -29,7 +30,7 @@ def test_dismissing_a_lead_removes_its_row(page: Page, live_server, editor_cooki
         item = FeedItem.objects.create(feed=feed, url=f"https://wire.example.com/{n}", title=title)
         Lead.objects.create(item=item, score=80, reasons=["headline: “denies”"])
     page.context.add_cookies([editor_cookie])
-    page.goto(live_server.url + "/desk/inbox/")
+    page.goto(live_server.url + reverse("importer:inbox"))
     row = page.get_by_role("row").filter(has_text="Ministry denies drone report")
     url = page.url
     row.get_by_role("button", name="Dismiss").click()

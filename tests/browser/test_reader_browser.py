@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.urls import reverse
+from django.utils import translation
 from playwright.sync_api import Browser, Page, expect
 
 from claims.models import Stance
@@ -33,7 +35,7 @@ def results(page: Page):
 
 
 def test_filter_change_swaps_the_list_and_updates_the_url(page: Page, live_server, claims):
-    page.goto(live_server.url + "/claims/")
+    page.goto(live_server.url + reverse("claims:claim_list"))
     expect(results(page)).to_contain_text(DENIED)
     expect(results(page)).to_contain_text(CONFIRMED)
     # A marker on window survives an htmx swap but not a full page load.
@@ -47,7 +49,7 @@ def test_filter_change_swaps_the_list_and_updates_the_url(page: Page, live_serve
 
 
 def test_back_button_restores_the_earlier_list(page: Page, live_server, claims):
-    page.goto(live_server.url + "/claims/")
+    page.goto(live_server.url + reverse("claims:claim_list"))
     page.get_by_label("Official position").select_option("confirmed")
     page.wait_for_url("**/claims/?position=confirmed")
     expect(results(page)).not_to_contain_text(DENIED)
@@ -57,13 +59,13 @@ def test_back_button_restores_the_earlier_list(page: Page, live_server, claims):
     page.wait_for_url("**/claims/?position=confirmed")
     expect(results(page)).to_contain_text(CONFIRMED)
     page.go_back()
-    page.wait_for_url(live_server.url + "/claims/")
+    page.wait_for_url(live_server.url + reverse("claims:claim_list"))
     expect(results(page)).to_contain_text(DENIED)
     expect(results(page)).to_contain_text(CONFIRMED)
 
 
 def test_search_as_you_type_swaps_the_list(page: Page, live_server, claims):
-    page.goto(live_server.url + "/claims/")
+    page.goto(live_server.url + reverse("claims:claim_list"))
     page.get_by_label("Search claims, quotes and report titles").fill("fake")
     page.wait_for_url("**/claims/?q=fake")
     expect(results(page)).to_contain_text(DENIED)
@@ -74,7 +76,7 @@ def test_the_list_works_with_javascript_off(browser: Browser, live_server, claim
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     try:
-        page.goto(live_server.url + "/claims/")
+        page.goto(live_server.url + reverse("claims:claim_list"))
         page.get_by_label("Official position").select_option("denied")
         page.get_by_role("button", name="Apply filters").click()
         page.wait_for_url("**/claims/?*position=denied*")
@@ -109,8 +111,9 @@ def axe_violations(page: Page) -> list[dict]:
 
 @pytest.mark.parametrize(
     "path",
-    ["/", "/claims/", "/claims/?position=denied", "/claims/umerov-refused-to-return-to-ukraine/"],
-)
+    ["/en/", "/en/claims/", "/en/claims/?position=denied",
+     "/en/claims/umerov-refused-to-return-to-ukraine/", "/uk/claims/"],
+)  # fmt: skip
 def test_no_wcag_a_or_aa_violations(browser: Browser, live_server, claims, path):
     context = browser.new_context(bypass_csp=True)
     page = context.new_page()
@@ -120,3 +123,23 @@ def test_no_wcag_a_or_aa_violations(browser: Browser, live_server, claims, path)
         assert axe_violations(page) == []
     finally:
         context.close()
+
+
+def test_the_language_switcher_keeps_the_page_and_works_from_the_keyboard(
+    page: Page, live_server, claims
+):
+    with translation.override("uk"):
+        ukrainian = reverse("claims:claim_list")
+    with translation.override("en"):
+        english = reverse("claims:claim_list")
+    page.goto(f"{live_server.url}{ukrainian}?position=confirmed")
+    expect(page.locator("html")).to_have_attribute("lang", "uk")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Твердження")
+    switch = page.get_by_role("link", name="English")
+    switch.focus()
+    expect(switch).to_be_focused()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}{english}?position=confirmed")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Claims")
+    expect(results(page)).to_contain_text(CONFIRMED)

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
+from django.utils import translation
 
 from claims.roles import EDITOR, REVIEWER, grant_role
 
@@ -21,11 +23,14 @@ class Command(BaseCommand):
             user.set_password(password)
             user.save()
             grant_role(user, role)
-        # SITE_URL is the demo's real address: `make run PORT=...` sets it.
+        # SITE_URL is the demo's real address: `make run PORT=...` sets it. Pages are in the
+        # site's default language (LANGUAGE_CODE), under its prefix.
         site = settings.SITE_URL
+        with translation.override(settings.LANGUAGE_CODE):
+            home, login, desk = (reverse(n) for n in ("claims:home", "login", "desk:dashboard"))
         self.stdout.write(
-            f"\nfactcheck is starting on {site}/\n"
-            f"  Log in at {site}/accounts/login/ (the desk is {site}/desk/) as\n"
+            f"\nfactcheck is starting on {site}{home}\n"
+            f"  Log in at {site}{login} (the desk is {site}{desk}) as\n"
             f"    editor   / {DEMO_ACCOUNTS[EDITOR]}\n"
             f"    reviewer / {DEMO_ACCOUNTS[REVIEWER]}\n"
         )
