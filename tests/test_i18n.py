@@ -46,6 +46,7 @@ from claims.models import (
     Lead,
     OutletFeed,
     Rating,
+    Snapshot,
     writing,
 )
 
@@ -314,6 +315,9 @@ def content_strings() -> list[str]:
         ]
         for row in model.objects.values_list(*text_fields):
             collect(row)
+    # Archived copies are other sites' pages, shown in their own language.
+    for content in Snapshot.objects.values_list("content", flat=True):
+        collect(visible_text(bytes(content).decode(errors="replace"), "text/html"))
     return sorted(found, key=len, reverse=True)
 
 
