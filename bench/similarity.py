@@ -11,8 +11,8 @@ officials). Every third claim (and its traps) is held out: the weights and the t
 claims/similarity.py were chosen on the rest, and both halves are reported.
 
 The pool is every text of the set plus the distractors. Each retelling is a query: the pool
-is ranked the way similar_claims() ranks the database (the CANDIDATES nearest by vector plus
-the nearest by shared words, scored by claims.similarity.score) and the top 5 kept.
+is ranked the way similar_claims() ranks a database whose claims are all encoded (the
+CANDIDATES nearest by vector, scored by claims.similarity.score) and the top 5 kept.
 - recall@5: how often the other retellings of the same claim are in the top 5, per language
   pair;
 - precision at the threshold: of the top 5 scoring at least THRESHOLD, how many are the same
@@ -37,7 +37,6 @@ SET_DIR = BASE_DIR / "tests" / "similarity"
 LANGUAGES = ("en", "uk", "ru")
 TOP = 5
 CANDIDATES = 50
-WORD_CANDIDATES = 20
 
 
 @dataclass(frozen=True)
@@ -95,14 +94,7 @@ def rank(pool, vectors, profiles, unrelated) -> Measured:
         row = cosines[i].copy()
         row[i] = -2
         nearest = np.argpartition(-row, CANDIDATES)[:CANDIDATES]
-        overlaps = np.array(
-            [
-                -1 if j == i else len(profiles[i].stems & p.stems) / (len(p.stems) or 1)
-                for j, p in enumerate(profiles)
-            ]
-        )
-        wordy = np.argpartition(-overlaps, WORD_CANDIDATES)[:WORD_CANDIDATES]
-        candidates = {int(j) for j in itertools.chain(nearest, wordy) if j != i}
+        candidates = {int(j) for j in nearest if j != i}
         scored = [
             (
                 j,
