@@ -387,26 +387,26 @@ def test_an_approval_drops_the_filtered_lists_and_searches_that_show_the_claim_o
     claim = two_chains["claim"]
     tag = claim.tags.get()
     showing = [
-        "/claims/?q=Umerov",
-        "/claims/?q=refused+return",
-        "/claims/?q=journey",  # a word of the new quote: the claim is found by it now
-        "/claims/?position=denied",
-        "/claims/?language=en&position=denied",
-        f"/claims/?tag={tag.slug}",
-        f"/claims/?actor={claim.claimant.slug}&sort=oldest",
-        "/feeds/denied.rss",  # the new denial is the newest
-        "/",
+        "/en/claims/?q=Umerov",
+        "/en/claims/?q=refused+return",
+        "/en/claims/?q=journey",  # a word of the new quote: the claim is found by it now
+        "/en/claims/?position=denied",
+        "/en/claims/?language=en&position=denied",
+        f"/en/claims/?tag={tag.slug}",
+        f"/en/claims/?actor={claim.claimant.slug}&sort=oldest",
+        "/en/feeds/denied.rss",  # the new denial is the newest
+        "/en/",
     ]
     not_showing = [
-        "/claims/?q=fleet",
-        "/claims/?q=fleet+port",
-        "/claims/?position=confirmed",
-        "/claims/?rating=true",
-        "/claims/?tag=navy",
-        "/claims/?actor=naval-forces",
-        "/claims/?outlet=black-sea-news&page=2",
-        "/claims/?tag=no-such-tag&q=fleet",  # an unknown tag is ignored, as the list does
-        "/claims/",
+        "/en/claims/?q=fleet",
+        "/en/claims/?q=fleet+port",
+        "/en/claims/?position=confirmed",
+        "/en/claims/?rating=true",
+        "/en/claims/?tag=navy",
+        "/en/claims/?actor=naval-forces",
+        "/en/claims/?outlet=black-sea-news&page=2",
+        "/en/claims/?tag=no-such-tag&q=fleet",  # an unknown tag is ignored, as the list does
+        "/en/claims/",
     ]
     warm(client, [*showing, *not_showing])
     approve_new_response(claim, quote="A journey agreed with the President")
@@ -414,7 +414,7 @@ def test_an_approval_drops_the_filtered_lists_and_searches_that_show_the_claim_o
         assert not is_cached(client, url), f"{url} still served from the cache"
     for url in not_showing:
         assert is_cached(client, url), f"{url} was dropped by an unrelated change"
-    assert "Umerov" in client.get("/claims/?q=journey").text
+    assert "Umerov" in client.get("/en/claims/?q=journey").text
 
 
 def test_an_unfiltered_list_is_dropped_only_by_a_claim_it_can_show(client, monkeypatch):
@@ -431,7 +431,7 @@ def test_an_unfiltered_list_is_dropped_only_by_a_claim_it_can_show(client, monke
         text: create_claim(text=text, claimant=speaker, first_seen_at=now - timedelta(days=age))
         for text, age in (("Alpha claim", 1), ("Middle claim", 2), ("Zulu claim", 3))
     }
-    pages = ["/claims/", "/claims/?sort=oldest", "/claims/?sort=text"]
+    pages = ["/en/claims/", "/en/claims/?sort=oldest", "/en/claims/?sort=text"]
     warm(client, pages)
     # Not the newest, the oldest, nor the first A to Z: on none of the pages.
     approve_new_response(claims["Middle claim"], quote="Nothing to add")
@@ -449,11 +449,11 @@ def test_a_verdict_drops_the_verdict_feeds_and_a_response_on_an_old_claim_does_n
     verdict = create_verdict(claim=other, rating=Rating.FALSE)
     verdict.submit(by=verdict.author)
     verdict.publish(by=create_reviewer())  # the newest verdict: the feed's only item
-    feeds = ["/feeds/verdicts.rss", "/feeds/verdicts.atom"]
-    warm(client, [*feeds, "/feeds/denied.rss"])
+    feeds = ["/en/feeds/verdicts.rss", "/en/feeds/verdicts.atom"]
+    warm(client, [*feeds, "/en/feeds/denied.rss"])
     # The Umerov claim's verdict is older than the feed's one item.
     approve_new_response(claim, quote="Still abroad", stance=Stance.CONFIRMS)
-    assert all(is_cached(client, url) for url in [*feeds, "/feeds/denied.rss"])
+    assert all(is_cached(client, url) for url in [*feeds, "/en/feeds/denied.rss"])
     approve_new_response(other, quote="The fleet is at sea", stance=Stance.CONFIRMS)
     for url in feeds:
         assert not is_cached(client, url), url

@@ -103,6 +103,10 @@ def form_builders() -> list:
         lambda data: desk_forms.VerdictForm(data, instance=verdict),
         lambda data: desk_forms.WithdrawForm(data),
         lambda data: importer_forms.ConfirmForm(data, similar=[claim]),
+        lambda data: desk_forms.TranslationForm(data),
+        lambda data: desk_forms.TranslationForm(data, editing=True),
+        lambda data: desk_forms.ConfirmTranslationForm(data),
+        lambda data: desk_forms.NarrativeForm(data),
     ]
 
 

@@ -397,5 +397,5 @@ def test_a_page_already_fact_checked_says_so_in_the_draft(
     )
     html = editor_client.get(job.get_absolute_url()).content.decode()
     assert "Already checked by other fact-checkers" in html
-    assert "Checked by StopFake, rated “False”" in html
+    assert "checked by StopFake, rated “False”" in html
     assert "Rustem Umerov refused to return to Ukraine" in html

@@ -299,7 +299,12 @@ class TestHistory:
         reviewer = create_reviewer()
         verdict.return_to_draft(by=reviewer, note="Needs the original post.")
         entries = list(HistoryEntry.objects.filter(claim=verdict.claim).order_by("at", "pk"))
-        assert [e.action for e in entries] == [HistoryAction.SUBMITTED, HistoryAction.RETURNED]
+        # The return note also goes into the claim's thread, which the history records.
+        assert [e.action for e in entries] == [
+            HistoryAction.SUBMITTED,
+            HistoryAction.RETURNED,
+            HistoryAction.NOTED,
+        ]
         assert entries[0].user == verdict.author
         assert entries[0].changes["state"] == ["draft", "in_review"]
         assert entries[1].user == reviewer

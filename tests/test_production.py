@@ -18,6 +18,8 @@ PRODUCTION_ENV = {
     "DEBUG": "false",
     "SECRET_KEY": "x7Gq2vLr9TzWm4Np8Bc1Hs6Yk3Jd5Fa0Qe-Ru_Vo-production-like-key-for-the-check",
     "ALLOWED_HOSTS": "factcheck.example.org",
+    # Production sends the desk's emails for real (the console mailer fails the deploy check).
+    "EMAIL_URL": "smtp+tls://desk:secret@mail.example.org:587",
 }
 
 

@@ -729,9 +729,15 @@ class NarrativeForm(VersionedForm):
 
 
 class AttachNarrativeForm(forms.Form):
-    narrative = forms.ModelChoiceField(
-        queryset=Narrative.objects.order_by("title"),
-        to_field_name="slug",
-        label=_("Narrative"),
-        empty_label=_("— choose a narrative —"),
-    )
+    # Chosen by slug, not by id: the choices are the narratives on file when the form is made.
+    narrative = forms.ChoiceField(label=_("Narrative"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["narrative"].choices = [
+            ("", _("— choose a narrative —")),
+            *Narrative.objects.order_by("title").values_list("slug", "title"),
+        ]
+
+    def clean_narrative(self) -> Narrative:
+        return Narrative.objects.get(slug=self.cleaned_data["narrative"])

@@ -274,6 +274,10 @@ SAVED_MESSAGES = {
         gettext_lazy("Report saved."),
         gettext_lazy("Report saved: readers see the change once a second editor approves it."),
     ),
+    "Translation": (
+        gettext_lazy("Translation saved."),
+        gettext_lazy("Translation saved: readers see it once a second editor approves it."),
+    ),
 }
 # What the desk says after a withdrawal, by kind: already withdrawn; waiting for review; done.
 WITHDRAWN_MESSAGES = {
@@ -300,6 +304,29 @@ WITHDRAWN_MESSAGES = {
             "approves it."
         ),
         gettext_lazy("The response is withdrawn; it stays in the history."),
+    ),
+    "external-review": (
+        gettext_lazy("This external review is already withdrawn."),
+        gettext_lazy(
+            "Withdrawal of the external review saved: it leaves the claim's page once a "
+            "second editor approves it."
+        ),
+        gettext_lazy("The external review is withdrawn; it stays in the history."),
+    ),
+    "membership": (
+        gettext_lazy("This claim is already out of the narrative."),
+        gettext_lazy(
+            "Taking the claim out of the narrative is saved: readers see it once a second "
+            "editor approves it."
+        ),
+        gettext_lazy("The claim is out of the narrative; it stays in the history."),
+    ),
+    "translation": (
+        gettext_lazy("This translation is already withdrawn."),
+        gettext_lazy(
+            "Withdrawal of the translation saved: readers see it once a second editor approves it."
+        ),
+        gettext_lazy("The translation is withdrawn; it stays in the history."),
     ),
 }
 
@@ -782,7 +809,7 @@ def translation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except writing.TranslationError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, saved_message(stored, gettext("Translation")))
+            messages.success(request, saved_message(stored, "Translation"))
             return done(request, reverse("desk:claim_edit", args=[claim.slug]))
     return translation_page(
         request, claim, source, part, form, translation=stored,
