@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .gated import GatedRow
 from .responses import CONFIRMING_STANCES, DENYING_STANCES, Response
 from .sources import Actor, Outlet, Report, Tag, country_code, language_field
 from .verdicts import Correction, Rating, Verdict, VerdictState
@@ -360,7 +361,7 @@ class CarriageQuerySet(models.QuerySet):
         )
 
 
-class Carriage(models.Model):
+class Carriage(GatedRow):
     """A claim appearing in a report: the wording as carried and whom it cites."""
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="carriages")
@@ -389,23 +390,6 @@ class Carriage(models.Model):
         on_delete=models.SET_NULL,
         related_name="cited_by",
         help_text=_("The upstream carriage this report cites."),
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
-    withdrawn_reason = models.TextField(blank=True)
-    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
     )
 
     objects = CarriageQuerySet.as_manager()

@@ -4,11 +4,11 @@ checked by StopFake, rated False"), linked to our claim by an editor. It passes 
 gate like the rest of the chain, and readers see it on the claim page beside our own verdict.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .gated import GatedRow
 
 
 class ExternalReviewQuerySet(models.QuerySet):
@@ -22,7 +22,7 @@ class ExternalReviewQuerySet(models.QuerySet):
         )
 
 
-class ExternalReview(models.Model):
+class ExternalReview(GatedRow):
     claim = models.ForeignKey(
         "claims.Claim", on_delete=models.CASCADE, related_name="external_reviews"
     )
@@ -39,23 +39,6 @@ class ExternalReview(models.Model):
     claim_reviewed = models.TextField(_("the claim as they worded it"), blank=True)
     url = models.URLField(_("their check"), max_length=1000, blank=True)
     published = models.DateField(_("published"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
-    withdrawn_reason = models.TextField(blank=True)
-    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     objects = ExternalReviewQuerySet.as_manager()
 

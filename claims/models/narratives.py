@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .gated import GatedRow
 from .sources import language_field
 
 
@@ -95,29 +96,12 @@ class NarrativeClaimQuerySet(models.QuerySet):
         return self.filter(withdrawn_at__isnull=True)
 
 
-class NarrativeClaim(models.Model):
+class NarrativeClaim(GatedRow):
     """A claim's place in a narrative: attached by one editor, public once a second approves;
     detaching is a withdrawal, reviewed the same way."""
 
     narrative = models.ForeignKey(Narrative, on_delete=models.CASCADE, related_name="memberships")
     claim = models.ForeignKey("Claim", on_delete=models.CASCADE, related_name="memberships")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
-    withdrawn_reason = models.TextField(blank=True)
-    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     objects = NarrativeClaimQuerySet.as_manager()
 

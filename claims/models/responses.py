@@ -1,11 +1,11 @@
 """Official reactions to a claim: who responded, how, and on whose authority."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .gated import GatedRow
 from .sources import language_field
 
 
@@ -104,7 +104,7 @@ class ResponseQuerySet(models.QuerySet):
         return self.public().select_related("responder", "claim", "report__outlet").newest()
 
 
-class Response(models.Model):
+class Response(GatedRow):
     """An official reaction, e.g. President's Office · denies · anonymous source · "It's fake"."""
 
     claim = models.ForeignKey("Claim", on_delete=models.CASCADE, related_name="responses")
@@ -131,23 +131,6 @@ class Response(models.Model):
         "Report", null=True, blank=True, on_delete=models.PROTECT, related_name="responses"
     )
     responded_at = models.DateTimeField(default=timezone.now, db_index=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
-    withdrawn_reason = models.TextField(blank=True)
-    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     objects = ResponseQuerySet.as_manager()
 

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .gated import GatedRow
 from .sources import language_field
 
 
@@ -89,7 +90,7 @@ def part_of(source: models.Model) -> TranslatedPart:
     raise TypeError(f"A {source._meta.verbose_name} has no translatable text.")
 
 
-class Translation(models.Model):
+class Translation(GatedRow):
     """One translation of one source text into one language.
 
     Why three nullable foreign keys and not a generic one: the things that can be translated
@@ -136,23 +137,6 @@ class Translation(models.Model):
         choices=TranslationStatus,
         default=TranslationStatus.CURRENT,
         editable=False,
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
-    withdrawn_reason = models.TextField(blank=True)
-    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
     )
 
     objects = TranslationQuerySet.as_manager()
