@@ -136,9 +136,37 @@ def quality(raw_only: bool) -> None:
         connection.creation.destroy_test_db(name, verbosity=0)
 
 
-def speed(claims: int, requests: int, seed: int, no_parallel: bool) -> None:
-    """Each query timed with the app's plan choice and with PostgreSQL's own (the way before),
-    requests interleaved so that both meet the same load."""
+def before_window(claims, query):
+    """The newest matches the way of 1 December 2026 (morning), for comparison: walk the
+    claims newest first when the sampled share of matches is above sqrt(RANKED / claims),
+    else sort every match."""
+    from django.db.models import F, Func
+
+    from claims import search
+
+    phrase = query.phrase if len(query.alternatives) > 1 else None
+    share, rows = search.match_share(claims, query)
+    ordered = claims.newest()
+    if rows and share < (search.RANKED / rows) ** 0.5:
+        seen = Func(F("first_seen_at"), template="(%(expressions)s + interval '0 seconds')")
+        ordered = claims.order_by(seen.desc(nulls_last=True), "-pk")
+    return search._newest_window(ordered, phrase)
+
+
+def reader_queries(count: int, seed: int) -> list[str]:
+    """Searches as the newsroom benchmark's readers make them: words of the claims' texts,
+    alone and in random pairs (bench/newsroom.py)."""
+    from claims.models import Claim
+
+    rng = random.Random(seed)
+    texts = Claim.objects.public().order_by("?").values_list("text", flat=True)[:4000]
+    words = sorted({w.strip(".,:;!?\"'«»") for t in texts for w in t.split() if len(w) > 3} - {""})
+    return [" ".join(rng.sample(words, 1 + i % 2)) for i in range(count)]
+
+
+def speed(claims: int, requests: int, seed: int, no_parallel: bool, extra: int) -> None:
+    """Each query timed the app's way (cut at dates, see claims/search.py) and the way before
+    (walk or sort, see before_window), requests interleaved so that both meet the same load."""
     from django.core.management import call_command
     from django.db import connection
 
@@ -155,12 +183,12 @@ def speed(claims: int, requests: int, seed: int, no_parallel: bool) -> None:
             cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
         if no_parallel and connection.vendor == "postgresql":
             cursor.execute("SET max_parallel_workers_per_gather = 0")
-    print(f"{connection.vendor}: {Claim.objects.count()} claims")
-    sample = search.SAMPLE_PERCENT
+    print(f"{connection.vendor}: {Claim.objects.count()} claims, load {os.getloadavg()[0]:.1f}")
+    cut_window = search.newest_matches
 
-    def run(text: str, planner: bool) -> tuple[int, float]:
+    def run(text: str, before: bool) -> tuple[int, float]:
         # What the list view does: the ranked ids (up to 1001), then one page of rows.
-        search.SAMPLE_PERCENT = 0.0 if planner else sample  # no sample: PostgreSQL's plans
+        search.newest_matches = before_window if before else cut_window
         started = time.perf_counter()
         ranked = filter_claims(Claim.objects.all(), ClaimFilters(q=text))
         ids = list(ranked.values_list("pk", flat=True)[:1001])
@@ -168,16 +196,16 @@ def speed(claims: int, requests: int, seed: int, no_parallel: bool) -> None:
         return len(ids), (time.perf_counter() - started) * 1000
 
     rng = random.Random(seed)
-    for text in SPEED_QUERIES:
-        run(text, False)  # warm
-        run(text, True)
-    print(f"\n{'query':<24} {'hits':>6} {'p50 / p95 ms':>16} {'planner p50 / p95':>18}")
+    queries = SPEED_QUERIES + reader_queries(extra, seed)
+    for text in queries:
+        assert run(text, False)[0] == run(text, True)[0], text  # warm, and the same hits
+    print(f"\n{'query':<24} {'hits':>6} {'p50 / p95 ms':>16} {'before p50 / p95':>18}")
     for text in SPEED_QUERIES:
         timings = {False: [], True: []}
         for _ in range(max(3, requests // len(SPEED_QUERIES))):
-            for planner in rng.sample([False, True], 2):
-                hits, took = run(text, planner)
-                timings[planner].append(took)
+            for before in rng.sample([False, True], 2):
+                hits, took = run(text, before)
+                timings[before].append(took)
         hits_shown = f"{hits}{'+' if hits > 1000 else ''}"
         shown = [
             f"{statistics.median(t):7.1f} / {percentile(t, 0.95):6.1f}" for t in timings.values()
@@ -185,15 +213,17 @@ def speed(claims: int, requests: int, seed: int, no_parallel: bool) -> None:
         print(f"{text:<24} {hits_shown:>6} {shown[0]:>16} {shown[1]:>18}")
     single = {False: [], True: []}
     for _ in range(requests):
-        text = rng.choice(SPEED_QUERIES)
-        for planner in rng.sample([False, True], 2):
-            single[planner].append(run(text, planner)[1])
-    for planner, label in ((False, "app's choice"), (True, "PostgreSQL's own plans")):
-        times = single[planner]
+        text = rng.choice(queries)
+        for before in rng.sample([False, True], 2):
+            single[before].append(run(text, before)[1])
+    for before, label in ((False, "cut at dates (now)"), (True, "walk or sort (before)")):
+        times = single[before]
         print(
             f"random single requests ({requests}), {label}: p50 {statistics.median(times):.1f} "
             f"ms, p95 {percentile(times, 0.95):.1f} ms, max {max(times):.1f} ms"
         )
+    search.newest_matches = cut_window
+    print(f"load {os.getloadavg()[0]:.1f}")
 
 
 def main() -> None:
@@ -204,6 +234,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-parallel", action="store_true")
+    parser.add_argument(
+        "--random", type=int, default=100, help="speed: readers' random words and pairs added"
+    )
     parser.add_argument(
         "--raw-only", action="store_true", help="quality: match words as written, no lemmas"
     )
@@ -222,7 +255,7 @@ def main() -> None:
     elif args.mode == "quality":
         quality(args.raw_only)
     else:
-        speed(args.claims, args.requests, args.seed, args.no_parallel)
+        speed(args.claims, args.requests, args.seed, args.no_parallel, args.random)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,9 @@ and only they are reordered. With more matches than that, an exact match older t
 newest RANKED matches is not lifted to the top; narrowing the search finds it.
 """
 
+from math import ceil
+from time import monotonic
+
 from django.contrib.postgres.search import SearchQueryField
 from django.db import connections, models
 from django.db.models import Case, F, Func, Q, Value, When
@@ -130,14 +133,21 @@ def search_claims(claims: models.QuerySet, text: str) -> models.QuerySet:
 
 # Newest first, PostgreSQL has two ways to find the newest 1,001 matches: walk the claims
 # newest first and test each (reads about 1,001 / share of claims matching rows), or take
-# every match from the GIN index and sort them (reads the matches). It prices testing a
-# row's document far too low and walks for rare words too (140,000 rows, 2.4 s at 1M claims,
-# where the sort takes 87 ms), and multiplies the frequencies of several words, far too few
-# for words that go together (3,560 estimated for 59,922 matches). So the choice is made
-# here, from the share of matches in a fixed sample of the table's pages (~2,000 claims at
-# 1M, 1 ms; 0.64 % sampled for 0.71 % real, 5.6 % for 6.0 %): walk when the walk reads fewer
-# rows than there are matches, i.e. when share > sqrt(RANKED / claims).
+# every match from the GIN index and sort them (reads the matches). Both read tens of
+# thousands of rows for a word in a few percent of claims (about 1 s at 1M claims). A third
+# way reads little more than the 1,001 it needs: cut the newest claims at a date far enough
+# back to hold them, and let the GIN index and the newest-first index meet in one bitmap
+# (claims matching AND seen since the date), then sort only those. The date comes from
+# PostgreSQL's own statistics (the first_seen_at histogram: the date before which a given
+# share of claims lies) and the share of matches from a fixed sample of the table's pages
+# (~2,000 claims at 1M, 1 ms; 0.64 % sampled for 0.71 % real). If the cut held too few
+# (the sample was off, the matches are older, other filters narrowed them), the cut moves
+# back, eight times further each round, and at last away.
 SAMPLE_PERCENT = 0.2
+MARGIN = 2  # cut where twice the needed matches are expected
+WIDER = 8  # each further round reaches this many times further back
+ROUNDS = 3  # cuts tried before searching every claim
+STATISTICS_SECONDS = 600  # how long a process trusts the histogram it read
 
 
 def match_share(claims: models.QuerySet, query: search_terms.Query) -> tuple[float, int]:
@@ -157,28 +167,71 @@ def match_share(claims: models.QuerySet, query: search_terms.Query) -> tuple[flo
     return matching / sampled, round(sampled * 100 / SAMPLE_PERCENT)
 
 
-def newest(claims: models.QuerySet, query: search_terms.Query) -> models.QuerySet:
-    """Search results newest first, read the cheaper way (see above)."""
-    if connections[claims.db].vendor == "postgresql":
-        share, rows = match_share(claims, query)
-        if rows and share < (RANKED / rows) ** 0.5:
-            # The same order, as an expression the newest-first index cannot serve.
-            seen = Func(F("first_seen_at"), template="(%(expressions)s + interval '0 seconds')")
-            return claims.order_by(seen.desc(nulls_last=True), "-pk")
-    return claims.newest()
+_seen_dates: dict[str, tuple[float, list]] = {}
+
+
+def seen_dates(claims: models.QuerySet) -> list:
+    """first_seen_at at every percentile of the claims, oldest first, from PostgreSQL's
+    statistics (empty until the table is analysed)."""
+    read_at, dates = _seen_dates.get(claims.db, (0.0, []))
+    if monotonic() - read_at < STATISTICS_SECONDS:
+        return dates
+    with connections[claims.db].cursor() as cursor:
+        cursor.execute(
+            "SELECT histogram_bounds::text::timestamptz[] FROM pg_stats "
+            "WHERE tablename = %s AND attname = 'first_seen_at'",
+            [claims.model._meta.db_table],
+        )
+        row = cursor.fetchone()
+    dates = list(row[0]) if row and row[0] else []
+    _seen_dates[claims.db] = (monotonic(), dates)
+    return dates
+
+
+def cuts(claims: models.QuerySet, query: search_terms.Query) -> list:
+    """The dates to try, newest first, before searching every claim (see above)."""
+    share, rows = match_share(claims, query)
+    dates = seen_dates(claims)
+    if not share or not rows or len(dates) < 2 or share * rows <= MARGIN * RANKED:
+        return []
+    found, reach = [], MARGIN * RANKED / (share * rows)
+    for _ in range(ROUNDS):
+        step = ceil(reach * (len(dates) - 1))
+        if step >= len(dates) - 1:
+            break
+        found.append(dates[-1 - step])
+        reach *= WIDER
+    return found
+
+
+def _newest_window(claims: models.QuerySet, phrase: str | None) -> list[tuple[int, int]]:
+    """(pk, 0 if it holds `phrase` else 1) of the newest RANKED of `claims`."""
+    exact = Case(When(_holds(phrase), then=Value(0)), default=Value(1)) if phrase else Value(1)
+    return list(claims.annotate(exact=exact).values_list("pk", "exact")[:RANKED])
+
+
+def newest_matches(claims: models.QuerySet, query: search_terms.Query) -> list[tuple[int, int]]:
+    """The newest RANKED of `claims` (already searched for `query` and filtered), newest first,
+    as (pk, 0 if it holds the exact phrase else 1), read the cheap way (see above)."""
+    phrase = query.phrase if len(query.alternatives) > 1 else None
+    if connections[claims.db].vendor != "postgresql":
+        return _newest_window(claims.newest(), phrase)
+    # The same order, as an expression the newest-first index cannot walk: the database then
+    # takes the matches from the indexes and sorts them.
+    seen = Func(F("first_seen_at"), template="(%(expressions)s + interval '0 seconds')")
+    newest = claims.order_by(seen.desc(nulls_last=True), "-pk")
+    for since in cuts(claims, query):
+        window = _newest_window(newest.filter(first_seen_at__gte=since), phrase)
+        if len(window) == RANKED:  # every match newer than the cut is in: the newest RANKED
+            return window
+    return _newest_window(newest, phrase)
 
 
 def ranked(claims: models.QuerySet, text: str) -> models.QuerySet:
     """Search results (`claims`, already searched for `text` and filtered) in reading order:
     the exact phrase first, then the rest, newest first within each (see above)."""
     query = search_terms.query(clean_query(text))
-    if len(query.alternatives) < 2:
-        return newest(claims, query)
-    window = list(
-        newest(claims, query)
-        .annotate(exact=Case(When(_holds(query.phrase), then=Value(0)), default=Value(1)))
-        .values_list("pk", "exact")[:RANKED]
-    )
+    window = newest_matches(claims, query)
     first = [pk for pk, exact in window if exact == 0]
     return (
         claims.model.objects.filter(pk__in=[pk for pk, _ in window])

@@ -4,6 +4,7 @@ over its corpus, ranking, and the search terms kept in step with the chain."""
 from http import HTTPStatus
 
 import pytest
+from django.db.models import Case, Value, When
 from django.urls import reverse
 
 from claims.models import Carriage, Claim, writing
@@ -136,15 +137,49 @@ def test_sqlite_index_heals_after_a_table_rebuild():
     assert not search_claims(Claim.objects.all(), "Зеленського").exists()
 
 
-@pytest.mark.parametrize("share", [0.0, 1.0])
-def test_rare_and_common_words_come_newest_first_either_way(corpus, monkeypatch, share):
-    """PostgreSQL sorts the matches of a rare word and walks the newest claims for a common
-    one (claims.search.newest): both give the same order."""
+@pytest.mark.parametrize("share", [0.0, 0.01, 0.3, 1.0])
+@pytest.mark.parametrize("window", [1, 2, 3])
+def test_cut_searches_find_the_same_newest_matches(corpus, monkeypatch, share, window):
+    """On PostgreSQL a common word's matches are read from the newest claims first, cut at
+    dates from the statistics (claims.search.cuts), moving back while the cut holds too few:
+    whatever the share guessed, the window is the newest matches, as the plain order gives."""
     from claims import search
 
-    monkeypatch.setattr(search, "match_share", lambda claims, q: (share, 1_000_000))
-    for text in ("Умєров", "фейк", "Офіс президента"):
+    seen = Claim.objects.exclude(first_seen_at=None).values_list("first_seen_at", flat=True)
+    dates = sorted(seen)
+    monkeypatch.setattr(search, "RANKED", window)
+    monkeypatch.setattr(search, "MARGIN", 1)
+    monkeypatch.setattr(search, "WIDER", 2)
+    monkeypatch.setattr(search, "match_share", lambda claims, q: (share, len(dates) * 4))
+    monkeypatch.setattr(search, "seen_dates", lambda claims: dates)
+    cut = False
+    for text in ("Умєров", "фейк", "Офіс президента", "заява"):
         searched = search_claims(Claim.objects.public(), text)
-        expected = list(searched.newest().values_list("pk", flat=True))
-        assert expected, text
-        assert list(search.newest(searched, query(text)).values_list("pk", flat=True)) == expected
+        q = query(text)
+        plain = searched.newest()
+        if len(q.alternatives) > 1:
+            plain = plain.annotate(exact=Case(When(search._holds(q.phrase), then=0), default=1))
+        else:
+            plain = plain.annotate(exact=Value(1))
+        expected = list(plain.values_list("pk", "exact")[:window])
+        assert search.newest_matches(searched, q) == expected, text
+        cut = cut or bool(search.cuts(searched, q))
+    if share >= 0.3:  # the cuts were tried (and on SQLite, never needed)
+        assert cut
+
+
+def test_cut_dates_come_from_the_statistics(corpus):
+    """The dates a search cuts at are PostgreSQL's first_seen_at histogram, oldest first."""
+    from django.db import connection
+
+    from claims import search
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's statistics")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE claims_claim")
+    search._seen_dates.clear()
+    dates = search.seen_dates(Claim.objects.all())
+    assert len(dates) >= 2 and dates == sorted(dates)
+    seen = Claim.objects.exclude(first_seen_at=None).values_list("first_seen_at", flat=True)
+    assert dates[0] == min(seen) and dates[-1] == max(seen)
