@@ -25,6 +25,7 @@ and only they are reordered. With more matches than that, an exact match older t
 newest RANKED matches is not lifted to the top; narrowing the search finds it.
 """
 
+from datetime import UTC, datetime, timedelta
 from math import ceil
 from time import monotonic
 
@@ -33,6 +34,7 @@ from django.db import connections, models
 from django.db.models import Case, F, Func, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
+from django.utils import timezone
 
 from . import search_terms
 
@@ -46,12 +48,36 @@ def clean_query(text: str) -> str:
     return " ".join(text.split())[:MAX_QUERY_LENGTH]
 
 
-class _Matches(Func):
-    """search_document @@ tsquery."""
+# What PostgreSQL's search index holds (migration 0019): the claim's search document and
+# the month it was first seen, "#<months since 2000>" (30-day months), so that a search for
+# the newest matches names the months it reaches back to (see cuts below).
+MONTH_SECONDS = 30 * 24 * 3600
+MONTHS_FROM = datetime(2000, 1, 1, tzinfo=UTC)
+SEARCHED = (
+    "{document} || array_to_tsvector(ARRAY['#' || COALESCE(floor(extract(epoch FROM "
+    "({seen} - '2000-01-01 00:00:00+00'::timestamptz)) / 2592000)::int::text, 'none')])"
+)
+SEARCHED_SQL = SEARCHED.format(document="search_document", seen="first_seen_at")
 
-    arg_joiner = " @@ "
-    template = "(%(expressions)s)"
+
+def month(moment: datetime) -> int:
+    """The month token's number for `moment` (as SEARCHED_SQL computes it)."""
+    return int((moment - MONTHS_FROM).total_seconds() // MONTH_SECONDS)
+
+
+class _Matches(Func):
+    """The indexed document (SEARCHED, of the query's claims table) @@
+    tsquery."""
+
     output_field = models.BooleanField()
+
+    def __init__(self, tsquery):
+        super().__init__(tsquery, F("search_document"), F("first_seen_at"))
+
+    def as_sql(self, compiler, connection, **extra):
+        tsquery, document, seen = (compiler.compile(e) for e in self.get_source_expressions())
+        searched = SEARCHED.format(document=document[0], seen=seen[0])
+        return f"(({searched}) @@ {tsquery[0]})", [*tsquery[1], *document[1], *seen[1]]
 
 
 def _lexeme(token: str) -> str:
@@ -123,7 +149,7 @@ def search_claims(claims: models.QuerySet, text: str) -> models.QuerySet:
         return claims
     if connections[claims.db].vendor == "postgresql":
         tsquery = Cast(Value(tsquery_text(query)), output_field=SearchQueryField())
-        return claims.filter(_Matches(F("search_document"), tsquery))
+        return claims.filter(_Matches(tsquery))
     # The match text is a bound parameter, its tokens quoted (fts_match_text).
     matches = RawSQL(
         "SELECT rowid FROM claim_search WHERE claim_search MATCH %s", [fts_match_text(query)]
@@ -134,15 +160,15 @@ def search_claims(claims: models.QuerySet, text: str) -> models.QuerySet:
 # Newest first, PostgreSQL has two ways to find the newest 1,001 matches: walk the claims
 # newest first and test each (reads about 1,001 / share of claims matching rows), or take
 # every match from the GIN index and sort them (reads the matches). Both read tens of
-# thousands of rows for a word in a few percent of claims (about 1 s at 1M claims). A third
-# way reads little more than the 1,001 it needs: cut the newest claims at a date far enough
-# back to hold them, and let the GIN index and the newest-first index meet in one bitmap
-# (claims matching AND seen since the date), then sort only those. The date comes from
-# PostgreSQL's own statistics (the first_seen_at histogram: the date before which a given
-# share of claims lies) and the share of matches from a fixed sample of the table's pages
-# (~2,000 claims at 1M, 1 ms; 0.64 % sampled for 0.71 % real). If the cut held too few
-# (the sample was off, the matches are older, other filters narrowed them), the cut moves
-# back, eight times further each round, and at last away.
+# thousands of rows for a word in a few percent of claims (about 1 s at 1M claims). So the
+# index also holds each claim's month (SEARCHED), and a search first asks it for the matches
+# of the last few months only ('_refus' & ('#327' | '#326')): the index intersects the two
+# inside one scan, and the rows read are little more than the 1,001 needed. How far back to
+# reach comes from PostgreSQL's own statistics (the first_seen_at histogram: the date before
+# which a given share of claims lies) and the share of matches from a fixed sample of the
+# table's pages (~2,000 claims at 1M, 1 ms; 0.64 % sampled for 0.71 % real). If the months
+# held too few (the sample was off, the matches are older, other filters narrowed them), the
+# search reaches eight times further back, and at last over every claim.
 SAMPLE_PERCENT = 0.2
 MARGIN = 2  # cut where twice the needed matches are expected
 WIDER = 8  # each further round reaches this many times further back
@@ -210,6 +236,19 @@ def _newest_window(claims: models.QuerySet, phrase: str | None) -> list[tuple[in
     return list(claims.annotate(exact=exact).values_list("pk", "exact")[:RANKED])
 
 
+def months_since(since: datetime) -> str:
+    """The tsquery of the month tokens from `since`'s month to a year from now."""
+    last = month(timezone.now()) + 12
+    return " | ".join(f"'#{number}'" for number in range(month(since), last + 1))
+
+
+def _later_than_months(claims: models.QuerySet) -> bool:
+    """Whether some claim was first seen after the last month months_since() names (a date
+    typed a year ahead): a cut would miss it, so no cut is made."""
+    after = MONTHS_FROM + timedelta(seconds=(month(timezone.now()) + 13) * MONTH_SECONDS)
+    return claims.model.objects.filter(first_seen_at__gte=after).exists()
+
+
 def newest_matches(claims: models.QuerySet, query: search_terms.Query) -> list[tuple[int, int]]:
     """The newest RANKED of `claims` (already searched for `query` and filtered), newest first,
     as (pk, 0 if it holds the exact phrase else 1), read the cheap way (see above)."""
@@ -217,13 +256,17 @@ def newest_matches(claims: models.QuerySet, query: search_terms.Query) -> list[t
     if connections[claims.db].vendor != "postgresql":
         return _newest_window(claims.newest(), phrase)
     # The same order, as an expression the newest-first index cannot walk: the database then
-    # takes the matches from the indexes and sorts them.
+    # takes the matches from the search index and sorts them.
     seen = Func(F("first_seen_at"), template="(%(expressions)s + interval '0 seconds')")
     newest = claims.order_by(seen.desc(nulls_last=True), "-pk")
-    for since in cuts(claims, query):
-        window = _newest_window(newest.filter(first_seen_at__gte=since), phrase)
-        if len(window) == RANKED:  # every match newer than the cut is in: the newest RANKED
-            return window
+    dates = cuts(claims, query)
+    if dates and not _later_than_months(claims):
+        for since in dates:
+            within = f"({tsquery_text(query)}) & ({months_since(since)})"
+            tsquery = Cast(Value(within), output_field=SearchQueryField())
+            window = _newest_window(newest.filter(_Matches(tsquery)), phrase)
+            if len(window) == RANKED:  # every match since that month is in: the newest
+                return window
     return _newest_window(newest, phrase)
 
 

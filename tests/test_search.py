@@ -4,7 +4,9 @@ over its corpus, ranking, and the search terms kept in step with the chain."""
 from http import HTTPStatus
 
 import pytest
+from django.contrib.postgres.search import SearchQueryField
 from django.db.models import Case, Value, When
+from django.db.models.functions import Cast
 from django.urls import reverse
 
 from claims.models import Carriage, Claim, writing
@@ -183,3 +185,28 @@ def test_cut_dates_come_from_the_statistics(corpus):
     assert len(dates) >= 2 and dates == sorted(dates)
     seen = Claim.objects.exclude(first_seen_at=None).values_list("first_seen_at", flat=True)
     assert dates[0] == min(seen) and dates[-1] == max(seen)
+
+
+def test_searches_use_the_search_index():
+    """The searched expression is the one migration 0019 indexes, word for word: else
+    PostgreSQL would read every claim."""
+    from django.db import connection
+
+    from claims import search
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's search index")
+    create_claim(text="Умєров відмовився повертатися")
+    since = Claim.objects.get().first_seen_at
+    q = query("Умєрова")
+    within = Cast(
+        Value(f"({search.tsquery_text(q)}) & ({search.months_since(since)})"),
+        output_field=SearchQueryField(),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")  # a bitmap scan, or none
+    for searched in (search_claims(Claim.objects.all(), "Умєрова"),
+                     Claim.objects.filter(search._Matches(within))):  # fmt: skip
+        assert searched.count() == 1
+        assert "claim_search_idx" in searched.order_by().explain()
