@@ -181,10 +181,12 @@ class ClaimFilters:
         return bool(set(self.query_params()) - {"sort"})
 
 
-def filter_claims(claims: QuerySet, filters: ClaimFilters, *, rank: bool = True) -> QuerySet:
+def filter_claims(
+    claims: QuerySet, filters: ClaimFilters, *, rank: bool = True
+) -> QuerySet | list[int]:
     """Apply the filters to public claims, sorted as asked. A search is ranked (exact phrase
-    first, see search.ranked: bounded to what a page can show) unless `rank` is off, as for
-    exports, which list every match newest first."""
+    first, see search.ranked: bounded to what a page can show, and given as the ids in reading
+    order) unless `rank` is off, as for exports, which list every match newest first."""
     claims = claims.public()
     if filters.q:
         claims = search_claims(claims, filters.q)

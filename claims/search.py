@@ -270,14 +270,11 @@ def newest_matches(claims: models.QuerySet, query: search_terms.Query) -> list[t
     return _newest_window(newest, phrase)
 
 
-def ranked(claims: models.QuerySet, text: str) -> models.QuerySet:
-    """Search results (`claims`, already searched for `text` and filtered) in reading order:
-    the exact phrase first, then the rest, newest first within each (see above)."""
+def ranked(claims: models.QuerySet, text: str) -> list[int]:
+    """Search results (`claims`, already searched for `text` and filtered) in reading order,
+    as their ids: the exact phrase first, then the rest, newest first within each (see above).
+    Ids, not a QuerySet: the order is known here, and reading the rows again only to sort them
+    cost as much as finding them."""
     query = search_terms.query(clean_query(text))
     window = newest_matches(claims, query)
-    first = [pk for pk, exact in window if exact == 0]
-    return (
-        claims.model.objects.filter(pk__in=[pk for pk, _ in window])
-        .alias(exact=Case(When(pk__in=first, then=Value(0)), default=Value(1)))
-        .order_by("exact", F("first_seen_at").desc(nulls_last=True), "-pk")
-    )
+    return [pk for pk, _exact in sorted(window, key=lambda row: row[1])]  # stable: newest kept

@@ -88,26 +88,29 @@ class ClaimPage:
         return self.number + 1
 
 
-def paginate(claims: QuerySet, page: str | None) -> ClaimPage:
+def paginate(claims: QuerySet | list[int], page: str | None) -> ClaimPage:
     """One page of claims; a bad or out-of-range page number gives the nearest real page.
 
     One ordered scan fetches the ids of up to COUNT_CAP + 1 matches: their number is the
     count, and the page is a slice of them. The page's rows then come by primary key, so the
     filters (search, position, rating…) run once per request, not once for the count and
-    again for the page.
+    again for the page. A ranked search comes as its ids already (claims.search.ranked).
     """
     try:
         number = int(str(page or "1").strip()[:9])
     except ValueError:
         number = 1
-    ids = list(claims.values_list("pk", flat=True)[: COUNT_CAP + 1])
+    if isinstance(claims, list):
+        ids = claims[: COUNT_CAP + 1]
+    else:
+        ids = list(claims.values_list("pk", flat=True)[: COUNT_CAP + 1])
     capped = len(ids) > COUNT_CAP
     ids = ids[:COUNT_CAP]
     num_pages = max(1, ceil(len(ids) / PAGE_SIZE))
     number = min(max(number, 1), num_pages)
     start = (number - 1) * PAGE_SIZE
     page_ids = ids[start : start + PAGE_SIZE]
-    rows = claims.model.objects.with_list_columns().in_bulk(page_ids)
+    rows = Claim.objects.with_list_columns().in_bulk(page_ids)
     items = [rows[pk] for pk in page_ids if pk in rows]
     window = range(max(1, number - 2), min(num_pages, number + 2) + 1)
     return ClaimPage(items, number, num_pages, len(ids), capped, list(window))
