@@ -49,20 +49,21 @@ def clean_query(text: str) -> str:
 
 
 # What PostgreSQL's search index holds (migration 0019): the claim's search document and
-# the month it was first seen, "#<months since 2000>" (30-day months), so that a search for
-# the newest matches names the months it reaches back to (see cuts below).
-MONTH_SECONDS = 30 * 24 * 3600
-MONTHS_FROM = datetime(2000, 1, 1, tzinfo=UTC)
+# the ten days it was first seen in, "#<ten-day periods since 2000>", so that a search for the
+# newest matches names the periods it reaches back to (see cuts below).
+PERIOD_SECONDS = 10 * 24 * 3600
+PERIODS_FROM = datetime(2000, 1, 1, tzinfo=UTC)
+PERIODS_AHEAD = 3  # claims dated this far ahead (a typo, a time zone) are still found
 SEARCHED = (
     "{document} || array_to_tsvector(ARRAY['#' || COALESCE(floor(extract(epoch FROM "
-    "({seen} - '2000-01-01 00:00:00+00'::timestamptz)) / 2592000)::int::text, 'none')])"
+    "({seen} - '2000-01-01 00:00:00+00'::timestamptz)) / 864000)::int::text, 'none')])"
 )
 SEARCHED_SQL = SEARCHED.format(document="search_document", seen="first_seen_at")
 
 
-def month(moment: datetime) -> int:
-    """The month token's number for `moment` (as SEARCHED_SQL computes it)."""
-    return int((moment - MONTHS_FROM).total_seconds() // MONTH_SECONDS)
+def period(moment: datetime) -> int:
+    """The number of `moment`'s ten-day period token (as SEARCHED_SQL computes it)."""
+    return int((moment - PERIODS_FROM).total_seconds() // PERIOD_SECONDS)
 
 
 class _Matches(Func):
@@ -161,18 +162,18 @@ def search_claims(claims: models.QuerySet, text: str) -> models.QuerySet:
 # newest first and test each (reads about 1,001 / share of claims matching rows), or take
 # every match from the GIN index and sort them (reads the matches). Both read tens of
 # thousands of rows for a word in a few percent of claims (about 1 s at 1M claims). So the
-# index also holds each claim's month (SEARCHED), and a search first asks it for the matches
-# of the last few months only ('_refus' & ('#327' | '#326')): the index intersects the two
+# index also holds each claim's ten-day period (SEARCHED), and a search first asks it for the
+# matches of the last few periods only ('_refus' & ('#984' | '#983')): the index intersects the two
 # inside one scan, and the rows read are little more than the 1,001 needed. How far back to
 # reach comes from PostgreSQL's own statistics (the first_seen_at histogram: the date before
 # which a given share of claims lies) and the share of matches from a fixed sample of the
-# table's pages (~2,000 claims at 1M, 1 ms; 0.64 % sampled for 0.71 % real). If the months
+# table's pages (~2,000 claims at 1M, 1 ms; 0.64 % sampled for 0.71 % real). If the periods
 # held too few (the sample was off, the matches are older, other filters narrowed them), the
-# search reaches eight times further back, and at last over every claim.
+# search reaches three times further back, and at last over every claim.
 SAMPLE_PERCENT = 0.2
-MARGIN = 2  # cut where twice the needed matches are expected
-WIDER = 8  # each further round reaches this many times further back
-ROUNDS = 3  # cuts tried before searching every claim
+MARGIN = 1.5  # reach back to where 1.5 times the needed matches are expected
+WIDER = 3  # each further round reaches this many times further back
+ROUNDS = 4  # cuts tried before searching every claim
 STATISTICS_SECONDS = 600  # how long a process trusts the histogram it read
 
 
@@ -236,16 +237,17 @@ def _newest_window(claims: models.QuerySet, phrase: str | None) -> list[tuple[in
     return list(claims.annotate(exact=exact).values_list("pk", "exact")[:RANKED])
 
 
-def months_since(since: datetime) -> str:
-    """The tsquery of the month tokens from `since`'s month to a year from now."""
-    last = month(timezone.now()) + 12
-    return " | ".join(f"'#{number}'" for number in range(month(since), last + 1))
+def periods_since(since: datetime) -> str:
+    """The tsquery of the period tokens from `since`'s period to a few ahead of now."""
+    last = period(timezone.now()) + PERIODS_AHEAD
+    return " | ".join(f"'#{number}'" for number in range(period(since), last + 1))
 
 
-def _later_than_months(claims: models.QuerySet) -> bool:
-    """Whether some claim was first seen after the last month months_since() names (a date
-    typed a year ahead): a cut would miss it, so no cut is made."""
-    after = MONTHS_FROM + timedelta(seconds=(month(timezone.now()) + 13) * MONTH_SECONDS)
+def _later_than_periods(claims: models.QuerySet) -> bool:
+    """Whether some claim was first seen after the last period periods_since() names (a date
+    typed far ahead): a cut would miss it, so no cut is made."""
+    last = period(timezone.now()) + PERIODS_AHEAD
+    after = PERIODS_FROM + timedelta(seconds=(last + 1) * PERIOD_SECONDS)
     return claims.model.objects.filter(first_seen_at__gte=after).exists()
 
 
@@ -260,12 +262,12 @@ def newest_matches(claims: models.QuerySet, query: search_terms.Query) -> list[t
     seen = Func(F("first_seen_at"), template="(%(expressions)s + interval '0 seconds')")
     newest = claims.order_by(seen.desc(nulls_last=True), "-pk")
     dates = cuts(claims, query)
-    if dates and not _later_than_months(claims):
+    if dates and not _later_than_periods(claims):
         for since in dates:
-            within = f"({tsquery_text(query)}) & ({months_since(since)})"
+            within = f"({tsquery_text(query)}) & ({periods_since(since)})"
             tsquery = Cast(Value(within), output_field=SearchQueryField())
             window = _newest_window(newest.filter(_Matches(tsquery)), phrase)
-            if len(window) == RANKED:  # every match since that month is in: the newest
+            if len(window) == RANKED:  # every match since that period is in: the newest
                 return window
     return _newest_window(newest, phrase)
 

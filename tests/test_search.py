@@ -200,7 +200,7 @@ def test_searches_use_the_search_index():
     since = Claim.objects.get().first_seen_at
     q = query("Умєрова")
     within = Cast(
-        Value(f"({search.tsquery_text(q)}) & ({search.months_since(since)})"),
+        Value(f"({search.tsquery_text(q)}) & ({search.periods_since(since)})"),
         output_field=SearchQueryField(),
     )
     with connection.cursor() as cursor:
