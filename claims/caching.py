@@ -320,6 +320,7 @@ class Validators:
 
     def __init__(self, request: HttpRequest, scopes: list[str]) -> None:
         found = reader_versions.versions(scopes)
+        self.found = {s: found[s][0] if s in found else 0 for s in scopes}
         versions = ",".join(f"{s}={found[s][0] if s in found else 0}" for s in scopes)
         # The same URL is a different page as an htmx fragment or in another language.
         fragment = request.headers.get("HX-Request", "") + request.headers.get("HX-Target", "")
@@ -369,6 +370,8 @@ def cache_for_readers(
                 patch_cache_control(response, private=True, no_store=True)
                 return response
             validators = Validators(request, [SITE, *depends_on(request=request, **kwargs)])
+            # Fragments shared between pages are keyed by the same versions (claims/fragments.py).
+            request.reader_versions = validators.found
             not_modified = get_conditional_response(
                 request, etag=validators.etag, last_modified=validators.last_modified
             )
