@@ -38,9 +38,10 @@ def enabled(request: HttpRequest) -> bool:
     return getattr(settings, "READER_FRAGMENTS", True) and hasattr(request, "reader_versions")
 
 
-def claim_version() -> Coalesce:
-    """A claim's scope version (0 until its first change) as a column of its row."""
-    versions = ReaderVersion.objects.filter(scope=Concat(Value("claim:"), OuterRef("slug")))
+def claim_version(slug: str = "slug") -> Coalesce:
+    """A claim's scope version (0 until its first change) as a column of its row, or of a
+    row that names its claim's `slug` (e.g. "claim__slug")."""
+    versions = ReaderVersion.objects.filter(scope=Concat(Value("claim:"), OuterRef(slug)))
     return Coalesce(Subquery(versions.values("version")[:1]), Value(0), output_field=IntegerField())
 
 

@@ -24,6 +24,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from . import archive, exports, fragments, narrative_chart, translated
 from .caching import cache_for_readers, on_claim_list, on_home, on_object, scope
+from .feeds import unshown
 from .filters import SORTS, ClaimFilterForm, choice_lists, filter_claims, with_selected
 from .jsonld import claim_review, ld_json_script
 from .links import page_path, slug_path
@@ -196,8 +197,10 @@ def list_page(
 @require_GET
 @cache_for_readers(on_home)
 def home(request: HttpRequest) -> HttpResponse:
-    denials = list(Response.objects.for_feed().denials()[:10])
-    verdicts = list(Verdict.objects.newest_published().select_related("claim")[:10])
+    denials = list(Response.objects.for_feed().denials().defer(*unshown("claim", "report"))[:10])
+    verdicts = list(
+        Verdict.objects.newest_published().select_related("claim").defer(*unshown("claim"))[:10]
+    )
     return render_page(request, "claims/home.html", {"denials": denials, "verdicts": verdicts})
 
 
@@ -272,7 +275,10 @@ def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if chain is None:
         # One query for the claim readers see, or saw: a withdrawn claim keeps a notice at its URL.
         claim = get_object_or_404(
-            Claim.objects.public_or_withdrawn().select_related("claimant"), slug=slug
+            Claim.objects.public_or_withdrawn()
+            .select_related("claimant")
+            .defer("search_terms", "search_document"),
+            slug=slug,
         )
         if claim.withdrawn_at is not None:
             # Nothing public disappears silently: the URL keeps a notice of what, when and why.
@@ -312,12 +318,15 @@ def claim_chain(claim: Claim, canonical: str) -> dict:
             # Unordered: they are sorted below, undated reports last.
             queryset=Carriage.objects.approved()
             .select_related("report__outlet", "cites__report__outlet")
+            .defer("report__body", "cites__report__body")  # a report's text is not shown
             .order_by(),
             to_attr="current_carriages",
         ),
         Prefetch(
             "responses",
-            queryset=Response.objects.approved().select_related("responder", "report__outlet"),
+            queryset=Response.objects.approved()
+            .select_related("responder", "report__outlet")
+            .defer("report__body"),
         ),
         # The published verdict and the withdrawn ones' notices in one query.
         Prefetch(
@@ -384,7 +393,7 @@ def claim_chain(claim: Claim, canonical: str) -> dict:
 def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
     actor = public_name_or_404(Actor.objects.select_related("parent"), slug=slug)
     statements = list(
-        Response.objects.for_feed().filter(responder=actor).select_related("claim")[:20]
+        Response.objects.for_feed().filter(responder=actor).defer(*unshown("claim", "report"))[:20]
     )
     # How fast it answers claims about it, from approved data (models/timings.py).
     record = None if wants_fragment(request) else timings.responsiveness(actor)
