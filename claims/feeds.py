@@ -203,7 +203,8 @@ class DeniedFeed(Feed):
         found = cache.get_many(keys.values())
         missing = [pk for pk, key in keys.items() if key not in found]
         if missing:
-            rows = self.responses(obj).in_bulk(missing)
+            # By id: the feed's filter (an actor's, a tag's) ran once, above.
+            rows = DeniedFeed.responses(self, obj).in_bulk(missing)
             rendered = self.denials([rows[pk] for pk in missing if pk in rows])
             kept = {keys[denial.pk]: denial for denial in rendered}
             cache.set_many(kept, fragments.TIMEOUT)

@@ -62,7 +62,7 @@ def mark_row(claim) -> None:
 def claims():
     chain = create_denied_chain()
     other = create_claim(text="The fleet left port", claimant=create_actor(name="Navy"))
-    return {"claim": chain["claim"], "other": other}
+    return {"claim": chain["claim"], "denial": chain["denial"], "other": other}
 
 
 def edit_text(claim, text: str, *, approve: bool) -> None:
@@ -161,3 +161,17 @@ def test_fragments_can_be_turned_off(client, claims, settings):
     assert cache.get(row_key(claims["claim"])) is None
     assert queries_for(client, fresh(url))[0] > 1
     assert queries_for(client, fresh(url))[0] > 1
+
+
+def test_a_denial_feed_item_is_rendered_again_only_when_its_claim_changes(client, claims):
+    feed = reverse("claims:denied_rss")
+    first = client.get(fresh(feed)).content
+    assert client.get(fresh(feed)).content == first  # every item from the cache
+    denial = claims["denial"]
+    writing.save_edit(
+        denial, by=create_editor(), version=writing.desk_version(denial),
+        values={"quote": "Not true at all"},
+    )  # fmt: skip
+    assert b"Not true at all" not in client.get(fresh(feed)).content  # waiting for review
+    writing.approve(denial.claim, by=create_reviewer())
+    assert b"Not true at all" in client.get(fresh(feed)).content
