@@ -33,6 +33,11 @@ other readers of the page get the previous one (single flight, stale while reval
 When `READER_PURGE_URL` is set, the changed scopes are also sent there once the transaction
 commits, so a proxy in front can drop its copies at once (docs/deploy.md).
 
+**Fragments.** The versions a request read are left on it (`request.reader_versions`), so
+pieces shared by many pages (a claim's row in the lists, a claim page's chain, a denial feed's
+item) are cached under their claim's version and the site's (claims/fragments.py): a page
+rendered anew takes the pieces whose claims did not change from the cache.
+
 **CSP nonces.** A cached page is its body and headers without the Content-Security-Policy,
 which the CSP middleware adds to every response, cached or not. A page whose body used the
 request's CSP nonce is stored with that nonce noted, and each reader served from the cache gets
