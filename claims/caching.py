@@ -33,6 +33,11 @@ other readers of the page get the previous one (single flight, stale while reval
 When `READER_PURGE_URL` is set, the changed scopes are also sent there once the transaction
 commits, so a proxy in front can drop its copies at once (docs/deploy.md).
 
+**Fragments.** The versions a request read are left on it (`request.reader_versions`), so
+pieces shared by many pages (a claim's row in the lists, a claim page's chain, a denial feed's
+item) are cached under their claim's version and the site's (claims/fragments.py): a page
+rendered anew takes the pieces whose claims did not change from the cache.
+
 **CSP nonces.** A cached page is its body and headers without the Content-Security-Policy,
 which the CSP middleware adds to every response, cached or not. A page whose body used the
 request's CSP nonce is stored with that nonce noted, and each reader served from the cache gets
@@ -320,6 +325,7 @@ class Validators:
 
     def __init__(self, request: HttpRequest, scopes: list[str]) -> None:
         found = reader_versions.versions(scopes)
+        self.found = {s: found[s][0] if s in found else 0 for s in scopes}
         versions = ",".join(f"{s}={found[s][0] if s in found else 0}" for s in scopes)
         # The same URL is a different page as an htmx fragment or in another language.
         fragment = request.headers.get("HX-Request", "") + request.headers.get("HX-Target", "")
@@ -369,6 +375,8 @@ def cache_for_readers(
                 patch_cache_control(response, private=True, no_store=True)
                 return response
             validators = Validators(request, [SITE, *depends_on(request=request, **kwargs)])
+            # Fragments shared between pages are keyed by the same versions (claims/fragments.py).
+            request.reader_versions = validators.found
             not_modified = get_conditional_response(
                 request, etag=validators.etag, last_modified=validators.last_modified
             )

@@ -14,6 +14,7 @@ exists (claims/translated.py), a quote with its original beside it.
 
 import io
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -21,6 +22,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.core.cache import cache
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
@@ -29,7 +31,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
-from . import translated
+from . import fragments, translated
 from .links import page_path, slug_path
 from .models import (
     Actor,
@@ -43,10 +45,20 @@ from .models import (
     Tag,
     Verdict,
 )
+from .models.claims import NOT_LISTED
 from .models.public_names import public_name_or_404
 
 ITEMS = 50
 GUID_YEAR = 2025
+
+
+def unshown(claim: str, report: str = "") -> tuple[str, ...]:
+    """Columns no feed item shows and the largest of their rows, for `defer()`: the claim's
+    derived search columns and context, and the report's text (at 1M claims most of the bytes
+    a feed's query read)."""
+    deferred = tuple(f"{claim}__{name}" for name in NOT_LISTED)
+    return (*deferred, f"{report}__body") if report else deferred
+
 
 # Control characters XML 1.0 cannot carry. Typed or imported text may hold them, and Django's
 # feed writer refuses them with an exception (a 500 for every reader of the feed): drop them.
@@ -167,35 +179,95 @@ class DeniedFeed(Feed):
     subtitle = description
 
     def responses(self, obj):
-        return Response.objects.for_feed().denials()
+        return Response.objects.for_feed().denials().defer(*unshown("claim", "report"))
 
-    def items(self, obj):
-        rows = list(self.responses(obj)[:ITEMS])
+    def get_feed(self, obj, request):
+        # The items' cache keys need the request's versions; a Feed is shared by threads.
+        token = _feed_request.set(request)
+        try:
+            return super().get_feed(obj, request)
+        finally:
+            _feed_request.reset(token)
+
+    def items(self, obj) -> list["Denial"]:
+        """The newest denials as the feed shows them, each kept under its claim's version
+        (claims/fragments.py): only denials not already rendered are read in full."""
+        request = _feed_request.get()
+        if request is None or not fragments.enabled(request):
+            return self.denials(list(self.responses(obj)[:ITEMS]))
+        newest = self.responses(obj).annotate(claim_version=fragments.claim_version("claim__slug"))
+        keys = {
+            pk: fragments.key(request, "denial", pk, version)
+            for pk, version in newest.values_list("pk", "claim_version")[:ITEMS]
+        }
+        found = cache.get_many(keys.values())
+        missing = [pk for pk, key in keys.items() if key not in found]
+        if missing:
+            # By id: the feed's filter (an actor's, a tag's) ran once, above.
+            rows = DeniedFeed.responses(self, obj).in_bulk(missing)
+            rendered = self.denials([rows[pk] for pk in missing if pk in rows])
+            kept = {keys[denial.pk]: denial for denial in rendered}
+            cache.set_many(kept, fragments.TIMEOUT)
+            found |= kept
+        return [found[key] for key in keys.values() if key in found]
+
+    def denials(self, rows: list[Response]) -> list["Denial"]:
         translated.attach(claims=[r.claim for r in rows], responses=rows)
-        return rows
+        return [
+            Denial(
+                pk=item.pk,
+                title=(
+                    f"{item.responder.name} {item.get_stance_display()}: "
+                    f"{shown_claim_text(item.claim)}"
+                ),
+                description=response_description(item),
+                link=f"{claim_path(item.claim)}#response-{item.pk}",
+                pubdate=item.responded_at,
+                updateddate=max(item.responded_at, item.updated_at),
+                author_name=item.responder.name,
+            )
+            for item in rows
+        ]
 
-    def item_title(self, item: Response) -> str:
-        return f"{item.responder.name} {item.get_stance_display()}: {shown_claim_text(item.claim)}"
+    def item_title(self, item: "Denial") -> str:
+        return item.title
 
-    def item_description(self, item: Response) -> str:
-        return response_description(item)
+    def item_description(self, item: "Denial") -> str:
+        return item.description
 
-    def item_link(self, item: Response) -> str:
-        return f"{claim_path(item.claim)}#response-{item.pk}"
+    def item_link(self, item: "Denial") -> str:
+        return item.link
 
-    def item_pubdate(self, item: Response):
-        return item.responded_at
+    def item_pubdate(self, item: "Denial"):
+        return item.pubdate
 
-    def item_updateddate(self, item: Response):
-        return max(item.responded_at, item.updated_at)
+    def item_updateddate(self, item: "Denial"):
+        return item.updateddate
 
-    def item_guid(self, item: Response) -> str:
+    def item_guid(self, item: "Denial") -> str:
         return guid("response", item.pk)
 
     item_guid_is_permalink = False
 
-    def item_author_name(self, item: Response) -> str:
-        return item.responder.name
+    def item_author_name(self, item: "Denial") -> str:
+        return item.author_name
+
+
+_feed_request: ContextVar = ContextVar("feed_request", default=None)
+
+
+@dataclass(frozen=True)
+class Denial:
+    """A denial feed's item as written, in the feed's language (a relative link: the feed
+    adds the site's address)."""
+
+    pk: int
+    title: str
+    description: str
+    link: str
+    pubdate: datetime
+    updateddate: datetime
+    author_name: str
 
 
 class DeniedAtomFeed(DeniedFeed):
@@ -275,6 +347,7 @@ def withdrawals(limit: int) -> list[Withdrawal]:
     verdicts = (
         Verdict.objects.withdrawn_from_public()
         .select_related("claim")
+        .defer(*unshown("claim"))
         .order_by("-withdrawn_at", "-pk")[:limit]
     )
     claims = Claim.objects.withdrawn_from_public().order_by("-withdrawn_at", "-pk")[:limit]
@@ -328,11 +401,13 @@ class VerdictFeed(Feed):
         verdicts = list(
             Verdict.objects.newest_published()
             .select_related("claim")
+            .defer(*unshown("claim"))
             .annotate(last_corrected_at=Subquery(latest_correction))[:ITEMS]
         )
         corrections = list(
             Correction.objects.public()
             .select_related("verdict__claim")
+            .defer(*unshown("verdict__claim"))
             .order_by("-published_at", "-pk")[:ITEMS]
         )
         merged = sorted(

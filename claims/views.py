@@ -17,12 +17,14 @@ from django.db.models import (
 )
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import get_template
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from . import archive, exports, narrative_chart, translated
-from .caching import cache_for_readers, on_claim_list, on_home, on_object
+from . import archive, exports, fragments, narrative_chart, translated
+from .caching import cache_for_readers, on_claim_list, on_home, on_object, scope
+from .feeds import unshown
 from .filters import SORTS, ClaimFilterForm, choice_lists, filter_claims, with_selected
 from .jsonld import claim_review, ld_json_script
 from .links import page_path, slug_path
@@ -65,6 +67,7 @@ class ClaimPage:
     count: int
     count_capped: bool
     page_range: list = field(default_factory=list)
+    rows: list = field(default_factory=list)  # the items' rendered rows
     query: str = ""  # the valid filters as a query string, for page and export links
 
     @property
@@ -110,7 +113,13 @@ def paginate(claims: QuerySet | list[int], page: str | None) -> ClaimPage:
     number = min(max(number, 1), num_pages)
     start = (number - 1) * PAGE_SIZE
     page_ids = ids[start : start + PAGE_SIZE]
-    rows = Claim.objects.with_list_columns().in_bulk(page_ids)
+    # The rows' published verdicts come only for rows not already rendered (fragments.py).
+    rows = (
+        Claim.objects.with_list_columns()
+        .prefetch_related(None)
+        .annotate(reader_version=fragments.claim_version())
+        .in_bulk(page_ids)
+    )
     items = [rows[pk] for pk in page_ids if pk in rows]
     window = range(max(1, number - 2), min(num_pages, number + 2) + 1)
     return ClaimPage(items, number, num_pages, len(ids), capped, list(window))
@@ -168,6 +177,7 @@ def list_page(
     filters = form.values
     claims_page = paginate(filter_claims(claims, filters), request.GET.get("page"))
     claims_page.query = urlencode(filters.query_params())
+    claims_page.rows = fragments.claim_rows(request, claims_page.items)
     context |= {"form": form, "filters": filters, "page": claims_page}
     if wants_fragment(request):
         response = render(request, f"{template}#claim-table", context)
@@ -190,8 +200,10 @@ def list_page(
 @require_GET
 @cache_for_readers(on_home)
 def home(request: HttpRequest) -> HttpResponse:
-    denials = list(Response.objects.for_feed().denials()[:10])
-    verdicts = list(Verdict.objects.newest_published().select_related("claim")[:10])
+    denials = list(Response.objects.for_feed().denials().defer(*unshown("claim", "report"))[:10])
+    verdicts = list(
+        Verdict.objects.newest_published().select_related("claim").defer(*unshown("claim"))[:10]
+    )
     return render_page(request, "claims/home.html", {"denials": denials, "verdicts": verdicts})
 
 
@@ -259,17 +271,47 @@ def _published_order(carriage: Carriage) -> tuple:
 @require_GET
 @cache_for_readers(on_object("claim"))
 def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    # One query for the claim readers see, or saw: a withdrawn claim keeps a notice at its URL.
-    claim = get_object_or_404(
-        Claim.objects.public_or_withdrawn().select_related("claimant"), slug=slug
-    )
-    if claim.withdrawn_at is not None:
-        # Nothing public disappears silently: the URL keeps a notice of what, when and why.
-        return render_page(
-            request,
-            "claims/claim_withdrawn.html",
-            {"claim": claim, "duplicate_of": _public_or_none(claim.duplicate_of)},
+    canonical = absolute(request, slug_path("claims:claim_detail", slug))
+    # What the page shows of the claim is kept under the claim's version, as the page is: a
+    # reader after an unrelated change (or with another query string) needs no query for it.
+    chain = fragments.cached(request, "claim-page", slug, scope("claim", slug), vary=canonical)
+    if chain is None:
+        # One query for the claim readers see, or saw: a withdrawn claim keeps a notice at its URL.
+        claim = get_object_or_404(
+            Claim.objects.public_or_withdrawn()
+            .select_related("claimant")
+            .defer("search_terms", "search_document"),
+            slug=slug,
         )
+        if claim.withdrawn_at is not None:
+            # Nothing public disappears silently: the URL keeps a notice of what, when and why.
+            return render_page(
+                request,
+                "claims/claim_withdrawn.html",
+                {"claim": claim, "duplicate_of": _public_or_none(claim.duplicate_of)},
+            )
+        chain = claim_chain(claim, canonical)
+        fragments.keep(request, "claim-page", slug, scope("claim", slug), chain, vary=canonical)
+    feeds = [f for tag in chain["tags"] for f in scoped_feeds("tag", tag)]
+    return render_page(
+        request,
+        "claims/claim_detail.html",
+        {"chain": chain, "canonical_url": canonical},
+        feeds=feeds,
+    )
+
+
+@dataclass(frozen=True)
+class TagLink:
+    """What a page's tag feeds need of a tag."""
+
+    name: str
+    slug: str
+
+
+def claim_chain(claim: Claim, canonical: str) -> dict:
+    """What a claim's page shows of the claim, rendered: its title, descriptions, head
+    (ClaimReview JSON-LD) and content, and the tags whose feeds the page lists."""
     prefetch_related_objects(
         [claim],
         "subjects",
@@ -279,12 +321,15 @@ def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
             # Unordered: they are sorted below, undated reports last.
             queryset=Carriage.objects.approved()
             .select_related("report__outlet", "cites__report__outlet")
+            .defer("report__body", "cites__report__body")  # a report's text is not shown
             .order_by(),
             to_attr="current_carriages",
         ),
         Prefetch(
             "responses",
-            queryset=Response.objects.approved().select_related("responder", "report__outlet"),
+            queryset=Response.objects.approved()
+            .select_related("responder", "report__outlet")
+            .defer("report__body"),
         ),
         # The published verdict and the withdrawn ones' notices in one query.
         Prefetch(
@@ -321,7 +366,6 @@ def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     # The texts in the reader's language where an approved, current translation exists.
     translated.attach(claims=[claim], responses=responses, verdicts=[verdict])
-    canonical = absolute(request, claim.get_absolute_url())
     review = claim_review(claim, verdict, carriages, page_url=canonical, responses=responses)
     context = {
         "claim": claim,
@@ -333,13 +377,17 @@ def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "events": claim_events(claim, carriages, responses, verdict, corrections),
         "timeline_width": TIMELINE_WIDTH,
         "claim_review": ld_json_script(review) if review else "",
-        "canonical_url": canonical,
         "position": OfficialPosition(claim.official_position),
         "withdrawn_verdicts": withdrawn_verdicts,
         "external_reviews": claim.reader_external_reviews,
     }
-    feeds = [f for tag in claim.tags.all() for f in scoped_feeds("tag", tag)]
-    return render_page(request, "claims/claim_detail.html", context, feeds=feeds)
+    template = "claims/claim_detail.html#claim-{}"
+    chain = {
+        name.replace("-", "_"): get_template(template.format(name)).render(context)
+        for name in ("title", "description", "og-description", "head", "content")
+    }
+    chain["tags"] = [TagLink(tag.name, tag.slug) for tag in claim.tags.all()]
+    return chain
 
 
 @require_GET
@@ -348,7 +396,7 @@ def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
     actor = public_name_or_404(Actor.objects.select_related("parent"), slug=slug)
     statements = list(
-        Response.objects.for_feed().filter(responder=actor).select_related("claim")[:20]
+        Response.objects.for_feed().filter(responder=actor).defer(*unshown("claim", "report"))[:20]
     )
     # How fast it answers claims about it, from approved data (models/timings.py).
     record = None if wants_fragment(request) else timings.responsiveness(actor)

@@ -58,6 +58,20 @@ POSITION_MEANINGS = {
 }
 
 
+NOT_LISTED = ("context", "withdrawn_reason", "search_terms", "search_document")
+
+
+def list_verdicts() -> models.Prefetch:
+    """A listed claim's published verdicts (`published_verdicts`), as its row shows them."""
+    return models.Prefetch(
+        "verdicts",
+        queryset=Verdict.objects.published().only(
+            "pk", "claim_id", "rating", "published_at", "summary"
+        ),
+        to_attr="published_verdicts",
+    )
+
+
 class ClaimQuerySet(models.QuerySet):
     def visible(self) -> "ClaimQuerySet":
         """Claims not withdrawn from the desk (approved or not: the desk's view)."""
@@ -172,19 +186,13 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(pk__in=Claim.tags.through.objects.filter(tag=tag).values("claim_id"))
 
     def with_list_columns(self) -> "ClaimQuerySet":
-        """What every reader list shows, fetched in a fixed number of queries."""
+        """What every reader list shows, fetched in a fixed number of queries, without the
+        columns no list shows (the search columns are the largest of a claim's row)."""
         return (
             self.public()
             .select_related("claimant")
-            .prefetch_related(
-                models.Prefetch(
-                    "verdicts",
-                    queryset=Verdict.objects.published().only(
-                        "pk", "claim_id", "rating", "published_at", "summary"
-                    ),
-                    to_attr="published_verdicts",
-                ),
-            )
+            .defer(*NOT_LISTED)
+            .prefetch_related(list_verdicts())
         )
 
     def spread_by(self, outlet: Outlet) -> "ClaimQuerySet":

@@ -1,0 +1,90 @@
+"""
+Pieces of reader pages rendered once and shared by every page that shows them: a claim's row
+in the lists (the claim list and the actor, outlet, tag and narrative pages, whatever their
+filters, sort or page number) and what a claim's page shows of its chain.
+
+A piece is cached under the versions of the scopes it shows (claims/caching.py): its claim's
+scope and the site's, and the interface language. The write path moves a claim's scope on
+with every approved change to what its page shows, and the site's when a name that claims show
+is edited, so a piece is dropped exactly when its claim's page is, and a change to one claim
+leaves every other claim's pieces in place. A list dropped because one of its rows changed
+renders that row again and takes the others from the cache; a list nobody asked for before
+(another filter, another page) finds most of its rows already rendered.
+
+Only anonymous readers' pages use them (`cache_for_readers` read the site's version for
+them); editors' pages render everything. `READER_FRAGMENTS = False` turns them off
+(bench/pages.py compares both paths).
+"""
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, Concat
+from django.http import HttpRequest
+from django.template.loader import get_template
+from django.utils.translation import get_language
+
+from claims.models.claims import list_verdicts
+from claims.models.reader_versions import SITE, ReaderVersion
+
+# Keys carry their versions: a changed claim's pieces are never asked for again and age out.
+TIMEOUT = 3600
+CLAIM_ROW = "claims/_claim_results.html#claim-row"
+
+
+def enabled(request: HttpRequest) -> bool:
+    return getattr(settings, "READER_FRAGMENTS", True) and hasattr(request, "reader_versions")
+
+
+def claim_version(slug: str = "slug") -> Coalesce:
+    """A claim's scope version (0 until its first change) as a column of its row, or of a
+    row that names its claim's `slug` (e.g. "claim__slug")."""
+    versions = ReaderVersion.objects.filter(scope=Concat(Value("claim:"), OuterRef(slug)))
+    return Coalesce(Subquery(versions.values("version")[:1]), Value(0), output_field=IntegerField())
+
+
+def key(request: HttpRequest, piece: str, name, version: int, vary: str = "") -> str:
+    site = request.reader_versions.get(SITE, 0)
+    return f"reader-fragments:{piece}:{name}:{version}:{site}:{get_language()}:{vary}"
+
+
+def cached(request: HttpRequest, piece: str, name: str, scope: str, *, vary: str = ""):
+    """A piece of the page kept under `scope`'s version (one the page itself depends on, so
+    the page cache read it), or None."""
+    if not enabled(request):
+        return None
+    return cache.get(key(request, piece, name, request.reader_versions[scope], vary))
+
+
+def keep(request: HttpRequest, piece: str, name: str, scope: str, value, *, vary: str = ""):
+    if enabled(request):
+        cache.set(key(request, piece, name, request.reader_versions[scope], vary), value, TIMEOUT)
+
+
+def claim_rows(request: HttpRequest, claims: Iterable) -> list[str]:
+    """Each claim's rendered row for the lists. The claims come without their published
+    verdicts (`with_list_columns().prefetch_related(None)`, annotated with `claim_version()`
+    as `reader_version`): they are fetched only for the rows not already cached."""
+    claims = list(claims)
+    if not enabled(request):
+        return render_rows(claims)
+    keys = [key(request, "claim-row", c.pk, c.reader_version) for c in claims]
+    found = cache.get_many(keys)
+    missing = [(k, c) for k, c in zip(keys, claims, strict=True) if k not in found]
+    if missing:
+        rendered = dict(
+            zip([k for k, _ in missing], render_rows([c for _, c in missing]), strict=True)
+        )
+        cache.set_many(rendered, TIMEOUT)
+        found |= rendered
+    return [found[k] for k in keys]
+
+
+def render_rows(claims: list) -> list[str]:
+    from django.db.models import prefetch_related_objects
+
+    prefetch_related_objects(claims, list_verdicts())
+    template = get_template(CLAIM_ROW)
+    return [template.render({"claim": claim}) for claim in claims]

@@ -1,0 +1,177 @@
+"""Pieces shared by reader pages (claims/fragments.py): a claim's row in the lists and what a
+claim's page shows are rendered once per version of the claim, shared by every page and query
+string that shows them, and dropped exactly when the claim changes for readers."""
+
+import re
+from http import HTTPStatus
+from types import SimpleNamespace
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+from django.utils.safestring import mark_safe
+
+from claims import fragments
+from claims.caching import changed
+from claims.models import Actor, OfficialPosition, reader_versions, writing
+from claims.models.reader_versions import SITE
+
+from .factories import (
+    create_actor,
+    create_claim,
+    create_denied_chain,
+    create_editor,
+    create_reviewer,
+)
+
+MARK = "<li>the row kept in the cache</li>"
+_requests = iter(range(1, 1_000_000))
+
+
+def fresh(url: str) -> str:
+    """The URL with a query string no page has had: the page cache cannot answer it."""
+    return f"{url}{'&' if '?' in url else '?'}v={next(_requests)}"
+
+
+def queries_for(client, url: str) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == HTTPStatus.OK, url
+    return len(queries), response.text
+
+
+def row_key(claim) -> str:
+    """The claim's row's key in the active language (the one reverse() gives addresses in)."""
+    scope = f"claim:{claim.slug}"
+    found = reader_versions.versions([SITE, scope])
+    request = SimpleNamespace(reader_versions={SITE: found.get(SITE, (0,))[0]})
+    return fragments.key(request, "claim-row", claim.pk, found.get(scope, (0,))[0])
+
+
+def mark_row(claim) -> None:
+    """Replace the claim's cached row, so a page that shows the mark took the row from the
+    cache and a page that shows the claim rendered it again."""
+    assert cache.get(row_key(claim)) is not None, "the row was not kept"
+    cache.set(row_key(claim), mark_safe(MARK))
+
+
+@pytest.fixture
+def claims():
+    chain = create_denied_chain()
+    other = create_claim(text="The fleet left port", claimant=create_actor(name="Navy"))
+    return {"claim": chain["claim"], "denial": chain["denial"], "other": other}
+
+
+def edit_text(claim, text: str, *, approve: bool) -> None:
+    writing.save_edit(
+        claim, by=create_editor(), version=writing.desk_version(claim), values={"text": text}
+    )
+    if approve:
+        writing.approve(claim, by=create_reviewer())
+
+
+def test_a_claim_page_under_another_query_string_reuses_the_rendered_chain(client, claims):
+    url = claims["claim"].get_absolute_url()
+    first, page = queries_for(client, fresh(url))
+    again, same = queries_for(client, fresh(url))
+    assert first > 5
+    assert again == 1  # the page's versions; the chain came from the cache
+    assert re.sub(r"v=\d+", "", same) == re.sub(r"v=\d+", "", page)
+
+
+def test_an_approved_change_drops_the_claims_chain_and_rows_and_nothing_else(client, claims):
+    claim, other = claims["claim"], claims["other"]
+    list_url = reverse("claims:claim_list")
+    client.get(fresh(list_url))
+    client.get(fresh(claim.get_absolute_url()))
+    client.get(fresh(other.get_absolute_url()))
+    mark_row(claim)
+    mark_row(other)
+
+    # A change waiting for review changes nothing readers see, cached pieces included.
+    edit_text(claim, "Umerov stayed abroad", approve=False)
+    page = client.get(fresh(list_url)).text
+    assert page.count(MARK) == 2
+    assert queries_for(client, fresh(claim.get_absolute_url()))[0] == 1
+
+    writing.approve(claim, by=create_reviewer())
+    page = client.get(fresh(list_url)).text
+    assert "Umerov stayed abroad" in page  # rendered again
+    assert page.count(MARK) == 1  # the other claim's row still from the cache
+    count, claim_page = queries_for(client, fresh(claim.get_absolute_url()))
+    assert count > 1 and "Umerov stayed abroad" in claim_page
+    assert queries_for(client, fresh(other.get_absolute_url()))[0] == 1
+
+
+def test_rows_are_shared_by_lists_with_other_filters(client, claims):
+    claim = claims["claim"]
+    client.get(fresh(reverse("claims:claim_list")))
+    mark_row(claim)
+    for url in (
+        reverse("claims:claim_list") + "?position=denied",
+        reverse("claims:claim_list") + "?q=Umerov",
+        reverse("claims:actor_detail", args=[claim.claimant.slug]),
+        reverse("claims:tag_detail", args=[claim.tags.get().slug]),
+    ):
+        assert MARK in client.get(fresh(url)).text, url
+
+
+def test_renaming_a_name_that_rows_show_drops_every_row(client, claims):
+    claim = claims["claim"]
+    client.get(fresh(reverse("claims:claim_list")))
+    mark_row(claim)
+    Actor.objects.filter(pk=claim.claimant_id).update(name="Clash")
+    changed(names=[claim.claimant])  # as the admin's save does
+    page = client.get(fresh(reverse("claims:claim_list"))).text
+    assert MARK not in page
+    assert "Claimed by <a" in page and ">Clash</a>" in page
+
+
+def test_pieces_are_kept_per_interface_language(client, claims):
+    client.get(fresh(reverse("claims:claim_list")))
+    client.get(fresh(claims["claim"].get_absolute_url()))
+    for language in ("uk", "en"):
+        with translation.override(language):
+            label = str(OfficialPosition.DENIED.label)
+            list_url = reverse("claims:claim_list")
+            claim_url = claims["claim"].get_absolute_url()
+        assert list_url.startswith(f"/{language}/")
+        assert label in client.get(fresh(list_url)).text
+        assert label in client.get(fresh(claim_url)).text
+    with translation.override("uk"):
+        assert str(OfficialPosition.DENIED.label) != "Denied"  # the catalogue has it
+
+
+def test_editors_pages_render_everything(client, claims):
+    client.get(fresh(reverse("claims:claim_list")))
+    mark_row(claims["claim"])
+    client.force_login(create_editor())
+    page = client.get(fresh(reverse("claims:claim_list"))).text
+    assert MARK not in page
+    assert claims["claim"].text in page
+
+
+def test_fragments_can_be_turned_off(client, claims, settings):
+    settings.READER_FRAGMENTS = False
+    url = claims["claim"].get_absolute_url()
+    client.get(fresh(reverse("claims:claim_list")))
+    assert cache.get(row_key(claims["claim"])) is None
+    assert queries_for(client, fresh(url))[0] > 1
+    assert queries_for(client, fresh(url))[0] > 1
+
+
+def test_a_denial_feed_item_is_rendered_again_only_when_its_claim_changes(client, claims):
+    feed = reverse("claims:denied_rss")
+    first = client.get(fresh(feed)).content
+    assert client.get(fresh(feed)).content == first  # every item from the cache
+    denial = claims["denial"]
+    writing.save_edit(
+        denial, by=create_editor(), version=writing.desk_version(denial),
+        values={"quote": "Not true at all"},
+    )  # fmt: skip
+    assert b"Not true at all" not in client.get(fresh(feed)).content  # waiting for review
+    writing.approve(denial.claim, by=create_reviewer())
+    assert b"Not true at all" in client.get(fresh(feed)).content
