@@ -255,8 +255,7 @@ def filter_claims(filters: ClaimFilters):
     if filters.max_age_days:
         claims = claims.filter(first_seen_at__gte=days_ago(filters.max_age_days))
     if filters.outlet:
-        carried = Carriage.objects.public().filter(report__outlet__in=outlets_named(filters.outlet))
-        claims = claims.filter(pk__in=carried.values("claim_id"))
+        claims = claims.carried_by(*outlets_named(filters.outlet))
     if filters.actor:
         claims = claims.involving(by_slug(Actor, filters.actor))
     if filters.tag:
