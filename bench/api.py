@@ -104,7 +104,6 @@ def urls(rng: random.Random, client) -> dict:
         "claims rating": one([f"/api/v1/claims?rating={r}" for r in ("false", "true")]),
         "claims actor": claims_with(lambda: f"actor={rng.choice(actors)[1]}"),
         "claims outlet": claims_with(lambda: f"outlet={rng.choice(outlets)[1]}"),
-        "claims outlet site": claims_with(lambda: f"outlet={rng.choice(domains)}"),
         "claims tag": claims_with(lambda: f"tag={rng.choice(tags)[1]}"),
         "claims language": one(["/api/v1/claims?language=uk", "/api/v1/claims?language=en"]),
         "claims stance": one(
@@ -155,6 +154,8 @@ def urls(rng: random.Random, client) -> dict:
         "tag detail": lambda: f"/api/v1/tags/{rng.choice(tags)[0]}",
         "narratives": one(["/api/v1/narratives"]),
     }
+    if domains:  # generated outlets have no homepage
+        kinds["claims outlet site"] = claims_with(lambda: f"outlet={rng.choice(domains)}")
     if narratives:
         kinds["claims narrative"] = claims_with(lambda: f"narrative={rng.choice(narratives)[1]}")
         kinds["narrative detail"] = lambda: f"/api/v1/narratives/{rng.choice(narratives)[0]}"
