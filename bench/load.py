@@ -190,7 +190,7 @@ def main() -> None:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-    report(results, memory, soak, args)
+    report(results, memory, soak, soak_path, args)
 
 
 def default_pages(env) -> list[tuple[str, str]]:
@@ -329,7 +329,7 @@ def varied_pages(env, script: str) -> list[tuple[str, Path]]:
     return pages
 
 
-def report(results: dict, memory: list[float], soak: dict | None, args) -> None:
+def report(results: dict, memory: list[float], soak: dict | None, soak_path, args) -> None:
     floor = dict(results["floor"])
     floor["rps"] = (results["floor"]["rps"] + results["floor (again)"]["rps"]) / 2
     print(
@@ -350,7 +350,7 @@ def report(results: dict, memory: list[float], soak: dict | None, args) -> None:
     if soak:
         print(
             f"soak: {args.soak_connections} connections for {args.soak_seconds} s on "
-            f"{'varied list pages' if args.vary else '/claims/'}: "
+            f"{'varied ' + Path(soak_path).stem if args.vary else soak_path}: "
             f"{soak['requests']} requests, {soak['errors']} errors ({soak['non_2xx']} non-2xx), "
             f"p99 {soak['p99'] / 1000:.0f} ms"
         )
