@@ -338,8 +338,8 @@ def filter_denials(filters: DenialFilters):
 def denial_list(request: HttpRequest, filters: Query[DenialFilters]):
     """Approved denials, one item per denying response, as the denial feeds list them."""
     ordering = newest_or_oldest("denials", "responded_at", filters.order)
-    denials = filter_denials(filters).select_related(*DENIAL_RELATED).defer(*DENIAL_DEFERRED)
-    rows, next_cursor = page_of(denials, ordering, filters)
+    shown = Response.objects.select_related(*DENIAL_RELATED).defer(*DENIAL_DEFERRED)
+    rows, next_cursor = page_of(filter_denials(filters), ordering, filters, rows_by_id=shown)
     return {"items": represent.denials(rows), "next_cursor": next_cursor}
 
 
