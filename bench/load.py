@@ -13,6 +13,10 @@ Anonymous pages are cached, so by default a page's repeated requests are cache h
 `--vary` every request goes to a different URL (wrk_vary.lua cycles through many real pages,
 filters, claims, search words and feeds, and adds a `v=` counter), so the cache never answers
 and each request does the page's real work.
+
+With `--api` the same is done for the read API's lists and details (`/api/v1/…`): with
+`--vary`, every request is a different real claim, denial, outlet or filter, so the API's
+cache never answers either.
 """
 
 import argparse
@@ -127,6 +131,7 @@ def main() -> None:
     parser.add_argument(
         "--vary", action="store_true", help="a different URL for every request: no cache hits"
     )
+    parser.add_argument("--api", action="store_true", help="the read API instead of the pages")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
@@ -148,9 +153,11 @@ def main() -> None:
     base = f"http://127.0.0.1:{args.port}"
     RESULTS.mkdir(exist_ok=True)
     if args.vary:
-        pages = varied_pages(env)
+        pages = varied_pages(env, VARIED_API if args.api else VARIED_PAGES)
+    elif args.pages:
+        pages = json.loads(args.pages)
     else:
-        pages = json.loads(args.pages) if args.pages else default_pages(env)
+        pages = default_api(env) if args.api else default_pages(env)
     server = gunicorn(args, env)
     try:
         wait_until_up(base + "/bench/floor/")
@@ -168,7 +175,7 @@ def main() -> None:
                 url, connections=args.connections, seconds=args.seconds, paths=varied
             )
         memory = worker_memory_mb(server.pid)
-        soak_path = pages[1][1] if args.vary else "/claims/"
+        soak_path = pages[1][1] if args.vary else pages[1][1] if args.api else "/claims/"
         soak = (
             wrk(
                 base if args.vary else base + soak_path,
@@ -183,7 +190,7 @@ def main() -> None:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-    report(results, memory, soak, args)
+    report(results, memory, soak, soak_path, args)
 
 
 def default_pages(env) -> list[tuple[str, str]]:
@@ -206,6 +213,61 @@ def default_pages(env) -> list[tuple[str, str]]:
         ("feed", "/feeds/denied.rss"),
     ]
 
+
+def default_api(env) -> list[tuple[str, str]]:
+    """The API's lists and details, with a real claim, denial and outlet."""
+    code = (
+        "import django; django.setup(); from claims.models import Claim, Outlet, Response; "
+        "print(Claim.objects.public().with_denials().order_by('-pk').first().pk); "
+        "print(Response.objects.public().denials().order_by('-pk').first().pk); "
+        "print(Outlet.objects.order_by('pk').first().pk)"
+    )
+    out = subprocess.run(
+        [PYTHON, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    claim, denial, outlet = out[0], out[1], out[2]
+    return [
+        ("api claims", "/api/v1/claims"),
+        ("api claims filtered", "/api/v1/claims?position=denied"),
+        ("api claim detail", f"/api/v1/claims/{claim}"),
+        ("api denials", "/api/v1/denials"),
+        ("api denial detail", f"/api/v1/denials/{denial}"),
+        ("api verdicts", "/api/v1/verdicts"),
+        ("api outlets", "/api/v1/outlets"),
+        ("api outlet detail", f"/api/v1/outlets/{outlet}"),
+    ]
+
+
+VARIED_API = """
+import random, django
+django.setup()
+from claims.models import Actor, Claim, Outlet, Rating, Response, Tag, Verdict
+rng = random.Random(6)
+claims = list(Claim.objects.public().order_by("?").values_list("pk", flat=True)[:3000])
+denials = Response.objects.public().denials().order_by("?")
+denials = list(denials.values_list("pk", flat=True)[:3000])
+actors = list(Actor.objects.order_by("?").values_list("slug", flat=True)[:100])
+outlets = list(Outlet.objects.order_by("?").values_list("pk", "slug")[:100])
+tags = list(Tag.objects.values_list("slug", flat=True))
+filters = [f"position={p}" for p in ("denied", "confirmed", "mixed", "no_response")]
+filters += [f"rating={r}" for r in Rating.values] + ["language=en"]
+named = [f"actor={a}" for a in actors] + [f"outlet={slug}" for _, slug in outlets]
+named += [f"tag={t}" for t in tags] + ["language=uk", "max_age_days=30"]
+filters += named + ["stance=denies"]
+ratings = [f"/api/v1/verdicts?rating={r}" for r in Rating.values]
+for name, paths in [
+    ("api claims", ["/api/v1/claims", "/api/v1/claims?order=oldest"]),
+    ("api claims filtered", [f"/api/v1/claims?{f}" for f in filters]),
+    ("api claim detail", [f"/api/v1/claims/{pk}" for pk in claims]),
+    ("api denials", ["/api/v1/denials"] + [f"/api/v1/denials?{f}" for f in named]),
+    ("api denial detail", [f"/api/v1/denials/{pk}" for pk in denials]),
+    ("api verdicts", ["/api/v1/verdicts", *ratings]),
+    ("api outlets", ["/api/v1/outlets", "/api/v1/outlets?page_size=100"]),
+    ("api outlet detail", [f"/api/v1/outlets/{pk}" for pk, _ in outlets]),
+]:
+    rng.shuffle(paths)
+    print(name, "|".join(paths), sep="\t")
+"""
 
 VARIED_PAGES = """
 import random, django
@@ -248,10 +310,10 @@ for name, paths in [
 """
 
 
-def varied_pages(env) -> list[tuple[str, Path]]:
+def varied_pages(env, script: str) -> list[tuple[str, Path]]:
     """Files of real paths for each page kind, for wrk_vary.lua."""
     out = subprocess.run(
-        [PYTHON, "-c", VARIED_PAGES],
+        [PYTHON, "-c", script],
         cwd=BASE_DIR,
         env=env,
         capture_output=True,
@@ -267,7 +329,7 @@ def varied_pages(env) -> list[tuple[str, Path]]:
     return pages
 
 
-def report(results: dict, memory: list[float], soak: dict | None, args) -> None:
+def report(results: dict, memory: list[float], soak: dict | None, soak_path, args) -> None:
     floor = dict(results["floor"])
     floor["rps"] = (results["floor"]["rps"] + results["floor (again)"]["rps"]) / 2
     print(
@@ -288,11 +350,12 @@ def report(results: dict, memory: list[float], soak: dict | None, args) -> None:
     if soak:
         print(
             f"soak: {args.soak_connections} connections for {args.soak_seconds} s on "
-            f"{'varied list pages' if args.vary else '/claims/'}: "
+            f"{'varied ' + Path(soak_path).stem if args.vary else soak_path}: "
             f"{soak['requests']} requests, {soak['errors']} errors ({soak['non_2xx']} non-2xx), "
             f"p99 {soak['p99'] / 1000:.0f} ms"
         )
-    (RESULTS / ("load-vary.json" if args.vary else "load.json")).write_text(
+    name = ("load-api" if args.api else "load") + ("-vary" if args.vary else "")
+    (RESULTS / f"{name}.json").write_text(
         json.dumps({"results": results, "memory_mb": memory, "soak": soak}, indent=2)
     )
 

@@ -55,8 +55,10 @@ def database_from_url(url: str, *, name: str = "DATABASE_URL") -> dict:
         options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
         pool = options.pop("pool", "false").lower() in {"1", "true", "yes"}
         # Page queries are small: starting parallel workers costs more than it saves
-        # (20-70 ms on two cores). A URL's own ?options=... replaces this.
-        options.setdefault("options", "-c max_parallel_workers_per_gather=0")
+        # (20-70 ms on two cores), and so does JIT compiling a query whose estimate is high
+        # but whose LIMIT stops it early (2.2 s of JIT for a 14 ms list of outlets at 1M
+        # claims). A URL's own ?options=... replaces this.
+        options.setdefault("options", "-c max_parallel_workers_per_gather=0 -c jit=off")
         settings: dict = {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": database,

@@ -78,6 +78,42 @@ def test_the_datafeed_holds_a_complete_claimreview_per_published_verdict(built):
     assert "dateModified" in review  # the correction
 
 
+def test_the_datafeed_cites_the_approved_responses_as_the_claim_page_does(settings, tmp_path):
+    settings.BULK_DATA_DIR = tmp_path / "bulk"
+    chain = create_denied_chain()
+    said = create_response(
+        claim=chain["claim"],
+        responder=chain["umerov"],
+        attribution="named_official",
+        speaker_name="Rustem Umerov",
+        quote="I am on a working trip",
+        channel_kind="telegram",
+        channel_url="https://t.me/umerov/7",
+        responded_at=timezone.now(),
+    )
+    create_response(claim=chain["claim"], quote="not yet approved", approved=False)
+    create_response(
+        claim=chain["claim"],
+        quote="withdrawn quote",
+        withdrawn_at=timezone.now(),
+        withdrawn_reason="x",
+    )
+    call_command("build_bulk_data", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    feed = json.loads((settings.BULK_DATA_DIR / bulk.FEED_NAME).read_text())
+    [review] = feed["dataFeedElement"][0]["item"]
+    denial, post = review["citation"]
+    # The denial as relayed by the agency's report, the minister's own post at its own URL.
+    assert denial["text"] == "It's fake"
+    assert denial["author"]["name"] == "President's Office"
+    assert denial["subjectOf"]["url"] == "https://interfax.example/news/1"
+    assert denial["subjectOf"]["publisher"]["name"] == "Interfax-Ukraine"
+    assert post["@type"] == "SocialMediaPosting"
+    assert post["url"] == said.channel_url
+    assert post["author"]["name"] == "Rustem Umerov"
+    assert "subjectOf" not in post
+    assert bulk.claim_review_problems(review) == []
+
+
 def test_the_claimreview_check_names_what_is_missing():
     problems = bulk.claim_review_problems(
         {"@type": "ClaimReview", "url": "/relative", "reviewRating": {"worstRating": 0}}

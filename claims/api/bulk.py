@@ -354,18 +354,35 @@ def feed_items() -> Iterator[dict]:
 
 
 def _feed_batch(verdicts: list[Verdict]) -> Iterator[dict]:
-    """The items of a batch of verdicts, their claims' carriages fetched in one query."""
+    """The items of a batch of verdicts, their claims' carriages and their official responses
+    (the review's citations, as on the claim page) fetched in one query each."""
+    claim_ids = [verdict.claim_id for verdict in verdicts]
     carriages = defaultdict(list)
     for carriage in (
         Carriage.objects.public()
-        .filter(claim__in=[verdict.claim_id for verdict in verdicts])
+        .filter(claim__in=claim_ids)
         .select_related("report__outlet")
         .defer("report__body")
     ):
         carriages[carriage.claim_id].append(carriage)
+    responses = defaultdict(list)
+    for response in (
+        Response.objects.public()
+        .filter(claim__in=claim_ids)
+        .select_related("responder", "report__outlet")
+        .defer("report__body")
+        .order_by("responded_at", "pk")
+    ):
+        responses[response.claim_id].append(response)
     for verdict in verdicts:
         claim = verdict.claim
-        review = claim_review(claim, verdict, carriages[claim.pk], page_url=_claim_url(claim))
+        review = claim_review(
+            claim,
+            verdict,
+            carriages[claim.pk],
+            page_url=_claim_url(claim),
+            responses=responses[claim.pk],
+        )
         if review is None:
             continue
         review.pop("@context")

@@ -163,9 +163,11 @@ def on_outlet(id: int, **kwargs) -> list[str]:
     return [caching.scope("outlet", slug)] if slug else [LISTS]
 
 
-def page_of(queryset, ordering: Ordering, params) -> tuple[list, str | None]:
+def page_of(queryset, ordering: Ordering, params, *, rows_by_id=None) -> tuple[list, str | None]:
     try:
-        return cursor.page(queryset, ordering, cursor=params.cursor, size=params.page_size)
+        return cursor.page(
+            queryset, ordering, cursor=params.cursor, size=params.page_size, rows_by_id=rows_by_id
+        )
     except BadCursor as error:
         raise HttpError(HTTPStatus.BAD_REQUEST, str(error)) from None
 
@@ -255,8 +257,7 @@ def filter_claims(filters: ClaimFilters):
     if filters.max_age_days:
         claims = claims.filter(first_seen_at__gte=days_ago(filters.max_age_days))
     if filters.outlet:
-        carried = Carriage.objects.public().filter(report__outlet__in=outlets_named(filters.outlet))
-        claims = claims.filter(pk__in=carried.values("claim_id"))
+        claims = claims.carried_by(*outlets_named(filters.outlet))
     if filters.actor:
         claims = claims.involving(by_slug(Actor, filters.actor))
     if filters.tag:
@@ -284,9 +285,8 @@ def filter_claims(filters: ClaimFilters):
 def claim_list(request: HttpRequest, filters: Query[ClaimFilters]):
     """Approved claims, newest first seen first (or oldest with `order=oldest`)."""
     ordering = newest_or_oldest("claims", "first_seen_at", filters.order, nullable=True)
-    rows, next_cursor = page_of(
-        filter_claims(filters).select_related("claimant").defer(*LIST_DEFERRED), ordering, filters
-    )
+    shown = Claim.objects.select_related("claimant").defer(*LIST_DEFERRED)
+    rows, next_cursor = page_of(filter_claims(filters), ordering, filters, rows_by_id=shown)
     return {"items": represent.claims(rows), "next_cursor": next_cursor}
 
 
@@ -338,8 +338,8 @@ def filter_denials(filters: DenialFilters):
 def denial_list(request: HttpRequest, filters: Query[DenialFilters]):
     """Approved denials, one item per denying response, as the denial feeds list them."""
     ordering = newest_or_oldest("denials", "responded_at", filters.order)
-    denials = filter_denials(filters).select_related(*DENIAL_RELATED).defer(*DENIAL_DEFERRED)
-    rows, next_cursor = page_of(denials, ordering, filters)
+    shown = Response.objects.select_related(*DENIAL_RELATED).defer(*DENIAL_DEFERRED)
+    rows, next_cursor = page_of(filter_denials(filters), ordering, filters, rows_by_id=shown)
     return {"items": represent.denials(rows), "next_cursor": next_cursor}
 
 
