@@ -82,7 +82,8 @@ rest = lists + filtered + searches + feeds + pages
 rng.shuffle(rest)
 head = ["/", "/feeds/denied.rss", "/claims/", "/feeds/verdicts.rss", "/feeds/denied.atom",
         "/feeds/verdicts.atom", "/claims/?position=denied", "/methodology/"]
-print("\\n".join(dict.fromkeys(head + rest)))
+# Readers of the default language's pages (/uk/…): an unprefixed address only redirects.
+print("\\n".join("/uk" + path for path in dict.fromkeys(head + rest)))
 """
 
 EDITORS = """
@@ -92,7 +93,7 @@ from django.contrib.auth import get_user_model
 from claims.models import Actor, Attribution, Claim, Response, Stance, writing
 User = get_user_model()
 editor, reviewer = User.objects.get(username=EDITOR), User.objects.get(username=REVIEWER)
-slugs = [m.group(1) for m in map(re.compile(r"^/claims/([^/?]+)/$").match, open(PATHS)) if m]
+slugs = [m.group(1) for m in map(re.compile(r"^/uk/claims/([^/?]+)/$").match, open(PATHS)) if m]
 responders = list(Actor.objects.order_by("?").values_list("pk", flat=True)[:200])
 rng = random.Random(11)
 done, errors, latencies, last_error = 0, 0, [], ""
@@ -295,7 +296,8 @@ def report(floors: list[dict], results: list[dict], distinct_urls: int, args) ->
         print(
             f"| {stats['name']} | {stats['rps']:.0f} | {stats['rps'] / floor:.0%} | "
             f"{stats['p50'] / 1000:.1f} | {stats['p95'] / 1000:.1f} | {stats['p99'] / 1000:.1f} | "
-            f"{stats['errors']} | {stats['hits'] / answered if answered else 0:.0%} "
+            f"{stats['errors'] + stats.get('not_ok', 0)} | "
+            f"{stats['hits'] / answered if answered else 0:.0%} "
             f"(+{stale / answered if answered else 0:.0%} stale) | "
             f"{approvals} | {stats['load']:.1f} |"
         )

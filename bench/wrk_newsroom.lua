@@ -14,7 +14,7 @@ end
 local paths, cdf = {}, {}
 local distinct = false
 local counter = 0
-hits, misses, stale = 0, 0, 0
+hits, misses, stale, not_ok = 0, 0, 0, 0
 
 init = function(args)
   for line in io.lines(args[1]) do
@@ -56,6 +56,10 @@ request = function()
 end
 
 response = function(status, headers, body)
+  -- A redirect or an error page is not a reader's page: counted apart, never as a hit.
+  if status ~= 200 then
+    not_ok = not_ok + 1
+  end
   local cached = headers["X-Cache"]
   if cached == "hit" then
     hits = hits + 1
@@ -67,17 +71,18 @@ response = function(status, headers, body)
 end
 
 done = function(summary, latency, requests)
-  local all_hits, all_misses, all_stale = 0, 0, 0
+  local all_hits, all_misses, all_stale, all_not_ok = 0, 0, 0, 0
   for _, thread in ipairs(threads) do
     all_hits = all_hits + thread:get("hits")
     all_misses = all_misses + thread:get("misses")
     all_stale = all_stale + thread:get("stale")
+    all_not_ok = all_not_ok + thread:get("not_ok")
   end
   local errors = summary.errors.connect + summary.errors.read + summary.errors.write
     + summary.errors.status + summary.errors.timeout
   io.write(string.format(
-    '{"requests": %d, "duration_us": %d, "errors": %d, "non_2xx": %d, "p50": %d, "p95": %d, "p99": %d, "max": %d, "hits": %d, "misses": %d, "stale": %d}\n',
+    '{"requests": %d, "duration_us": %d, "errors": %d, "non_2xx": %d, "p50": %d, "p95": %d, "p99": %d, "max": %d, "hits": %d, "misses": %d, "stale": %d, "not_ok": %d}\n',
     summary.requests, summary.duration, errors, summary.errors.status,
     latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max,
-    all_hits, all_misses, all_stale))
+    all_hits, all_misses, all_stale, all_not_ok))
 end
