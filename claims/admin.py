@@ -4,6 +4,7 @@ changes) is read-only, because every change to it goes through the write path
 (models/writing.py) and its review gate, which only the desk and the importer call."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .caching import changed, content_changed
 from .models import (
@@ -167,7 +168,7 @@ class ClaimAdmin(ChainAdmin):
     date_hierarchy = "first_seen_at"
     inlines = [CarriageInline, ResponseInline]
 
-    @admin.display(description="Official position", ordering="official_position")
+    @admin.display(description=_("Official position"), ordering="official_position")
     def position(self, claim: Claim) -> str:
         return claim.official_position_display.label
 
