@@ -49,6 +49,7 @@ urlpatterns = [
     path("claims/<slug:slug>/", views.claim_edit, name="claim_edit"),
     path("claims/<slug:slug>/history/", views.claim_history, name="claim_history"),
     path("claims/<slug:slug>/merge/", merging.merge_propose, name="merge_propose"),
+    path("claims/<slug:slug>/merge/withdraw/", merging.merge_withdraw, name="merge_withdraw"),
     path("claims/<slug:slug>/carriages/new/", views.carriage_create, name="carriage_create"),
     path("claims/<slug:slug>/responses/new/", views.response_create, name="response_create"),
     path("claims/<slug:slug>/verdict/new/", views.verdict_create, name="verdict_create"),
