@@ -232,10 +232,28 @@ class PendingChangeAdmin(ChainAdmin):
 # The importer's records (claims/importer).
 @admin.register(OutletFeed)
 class OutletFeedAdmin(admin.ModelAdmin):
-    list_display = ["url", "outlet", "active", "last_polled_at", "last_success_at", "last_error"]
+    list_display = [
+        "url",
+        "outlet",
+        "active",
+        "last_polled_at",
+        "last_success_at",
+        "last_error_shown",
+    ]
     list_filter = ["active"]
     search_fields = ["url", "outlet__name"]
-    readonly_fields = ["etag", "last_modified", "last_polled_at", "last_success_at", "last_error"]
+    readonly_fields = [
+        "etag",
+        "last_modified",
+        "last_polled_at",
+        "last_success_at",
+        "last_error_shown",
+    ]
+    exclude = ["last_error", "last_error_notice"]
+
+    @admin.display(description=_("Last error"))
+    def last_error_shown(self, feed: OutletFeed) -> str:
+        return str(feed.last_error_text)
 
 
 @admin.register(FeedItem)
@@ -256,5 +274,9 @@ class LeadAdmin(admin.ModelAdmin):
 class ImportJobAdmin(admin.ModelAdmin):
     list_display = ["pk", "url", "status", "progress", "created_by", "created_at"]
     list_filter = ["status"]
-    exclude = ["source"]
-    readonly_fields = ["result", "error", "report", "lead"]
+    exclude = ["source", "error", "error_notice"]
+    readonly_fields = ["result", "error_shown", "report", "lead"]
+
+    @admin.display(description=_("Error"))
+    def error_shown(self, job: ImportJob) -> str:
+        return str(job.error_text)
