@@ -316,6 +316,8 @@ def test_the_proposer_withdraws_a_pending_merge(client, two_claims):
         (duplicate.pk, proposer, "Not the same claim after all."),
         (keep.pk, proposer, "Not the same claim after all."),
     }
+    history = client.get(reverse("desk:claim_history", args=[keep.slug])).content.decode()
+    assert "withdrew the proposed merge of" in history
     # Nothing had moved; nothing is left to withdraw, and a new proposal may be made.
     duplicate.refresh_from_db()
     assert duplicate.withdrawn_at is None and duplicate.carriages.count() == 2
