@@ -4,6 +4,7 @@ changes) is read-only, because every change to it goes through the write path
 (models/writing.py) and its review gate, which only the desk and the importer call."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .caching import changed, content_changed
 from .models import (
@@ -167,7 +168,7 @@ class ClaimAdmin(ChainAdmin):
     date_hierarchy = "first_seen_at"
     inlines = [CarriageInline, ResponseInline]
 
-    @admin.display(description="Official position", ordering="official_position")
+    @admin.display(description=_("Official position"), ordering="official_position")
     def position(self, claim: Claim) -> str:
         return claim.official_position_display.label
 
@@ -231,10 +232,28 @@ class PendingChangeAdmin(ChainAdmin):
 # The importer's records (claims/importer).
 @admin.register(OutletFeed)
 class OutletFeedAdmin(admin.ModelAdmin):
-    list_display = ["url", "outlet", "active", "last_polled_at", "last_success_at", "last_error"]
+    list_display = [
+        "url",
+        "outlet",
+        "active",
+        "last_polled_at",
+        "last_success_at",
+        "last_error_shown",
+    ]
     list_filter = ["active"]
     search_fields = ["url", "outlet__name"]
-    readonly_fields = ["etag", "last_modified", "last_polled_at", "last_success_at", "last_error"]
+    readonly_fields = [
+        "etag",
+        "last_modified",
+        "last_polled_at",
+        "last_success_at",
+        "last_error_shown",
+    ]
+    exclude = ["last_error", "last_error_notice"]
+
+    @admin.display(description=_("Last error"))
+    def last_error_shown(self, feed: OutletFeed) -> str:
+        return str(feed.last_error_text)
 
 
 @admin.register(FeedItem)
@@ -255,5 +274,9 @@ class LeadAdmin(admin.ModelAdmin):
 class ImportJobAdmin(admin.ModelAdmin):
     list_display = ["pk", "url", "status", "progress", "created_by", "created_at"]
     list_filter = ["status"]
-    exclude = ["source"]
-    readonly_fields = ["result", "error", "report", "lead"]
+    exclude = ["source", "error", "error_notice"]
+    readonly_fields = ["result", "error_shown", "report", "lead"]
+
+    @admin.display(description=_("Error"))
+    def error_shown(self, job: ImportJob) -> str:
+        return str(job.error_text)

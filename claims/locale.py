@@ -5,8 +5,10 @@ Pages for people live under /uk/… and /en/… (factcheck/urls.py). An address 
 (an old bookmark, a link from before the prefixes) redirects: a page to the language the
 browser asks for (its cookie or Accept-Language, else the site's LANGUAGE_CODE), temporarily;
 a feed permanently to the site's default language, because feed readers store the address they
-are told and send no useful Accept-Language. The API answers in English whatever the request
-asks: it is language-neutral, so its labels must not change with a partner's browser.
+are told and send no useful Accept-Language. A form posted to an address without a prefix is
+redirected with its method and data (307), so the save is not lost. The API answers in English
+whatever the request asks: it is language-neutral, so its labels must not change with a
+partner's browser.
 """
 
 from django.conf import settings
@@ -39,7 +41,12 @@ class InterfaceLanguageMiddleware(LocaleMiddleware):
                 return HttpResponsePermanentRedirect(
                     script_prefix + moved + (f"?{query}" if query else "")
                 )
-        return super().process_response(request, response)
+        answer = super().process_response(request, response)
+        if answer is not response and request.method not in {"GET", "HEAD"}:
+            # The redirect to the prefixed address: a 302 turns a form posted to an old
+            # address into a GET and loses its data; a 307 sends the same POST there.
+            answer.status_code = answer.status_code_preserve_request
+        return answer
 
 
 def alternates(request: HttpRequest) -> list[dict]:

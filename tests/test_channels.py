@@ -120,7 +120,9 @@ def test_editors_file_a_channel_and_a_reviewer_verifies_it_on_the_desk(client):
     assert client.post(verify_url, {"proof": "https://www.mil.gov.ua/"}).status_code == 403
     reviewer = create_reviewer()
     client.force_login(reviewer)
-    assert client.post(verify_url, {"proof": ""}).status_code == 422
+    refused = client.post(verify_url, {"proof": ""})
+    assert refused.status_code == 422
+    assert "Verifying a channel needs the proof" in refused.content.decode()
     assert client.post(verify_url, {"proof": "https://www.mil.gov.ua/"}).status_code == 302
     channel.refresh_from_db()
     assert channel.verified and channel.verified_by == reviewer
@@ -131,7 +133,9 @@ def test_editors_file_a_channel_and_a_reviewer_verifies_it_on_the_desk(client):
     # Taken back: the claim page flags the response again (its cached copy is dropped).
     client.force_login(reviewer)
     unverify = reverse("desk:channel_unverify", args=[channel.pk])
-    assert client.post(unverify, {"reason": ""}).status_code == 422
+    refused = client.post(unverify, {"reason": ""})
+    assert refused.status_code == 422
+    assert "Say why the channel is no longer taken as verified" in refused.content.decode()
     assert client.post(unverify, {"reason": "Impersonation reported"}).status_code == 302
     client.logout()
     claim_page = client.get(response.claim.get_absolute_url()).content.decode()

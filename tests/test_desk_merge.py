@@ -8,6 +8,7 @@ from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
@@ -282,3 +283,94 @@ def test_an_approved_merge_drops_both_claims_reader_pages_and_jsonld_follows(two
     html = reader.get(keep.get_absolute_url()).content.decode()
     ld = html[html.index('type="application/ld+json"') :]
     assert "Umerov stays abroad" in ld[: ld.index("</script>")]
+
+
+# Taking a proposal back, and proposing again after a return
+
+
+def test_the_proposer_withdraws_a_pending_merge(client, two_claims):
+    duplicate, keep = two_claims["duplicate"], two_claims["keep"]
+    proposer = create_editor(username="proposer")
+    client.force_login(proposer)
+    propose(client, duplicate, keep)
+    page = client.get(reverse("desk:merge_propose", args=[duplicate.slug])).content.decode()
+    assert "Withdraw the merge proposal" in page
+    # Another editor may not take it back.
+    other = create_editor(username="other")
+    client.force_login(other)
+    page = client.get(reverse("desk:merge_propose", args=[duplicate.slug])).content.decode()
+    assert "Withdraw the merge proposal" not in page
+    withdraw = reverse("desk:merge_withdraw", args=[duplicate.slug])
+    assert client.post(withdraw).status_code == HTTPStatus.FORBIDDEN
+    with pytest.raises(writing.MergeRefused, match="Only the editor who proposed"):
+        writing.withdraw_merge(duplicate, by=other)
+    assert PendingChange.objects.filter(kind=ChangeKind.MERGED).exists()
+    # The proposer can.
+    client.force_login(proposer)
+    response = client.post(withdraw, {"withdraw-note": "Not the same claim after all."})
+    assert response.status_code == HTTPStatus.FOUND
+    assert not PendingChange.objects.filter(kind=ChangeKind.MERGED).exists()
+    assert not PendingChange.objects.pending().filter(claim=keep).exists()
+    entries = HistoryEntry.objects.filter(action=HistoryAction.MERGE_WITHDRAWN)
+    assert {(e.claim_id, e.user, e.note) for e in entries} == {
+        (duplicate.pk, proposer, "Not the same claim after all."),
+        (keep.pk, proposer, "Not the same claim after all."),
+    }
+    history = client.get(reverse("desk:claim_history", args=[keep.slug])).content.decode()
+    assert "withdrew the proposed merge of" in history
+    # Nothing had moved; nothing is left to withdraw, and a new proposal may be made.
+    duplicate.refresh_from_db()
+    assert duplicate.withdrawn_at is None and duplicate.carriages.count() == 2
+    with pytest.raises(writing.MergeRefused, match="No merge"):
+        writing.withdraw_merge(duplicate, by=proposer)
+    assert propose(client, duplicate, keep).status_code == HTTPStatus.FOUND
+    assert PendingChange.objects.pending().filter(kind=ChangeKind.MERGED).count() == 1
+
+
+def test_an_administrator_may_withdraw_anyones_merge(two_claims):
+    duplicate, keep = two_claims["duplicate"], two_claims["keep"]
+    writing.propose_merge(
+        duplicate, into=keep, by=create_editor(), version=writing.desk_version(duplicate)
+    )
+    admin = get_user_model().objects.create_superuser("admin", "admin@example.org", "x")
+    writing.withdraw_merge(duplicate, by=admin)
+    assert not PendingChange.objects.filter(kind=ChangeKind.MERGED).exists()
+    entry = HistoryEntry.objects.get(action=HistoryAction.MERGE_WITHDRAWN, claim=duplicate)
+    assert (entry.user, entry.note) == (admin, "Withdrawn before review.")
+
+
+def test_a_returned_merge_can_be_proposed_again(client, two_claims):
+    duplicate, keep = two_claims["duplicate"], two_claims["keep"]
+    proposer = create_editor(username="proposer")
+    client.force_login(proposer)
+    propose(client, duplicate, keep)
+    writing.return_work(keep, by=create_reviewer(username="second"), note="Check the dates.")
+    returned = PendingChange.objects.get(kind=ChangeKind.MERGED)
+    assert returned.state == "returned"
+    preview = client.get(reverse("desk:merge_propose", args=[duplicate.slug]), {"into": keep.slug})
+    assert preview.context["plan"].possible
+    assert "was returned by the reviewer" in preview.content.decode()
+    # Proposed again (by anyone): the returned proposal is replaced, and the history says so.
+    client.force_login(create_editor(username="another"))
+    assert propose(client, duplicate, keep).status_code == HTTPStatus.FOUND
+    (merge,) = PendingChange.objects.filter(kind=ChangeKind.MERGED)
+    assert merge.pk != returned.pk and merge.state == "pending"
+    assert HistoryEntry.objects.filter(
+        action=HistoryAction.MERGE_WITHDRAWN, claim=keep, note="Replaced by a new proposal."
+    ).exists()
+    # And it goes through as any merge does.
+    writing.approve(keep, by=create_reviewer(username="third"))
+    duplicate.refresh_from_db()
+    assert duplicate.duplicate_of == keep and duplicate.withdrawn_at is not None
+
+
+def test_a_returned_merge_can_be_withdrawn(two_claims):
+    duplicate, keep = two_claims["duplicate"], two_claims["keep"]
+    proposer = create_editor(username="proposer")
+    writing.propose_merge(
+        duplicate, into=keep, by=proposer, version=writing.desk_version(duplicate)
+    )
+    writing.return_work(keep, by=create_reviewer(username="second"), note="Not the same.")
+    writing.withdraw_merge(duplicate, by=proposer, note="Agreed.")
+    assert not PendingChange.objects.filter(kind=ChangeKind.MERGED).exists()
+    assert plan_merge(duplicate, keep).possible

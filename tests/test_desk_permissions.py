@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -94,6 +95,14 @@ def logged_by(author, text: str) -> Claim:
     claim = writing.create(Claim, by=author, values={"text": text}, slug=slugify(text)[:50])
     writing.create(Carriage, by=author, values={"claim": claim, "report": create_report()})
     return claim
+
+
+def merge_proposed_by_the_visitor(w: World) -> list:
+    """The spare claim proposed for merging by the newest user: the visitor, when logged in."""
+    visitor = get_user_model().objects.order_by("-pk").first()
+    version = writing.desk_version(w.spare_claim)
+    writing.propose_merge(w.spare_claim, into=w.claim, by=visitor, version=version)
+    return [w.spare_claim.slug]
 
 
 @pytest.fixture
@@ -207,6 +216,8 @@ CASES = [
         lambda w: {"into": w.claim.slug, "version": writing.desk_version(w.spare_claim)},
         EDITOR,
     ),
+    # Only its proposer (or an administrator) may withdraw a merge: the visitor proposed it.
+    ("merge_withdraw", "post", lambda w: merge_proposed_by_the_visitor(w), lambda w: {}, EDITOR),
     ("carriage_create", "get", lambda w: [w.claim.slug], None, EDITOR),
     (
         "carriage_create",

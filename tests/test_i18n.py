@@ -51,6 +51,7 @@ from claims.models import (
 )
 
 from .factories import (
+    create_actor,
     create_carriage,
     create_claim,
     create_correction,
@@ -633,6 +634,28 @@ def test_old_addresses_redirect_to_the_page_in_a_language(client, newsroom):
     assert client.get("/accounts/login/", follow=True).status_code == HTTPStatus.OK
 
 
+def test_a_form_posted_to_an_old_address_is_saved(client):
+    editor = create_editor()
+    ministry = create_actor(name="Ministry of Defence")
+    client.force_login(editor)
+    old = reverse("desk:channel_add", args=[ministry.slug]).removeprefix("/en")
+    assert not old.startswith(("/en/", "/uk/"))
+    posted = {"kind": "telegram", "url": "https://t.me/ministry_of_defense_ua"}
+    response = client.post(old, posted, headers={"Accept-Language": "uk"})
+    assert response.status_code == HTTPStatus.TEMPORARY_REDIRECT
+    assert response["Location"] == in_language("uk", "desk:channel_add", ministry.slug)
+    response = client.post(old, posted, follow=True)
+    assert response.status_code == HTTPStatus.OK
+    assert [status for _, status in response.redirect_chain] == [
+        HTTPStatus.TEMPORARY_REDIRECT,
+        HTTPStatus.FOUND,  # the view's own redirect after the save
+    ]
+    channel = ministry.channels.get()
+    assert channel.url == "https://t.me/ministry_of_defense_ua"
+    # A page asked for with GET is still redirected as before.
+    assert client.get(old).status_code == HTTPStatus.FOUND
+
+
 def test_feed_subscribers_are_moved_permanently_to_the_default_language(client, settings, newsroom):
     for language in ("uk", "en"):
         settings.LANGUAGE_CODE = language
@@ -646,6 +669,16 @@ def test_feed_subscribers_are_moved_permanently_to_the_default_language(client, 
         )
         assert client.get(response["Location"]).status_code == HTTPStatus.OK
     assert client.get("/feeds/nothing.rss").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_the_admin_speaks_the_browsers_language(client, newsroom):
+    admin = get_user_model().objects.create_superuser("admin", "admin@example.org", "x")
+    client.force_login(admin)
+    page = client.get("/admin/claims/claim/", headers={"Accept-Language": "uk"})
+    assert page.status_code == HTTPStatus.OK
+    assert "Офіційна позиція" in page.content.decode()
+    page = client.get("/admin/claims/claim/", headers={"Accept-Language": "en"})
+    assert "Official position" in page.content.decode()
 
 
 def test_the_api_and_admin_have_no_language_prefix(client, newsroom):

@@ -302,10 +302,10 @@ def test_broken_utf8_is_replaced_where_broken_and_flagged(damage, header):
     decoded = read_text(content, header)
     assert "Офіс президента спростував чутки" in decoded.text
     assert decoded.text.count("\ufffd") == 1
-    assert decoded.warnings and "not valid UTF-8" in decoded.warnings[0]
+    assert decoded.warnings and "not valid UTF-8" in decoded.warnings[0].english
     article = extract(content, charset=header)
     assert article.title == "Офіс президента спростував чутки"
-    assert any("not valid UTF-8" in warning for warning in article.warnings)
+    assert any("not valid UTF-8" in warning.english for warning in article.warnings)
 
 
 @pytest.mark.parametrize(
@@ -336,7 +336,7 @@ def test_one_stray_byte_in_an_english_page_labelled_utf8_is_replaced_and_flagged
     )
     decoded = read_text(content)
     assert "untrue \ufffd nothing" in decoded.text
-    assert "not valid UTF-8 in one place" in decoded.warnings[0]
+    assert "not valid UTF-8 in one place" in decoded.warnings[0].english
 
 
 def test_decoding_warnings_are_shown_on_the_review_screen(editor_client):
@@ -346,7 +346,7 @@ def test_decoding_warnings_are_shown_on_the_review_screen(editor_client):
     run_import(job)
     job.refresh_from_db()
     assert job.status == ImportJobStatus.READY
-    assert any("not valid UTF-8" in w for w in job.result["article"]["warnings"])
+    assert any("not valid UTF-8" in w["msgid"] for w in job.result["article"]["warnings"])
     page = editor_client.get(reverse("importer:job_detail", args=[job.pk])).content.decode()
     assert "not valid UTF-8" in page
 
@@ -364,7 +364,7 @@ def test_a_page_with_a_title_but_no_body_is_flagged_on_the_review_screen(editor_
     run_import(job)
     job.refresh_from_db()
     assert job.status == ImportJobStatus.READY
-    assert any("no body text" in w for w in job.result["article"]["warnings"])
+    assert any("no body text" in w["msgid"] for w in job.result["article"]["warnings"])
     page = editor_client.get(reverse("importer:job_detail", args=[job.pk])).content.decode()
     assert "no body text" in page
 

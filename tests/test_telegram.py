@@ -38,7 +38,7 @@ def test_an_embed_page_reads_as_the_post():
     assert "Це неправда." in article.body and "\n" in article.body
     assert article.tags == ["фейк", "ЦПД"]
     assert article.media == ["https://cdn4.telesco.pe/file/ccd_8421_screenshot.jpg"]
-    assert article.edited and any("edited" in warning for warning in article.warnings)
+    assert article.edited and any("edited" in warning.english for warning in article.warnings)
 
 
 @pytest.mark.django_db

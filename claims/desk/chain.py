@@ -73,8 +73,17 @@ def similar_text_attrs(field_name: str) -> dict:
     }
 
 
-def name_input(kind: str, *, multiple: bool = False) -> NameInput:
-    return NameInput(kind=kind, queryset=NAME_MODELS[kind].objects.all(), multiple=multiple)
+def typed_names(kind: str, *, label, multiple: bool = False, help_text="") -> forms.CharField:
+    """An optional text input naming one row of `kind` (or, `multiple`, several separated by
+    commas), with the names on file as its datalist; the names are looked up on save."""
+    model = NAME_MODELS[kind]
+    return forms.CharField(
+        label=label,
+        max_length=MAX_NAMES_LENGTH if multiple else model._meta.get_field("name").max_length,
+        required=False,
+        widget=NameInput(kind=kind, queryset=model.objects.all(), multiple=multiple),
+        help_text=help_text,
+    )
 
 
 def split_names(text: str) -> list[str]:
@@ -93,26 +102,15 @@ class ClaimPart(DeskForm):
         validators=[language_code],
         help_text=_("e.g. uk, en, ru."),
     )
-    claimant = forms.CharField(
-        label=_("Claimant"),
-        max_length=Actor._meta.get_field("name").max_length,
-        required=False,
-        widget=name_input("actors"),
-        help_text=_("Who made the claim."),
-    )
-    subjects = forms.CharField(
+    claimant = typed_names("actors", label=_("Claimant"), help_text=_("Who made the claim."))
+    subjects = typed_names(
+        "actors",
         label=_("Subjects"),
-        max_length=MAX_NAMES_LENGTH,
-        required=False,
-        widget=name_input("actors", multiple=True),
+        multiple=True,
         help_text=_("Who the claim is about; separate names with commas."),
     )
-    tags = forms.CharField(
-        label=_("Tags"),
-        max_length=MAX_NAMES_LENGTH,
-        required=False,
-        widget=name_input("tags", multiple=True),
-        help_text=_("Separate tags with commas."),
+    tags = typed_names(
+        "tags", label=_("Tags"), multiple=True, help_text=_("Separate tags with commas.")
     )
     first_seen_at = forms.DateTimeField(
         label=_("First seen (Kyiv time)"),
@@ -135,12 +133,7 @@ class ClaimPart(DeskForm):
 
 
 class ReportPart(DeskForm):
-    outlet = forms.CharField(
-        label=_("Outlet"),
-        max_length=Outlet._meta.get_field("name").max_length,
-        required=False,
-        widget=name_input("outlets"),
-    )
+    outlet = typed_names("outlets", label=_("Outlet"))
     url = forms.URLField(label=_("URL"), required=False, max_length=1000, assume_scheme="https")
     title = forms.CharField(label=_("Title"), required=False, max_length=500)
     published_at = forms.DateTimeField(
@@ -191,12 +184,7 @@ class ReportPart(DeskForm):
 
 
 class ResponsePart(DeskForm):
-    responder = forms.CharField(
-        label=_("Responder"),
-        max_length=Actor._meta.get_field("name").max_length,
-        required=False,
-        widget=name_input("actors"),
-    )
+    responder = typed_names("actors", label=_("Responder"))
     stance = forms.ChoiceField(
         label=_("Stance"), required=False, choices=[("", "—"), *Stance.choices]
     )

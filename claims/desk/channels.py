@@ -4,6 +4,10 @@ site an official speaks on; a reviewer verifies it with the proof (where the act
 theirs). Responses made on a channel that is not verified are flagged to readers.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from http import HTTPStatus
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -80,27 +84,41 @@ def channel_add(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("desk:actor_channels", slug=actor.slug)
 
 
-@require_POST
-@reviewer_required
-def channel_verify(request: HttpRequest, pk: int) -> HttpResponse:
-    channel = get_object_or_404(ActorChannel.objects.select_related("actor"), pk=pk)
-    form = VerifyForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Verifying a channel needs the proof: a web address."))
-        return page(request, channel.actor, status=422)
-    writing.verify_channel(channel, by=request.user, proof=form.cleaned_data["proof"])
-    messages.success(request, _("Channel verified."))
-    return redirect("desk:actor_channels", slug=channel.actor.slug)
+# A reviewer's two decisions on a channel: each with its form, its write, and what it says.
+@dataclass(frozen=True)
+class ChannelReview:
+    form: type[forms.Form]
+    write: Callable[..., ActorChannel]
+    refused: str
+    done: str
+
+
+CHANNEL_REVIEWS = {
+    "verify": ChannelReview(
+        VerifyForm,
+        writing.verify_channel,
+        gettext_lazy("Verifying a channel needs the proof: a web address."),
+        gettext_lazy("Channel verified."),
+    ),
+    "unverify": ChannelReview(
+        UnverifyForm,
+        writing.unverify_channel,
+        gettext_lazy("Say why the channel is no longer taken as verified."),
+        gettext_lazy("Channel no longer verified; its responses are flagged again."),
+    ),
+}
 
 
 @require_POST
 @reviewer_required
-def channel_unverify(request: HttpRequest, pk: int) -> HttpResponse:
+def channel_review(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Verify a channel with its proof, or take the verification back with the reason."""
+    review = CHANNEL_REVIEWS[action]
     channel = get_object_or_404(ActorChannel.objects.select_related("actor"), pk=pk)
-    form = UnverifyForm(request.POST)
+    form = review.form(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Say why the channel is no longer taken as verified."))
-        return page(request, channel.actor, status=422)
-    writing.unverify_channel(channel, by=request.user, reason=form.cleaned_data["reason"])
-    messages.success(request, _("Channel no longer verified; its responses are flagged again."))
+        messages.error(request, review.refused)
+        return page(request, channel.actor, status=HTTPStatus.UNPROCESSABLE_ENTITY)
+    review.write(channel, by=request.user, **form.cleaned_data)
+    messages.success(request, review.done)
     return redirect("desk:actor_channels", slug=channel.actor.slug)

@@ -51,7 +51,7 @@ class FeedForm(forms.ModelForm):
             # What the address itself says; the watcher checks DNS again on every poll.
             check_url(url, resolve=False)
         except FetchRefused as error:
-            raise ValidationError(str(error)) from None
+            raise ValidationError(str(error.notice)) from None
         return url
 
 

@@ -617,6 +617,11 @@ class TranslationForm(DeskForm):
             self.add_error("engine", _("Name the engine that made the machine translation."))
         return data
 
+    def values(self) -> dict:
+        """What the write path takes (`add_translation` or `edit_translation`): the part and
+        its row's id only find the source."""
+        return {k: v for k, v in self.cleaned_data.items() if k not in {"part", "source"}}
+
 
 class ConfirmTranslationForm(DeskForm):
     version = BoundedIntegerField(widget=forms.HiddenInput)

@@ -3,24 +3,26 @@ Merging a duplicate claim into the claim it duplicates, from the duplicate's des
 
 GET shows the claims most like it; choosing one (still a GET: nothing changes) shows what the
 merge would move; the POST proposes it. A second editor approves it in the review queue
-(models/writing.py `propose_merge`, models/merging.py).
+(models/writing.py `propose_merge`, models/merging.py). Until then its proposer (or an
+administrator) may withdraw it from the same page.
 """
 
 from http import HTTPStatus
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from claims.ids import BoundedIntegerField
 from claims.importer.similar import similar_claims
 from claims.models import Claim, writing
-from claims.models.merging import open_merge, plan_merge
+from claims.models.merging import may_withdraw, open_merge, plan_merge
 from claims.roles import editor_required
 
 from .forms import DeskForm
@@ -57,12 +59,29 @@ class MergeForm(DeskForm):
         return into
 
 
+class WithdrawMergeForm(DeskForm):
+    note = forms.CharField(
+        label=_("Why you withdraw it"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    # On the same page as the proposal's note.
+    prefix = "withdraw"
+
+
 @require_http_methods(["GET", "POST"])
 @editor_required
 def merge_propose(request: HttpRequest, slug: str) -> HttpResponse:
     duplicate = get_object_or_404(Claim, slug=slug)
     template = "claims/desk/claim_merge.html"
-    context = {"duplicate": duplicate, "pending": open_merge(duplicate)}
+    pending = open_merge(duplicate)
+    context = {
+        "duplicate": duplicate,
+        "pending": pending,
+        "may_withdraw": pending is not None and may_withdraw(pending, request.user),
+        "withdraw_form": WithdrawMergeForm(),
+    }
     if request.method == "GET":
         if "into" not in request.GET:
             similar = [c for c in similar_claims(duplicate.text, limit=6) if c.pk != duplicate.pk]
@@ -114,3 +133,24 @@ def merge_propose(request: HttpRequest, slug: str) -> HttpResponse:
         ),
     )
     return done(request, reverse("desk:claim_edit", args=[into.slug]))
+
+
+@require_POST
+@editor_required
+def merge_withdraw(request: HttpRequest, slug: str) -> HttpResponse:
+    """The proposer (or an administrator) takes back a merge not approved yet."""
+    duplicate = get_object_or_404(Claim, slug=slug)
+    page = reverse("desk:merge_propose", args=[duplicate.slug])
+    pending = open_merge(duplicate)
+    if pending is not None and not may_withdraw(pending, request.user):
+        raise PermissionDenied
+    form = WithdrawMergeForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        writing.withdraw_merge(duplicate, by=request.user, note=note)
+    except writing.MergeRefused as refused:
+        for message in refused.messages:
+            messages.error(request, message)
+        return done(request, page)
+    messages.success(request, gettext("Merge proposal withdrawn: nothing was moved."))
+    return done(request, page)

@@ -8,6 +8,7 @@ to the same URL and redirect on success; htmx requests get the form fragment bac
 
 import logging
 from collections.abc import Callable
+from functools import partial
 from http import HTTPStatus
 
 from django.contrib import messages
@@ -740,26 +741,47 @@ def translation_create(request: HttpRequest, slug: str) -> HttpResponse:
     except ValidationError:
         pk = None
     source = translation_source(claim, part, pk)
+    return save_translation(
+        request,
+        claim,
+        form,
+        partial(writing.add_translation, source, by=request.user),
+        message=gettext("Translation added: readers see it once a second editor approves it."),
+        source=source,
+        part=part,
+    )
+
+
+def save_translation(
+    request: HttpRequest,
+    claim: Claim,
+    form: TranslationForm,
+    write: Callable[..., Translation],
+    *,
+    message: str,
+    source: Model,
+    part: str,
+    translation: Translation | None = None,
+) -> HttpResponse:
+    """Write a valid form's values (`write`); a refusal comes back on the form's page (422),
+    a save by someone else since the form was opened as a conflict (409)."""
+    status = HTTPStatus.UNPROCESSABLE_ENTITY
+    errors = []
     if form.is_valid():
         try:
-            writing.add_translation(
-                source,
-                by=request.user,
-                language=form.cleaned_data["language"],
-                text=form.cleaned_data["text"],
-                translator_kind=form.cleaned_data["translator_kind"],
-                engine=form.cleaned_data["engine"],
-            )
+            write(**form.values())
+        except writing.EditConflict:
+            status = HTTPStatus.CONFLICT
+            errors = [
+                gettext("Someone changed this translation after you opened it: look at it again.")
+            ]
         except writing.TranslationError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(
-                request,
-                gettext("Translation added: readers see it once a second editor approves it."),
-            )
+            messages.success(request, message)
             return done(request, reverse("desk:claim_edit", args=[claim.slug]))
     return translation_page(
-        request, claim, source, part, form, status=HTTPStatus.UNPROCESSABLE_ENTITY
+        request, claim, source, part, form, translation=translation, status=status, errors=errors
     )
 
 
@@ -787,34 +809,16 @@ def translation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             },
         )
         return translation_page(request, claim, source, part, form, translation=stored)
-    form = TranslationForm(request.POST, editing=True)
-    if form.is_valid():
-        try:
-            writing.edit_translation(
-                stored,
-                by=request.user,
-                version=form.cleaned_data["version"],
-                text=form.cleaned_data["text"],
-                translator_kind=form.cleaned_data["translator_kind"],
-                engine=form.cleaned_data["engine"],
-            )
-        except writing.EditConflict:
-            errors = [
-                gettext("Someone changed this translation after you opened it: look at it again.")
-            ]
-            return translation_page(
-                request, claim, source, part, form, translation=stored,
-                status=HTTPStatus.CONFLICT, errors=errors,
-            )  # fmt: skip
-        except writing.TranslationError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, saved_message(stored, "Translation"))
-            return done(request, reverse("desk:claim_edit", args=[claim.slug]))
-    return translation_page(
-        request, claim, source, part, form, translation=stored,
-        status=HTTPStatus.UNPROCESSABLE_ENTITY,
-    )  # fmt: skip
+    return save_translation(
+        request,
+        claim,
+        TranslationForm(request.POST, editing=True),
+        partial(writing.edit_translation, stored, by=request.user),
+        message=saved_message(stored, "Translation"),
+        source=source,
+        part=part,
+        translation=stored,
+    )
 
 
 @require_POST

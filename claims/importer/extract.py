@@ -21,12 +21,14 @@ import charset_normalizer
 import trafilatura
 from django.conf import settings
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_noop
 from htmldate import find_date
 from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
 from claims.languages import detect_language
+from claims.models.importing import Notice, NoticeError
 
 from . import telegram
 from .telegram import TelegramPost
@@ -49,7 +51,7 @@ ARTICLE_TYPES = {
 }
 
 
-class ExtractError(Exception):
+class ExtractError(NoticeError):
     """The bytes are not a readable article; the message is meant for the editor."""
 
 
@@ -88,7 +90,7 @@ class Article:
     quotes: list[str] = field(default_factory=list)
     related: list[RelatedLink] = field(default_factory=list)
     # What the editor should check before confirming (broken bytes, no body found…).
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
     # ClaimReview markup: the claim was already checked by someone.
     reviews: list[ExternalReview] = field(default_factory=list)
     # "telegram" for a Telegram post (the outlet is its channel), "" for a web page.
@@ -107,9 +109,13 @@ class Article:
         published = data.pop("published", None)
         related = [RelatedLink(**link) for link in data.pop("related", [])]
         reviews = [ExternalReview(**review) for review in data.pop("reviews", [])]
+        warnings = [Notice.from_json(warning) for warning in data.pop("warnings", [])]
         known = {f for f in cls.__dataclass_fields__}
         article = cls(
-            **{k: v for k, v in data.items() if k in known}, related=related, reviews=reviews
+            **{k: v for k, v in data.items() if k in known},
+            related=related,
+            reviews=reviews,
+            warnings=warnings,
         )
         article.published = parse_datetime(published) if published else None
         return article
@@ -139,7 +145,7 @@ def codec(name: str) -> str | None:
 @dataclass
 class Decoded:
     text: str
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
 
 
 # A UTF-8 lead byte and its continuation bytes, and any byte outside ASCII.
@@ -170,14 +176,22 @@ def as_utf8(content: bytes) -> Decoded:
     bad = text.count("\ufffd") - content.count("\ufffd".encode())
     if not bad:
         return Decoded(text)
-    places = "one place" if bad == 1 else f"{bad} places"
-    return Decoded(
-        text,
-        [
-            f"The page's bytes are not valid UTF-8 in {places} (shown as �); the rest reads "
-            "normally. Check those words against the original page."
-        ],
-    )
+    if bad == 1:
+        warning = Notice(
+            gettext_noop(
+                "The page's bytes are not valid UTF-8 in one place (shown as �); the rest "
+                "reads normally. Check those words against the original page."
+            )
+        )
+    else:
+        warning = Notice(
+            gettext_noop(
+                "The page's bytes are not valid UTF-8 in %(count)s places (shown as �); the "
+                "rest reads normally. Check those words against the original page."
+            ),
+            {"count": bad},
+        )
+    return Decoded(text, [warning])
 
 
 def read_text(content: bytes, declared: str = "") -> Decoded:
@@ -211,7 +225,7 @@ def read_text(content: bytes, declared: str = "") -> Decoded:
                 continue  # a wrong declaration: sniff instead
     best = charset_normalizer.from_bytes(content[:200_000]).best()
     if best is None:
-        raise ExtractError("The page's text encoding could not be worked out.")
+        raise ExtractError(gettext_noop("The page's text encoding could not be worked out."))
     return Decoded(content.decode(best.encoding, errors="replace"))
 
 
@@ -223,12 +237,15 @@ def decode(content: bytes, declared: str = "") -> str:
 def check_input(content: bytes) -> None:
     max_bytes = getattr(settings, "IMPORTER_MAX_BYTES", 5 * 1024 * 1024)
     if not content or not content.strip():
-        raise ExtractError("The page is empty.")
+        raise ExtractError(gettext_noop("The page is empty."))
     if len(content) > max_bytes:
-        raise ExtractError(f"The page is larger than {max_bytes // (1024 * 1024)} MB.")
+        raise ExtractError(
+            gettext_noop("The page is larger than %(megabytes)s MB."),
+            megabytes=max_bytes // (1024 * 1024),
+        )
     head = content[:8192]
     if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise ExtractError("This is binary data, not an HTML page.")
+        raise ExtractError(gettext_noop("This is binary data, not an HTML page."))
 
 
 # Replacement characters and control characters other than tab, newlines and form feed.
@@ -239,9 +256,9 @@ def check_text(text: str) -> None:
     sample = text[:100_000]
     bad = len(GARBLED.findall(sample))
     if bad > max(20, len(sample) // 50):
-        raise ExtractError("The page's text is garbled (broken or mixed encodings).")
+        raise ExtractError(gettext_noop("The page's text is garbled (broken or mixed encodings)."))
     if not re.search(r"<\s*(html|head|body|title|div|p|article|h1|meta)\b", sample, re.I):
-        raise ExtractError("This is not an HTML page (no HTML elements found).")
+        raise ExtractError(gettext_noop("This is not an HTML page (no HTML elements found)."))
 
 
 class TooBig(Exception):
@@ -298,9 +315,6 @@ def measure(markup: str | bytes, *, max_depth: int, max_elements: int, xml: bool
     return shape
 
 
-INSTEAD = "If it is a real article, paste its text or just the article's HTML instead."
-
-
 def check_shape(text: str) -> None:
     """
     Refuse a page too deep or too big to extract in a few seconds, before any parse tree is
@@ -312,13 +326,21 @@ def check_shape(text: str) -> None:
     shape = measure(text, max_depth=max_depth, max_elements=max_elements)
     if shape.too_deep:
         raise ExtractError(
-            f"The page is nested too deeply to read: its HTML goes more than {max_depth} "
-            f"levels deep, where articles use a few dozen. {INSTEAD}"
+            gettext_noop(
+                "The page is nested too deeply to read: its HTML goes more than %(depth)s "
+                "levels deep, where articles use a few dozen. If it is a real article, paste "
+                "its text or just the article's HTML instead."
+            ),
+            depth=max_depth,
         )
     if shape.elements > max_elements:
         raise ExtractError(
-            f"The page is too big to read: it has more than {max_elements:,} HTML elements, "
-            f"where long articles have a few thousand. {INSTEAD}"
+            gettext_noop(
+                "The page is too big to read: it has more than %(elements)s HTML elements, "
+                "where long articles have a few thousand. If it is a real article, paste its "
+                "text or just the article's HTML instead."
+            ),
+            elements=f"{max_elements:,}",
         )
 
 
@@ -1164,7 +1186,7 @@ def parse_tree(text: str) -> Node:
     except (RecursionError, ValueError, etree.LxmlError):
         tree = None
     if tree is None:
-        raise ExtractError("The page could not be read as HTML.")
+        raise ExtractError(gettext_noop("The page could not be read as HTML."))
     return tree
 
 
@@ -1186,7 +1208,7 @@ def extract(
     try:
         article = extract_text(decoded.text, url=url, tz=zone(time_zone))
     except RecursionError:
-        raise ExtractError("The page is nested too deeply to read.") from None
+        raise ExtractError(gettext_noop("The page is nested too deeply to read.")) from None
     article.warnings = decoded.warnings + article.warnings
     return article
 
@@ -1208,7 +1230,9 @@ def telegram_article(post: TelegramPost) -> Article:
         source="telegram",
         media=post.media,
         edited=post.edited,
-        warnings=["The post was edited after it was published."] if post.edited else [],
+        warnings=[Notice(gettext_noop("The post was edited after it was published."))]
+        if post.edited
+        else [],
     )
 
 
@@ -1227,7 +1251,9 @@ def extract_text(text: str, *, url: str, tz: ZoneInfo) -> Article:
     outlet = find_outlet(ld, meta, objects, url, title_tag)
     title = find_title(ld, meta, tree, outlet, h1)
     if not title:
-        raise ExtractError("The page has no title, so it does not look like an article.")
+        raise ExtractError(
+            gettext_noop("The page has no title, so it does not look like an article.")
+        )
     canonical = find_canonical(tree, meta, url)
     published, precision = find_published(ld, meta, tree, scope, tz)
     if published is None:
@@ -1243,9 +1269,13 @@ def extract_text(text: str, *, url: str, tz: ZoneInfo) -> Article:
     warnings = []
     if not has_body(body, title):
         warnings.append(
-            "The page has a title but no body text was found (a paywall, a page built by "
-            "script, or only a headline). Check the original page and paste the article's "
-            "text into Body before confirming."
+            Notice(
+                gettext_noop(
+                    "The page has a title but no body text was found (a paywall, a page built "
+                    "by script, or only a headline). Check the original page and paste the "
+                    "article's text into Body before confirming."
+                )
+            )
         )
     return Article(
         url=(url or canonical) if len(url or canonical) <= 1000 else "",

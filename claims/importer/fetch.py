@@ -29,12 +29,14 @@ from urllib.parse import urljoin, urlsplit
 import requests
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from requests_hardened import Config, HTTPSession
 from requests_hardened.ip_filter import EXTRA_BLOCKED_NET_RANGES, InvalidIPAddress
 from requests_hardened.ip_filter_adapter import IPFilterAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+from claims.models.importing import NoticeError
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +60,7 @@ def limit(name: str, default):
     return getattr(settings, name, default)
 
 
-class FetchError(Exception):
+class FetchError(NoticeError):
     """A fetch that did not give us a page; the message is meant for the editor."""
 
 
@@ -109,7 +111,9 @@ def literal_address(host: str):
         try:
             return ipaddress.ip_address(socket.inet_aton(host))
         except OSError:
-            raise FetchRefused(_("“%(host)s” is not a valid address.") % {"host": host}) from None
+            raise FetchRefused(
+                gettext_noop("“%(host)s” is not a valid address."), host=host
+            ) from None
     return None
 
 
@@ -122,32 +126,38 @@ def check_url(url: str, *, resolve: bool = True) -> str:
         parts = urlsplit(url.strip())
         port = parts.port
     except ValueError as error:
-        raise FetchRefused(_("This URL is malformed (%(error)s).") % {"error": error}) from None
+        raise FetchRefused(
+            gettext_noop("This URL is malformed (%(error)s)."), error=str(error)
+        ) from None
     scheme = parts.scheme.lower()
     if scheme not in {"http", "https"}:
-        shown = f"{scheme}:" if scheme else _("no scheme")
+        if not scheme:
+            raise FetchRefused(
+                gettext_noop("Only http and https addresses can be fetched (this one has none).")
+            )
         raise FetchRefused(
-            _("Only http and https addresses can be fetched (this one has %(scheme)s).")
-            % {"scheme": shown}
+            gettext_noop("Only http and https addresses can be fetched (this one has %(scheme)s)."),
+            scheme=f"{scheme}:",
         )
     if parts.username is not None or parts.password is not None:
-        raise FetchRefused(_("Addresses with a user name or password are not fetched."))
+        raise FetchRefused(gettext_noop("Addresses with a user name or password are not fetched."))
     if port is not None and port not in limit("IMPORTER_ALLOWED_PORTS", ALLOWED_PORTS):
         raise FetchRefused(
-            _("Only ports 80 and 443 are allowed (this address uses port %(port)s).")
-            % {"port": port}
+            gettext_noop("Only ports 80 and 443 are allowed (this address uses port %(port)s)."),
+            port=port,
         )
     host = (parts.hostname or "").rstrip(".").lower()
     if not host:
-        raise FetchRefused(_("This URL names no host."))
+        raise FetchRefused(gettext_noop("This URL names no host."))
     loopback_ok = limit("IMPORTER_ALLOW_LOOPBACK", False)
     if (host == "localhost" or host.endswith(".localhost")) and not loopback_ok:
-        raise FetchRefused(_("Addresses on this machine (localhost) are not fetched."))
+        raise FetchRefused(gettext_noop("Addresses on this machine (localhost) are not fetched."))
     address = literal_address(host)
     if address is not None:
         if not is_public(address):
             raise FetchRefused(
-                _("%(address)s is not a public address; it is not fetched.") % {"address": address}
+                gettext_noop("%(address)s is not a public address; it is not fetched."),
+                address=str(address),
             )
         return url
     if not resolve:
@@ -155,15 +165,30 @@ def check_url(url: str, *, resolve: bool = True) -> str:
     try:
         answers = socket.getaddrinfo(host, port or 443, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
-        raise FetchError(f"The host “{host}” could not be found ({error}).") from None
+        raise FetchError(
+            gettext_noop("The host “%(host)s” could not be found (%(error)s)."),
+            host=host,
+            error=str(error),
+        ) from None
     for *_rest, sockaddr in answers:
         resolved = ipaddress.ip_address(sockaddr[0].split("%")[0])
         if not is_public(resolved):
             raise FetchRefused(
-                f"“{host}” resolves to {resolved}, which is not a public address; "
-                "it is not fetched."
+                gettext_noop(
+                    "“%(host)s” resolves to %(address)s, which is not a public address; "
+                    "it is not fetched."
+                ),
+                host=host,
+                address=str(resolved),
             )
     return url
+
+
+def too_large(max_bytes: int) -> "FetchRefused":
+    return FetchRefused(
+        gettext_noop("The page is larger than %(megabytes)s MB."),
+        megabytes=max_bytes // (1024 * 1024),
+    )
 
 
 class Deadline:
@@ -200,7 +225,10 @@ class Deadline:
             shut(sock)
 
     def error(self) -> "FetchError":
-        return FetchError(f"The site took longer than {self.seconds:g} seconds to send the page.")
+        return FetchError(
+            gettext_noop("The site took longer than %(seconds)s seconds to send the page."),
+            seconds=f"{self.seconds:g}",
+        )
 
     def __enter__(self) -> "Deadline":
         self._timer.start()
@@ -320,23 +348,33 @@ def fetch(
                     timeout=(min(5, deadline.remaining()), max(0.1, deadline.remaining())),
                 )
             except InvalidIPAddress as error:
-                raise FetchRefused(f"{error} is not a public address; it is not fetched.") from None
+                raise FetchRefused(
+                    gettext_noop("%(address)s is not a public address; it is not fetched."),
+                    address=str(error),
+                ) from None
             except (requests.RequestException, OSError) as error:
                 if deadline.expired or isinstance(error, requests.Timeout):
                     raise deadline.error() from None
-                raise FetchError(f"The page could not be fetched ({error}).") from None
+                raise FetchError(
+                    gettext_noop("The page could not be fetched (%(error)s)."), error=str(error)
+                ) from None
             with response:
                 # Headers cut short by the deadline read as a complete, odd response.
                 if deadline.expired:
                     raise deadline.error()
                 if response.status_code in REDIRECT_CODES and "location" in response.headers:
                     if len(redirects) >= max_redirects:
-                        raise FetchRefused(f"More than {max_redirects} redirects; gave up.")
+                        raise FetchRefused(
+                            gettext_noop("More than %(count)s redirects; gave up."),
+                            count=max_redirects,
+                        )
                     redirects.append(current)
                     try:
                         current = urljoin(current, response.headers["location"])
                     except ValueError:
-                        raise FetchRefused("The site redirected to a malformed address.") from None
+                        raise FetchRefused(
+                            gettext_noop("The site redirected to a malformed address.")
+                        ) from None
                     continue
                 return read(response, current, accept, max_bytes, deadline, redirects)
 
@@ -352,24 +390,38 @@ def read(response, url, accept, max_bytes, deadline: Deadline, redirects) -> Fet
     if response.status_code == 304:
         return Fetched(url, 304, media_type, charset, b"", fetched_at, dict(response.headers))
     if response.status_code >= 400:
-        raise FetchError(f"The site answered {response.status_code} {response.reason or ''}.")
+        raise FetchError(
+            gettext_noop("The site answered %(status)s %(reason)s."),
+            status=response.status_code,
+            reason=response.reason or "",
+        )
     if media_type not in accept:
-        shown = media_type or "no content type"
-        raise FetchRefused(f"This address serves {shown}, not a web page or feed we can read.")
+        if not media_type:
+            raise FetchRefused(
+                gettext_noop(
+                    "This address serves no content type, not a web page or feed we can read."
+                )
+            )
+        raise FetchRefused(
+            gettext_noop("This address serves %(type)s, not a web page or feed we can read."),
+            type=media_type,
+        )
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
-        raise FetchRefused(f"The page is larger than {max_bytes // (1024 * 1024)} MB.")
+        raise too_large(max_bytes)
     chunks, size = [], 0
     try:
         for chunk in response.iter_content(64 * 1024):
             size += len(chunk)
             if size > max_bytes:
-                raise FetchRefused(f"The page is larger than {max_bytes // (1024 * 1024)} MB.")
+                raise too_large(max_bytes)
             chunks.append(chunk)
     except (requests.RequestException, OSError) as error:
         if deadline.expired:
             raise deadline.error() from None
-        raise FetchError(f"The page could not be read to the end ({error}).") from None
+        raise FetchError(
+            gettext_noop("The page could not be read to the end (%(error)s)."), error=str(error)
+        ) from None
     # A page sent until the connection closes looks complete when the deadline closed it.
     if deadline.expired:
         raise deadline.error()

@@ -43,7 +43,7 @@ class ImportForm(forms.Form):
             try:
                 check_url(url, resolve=False)
             except FetchRefused as error:
-                raise forms.ValidationError(str(error)) from None
+                raise forms.ValidationError(str(error.notice)) from None
         return url
 
     def clean_file(self):

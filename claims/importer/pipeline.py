@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext_noop
 
 from claims.duplicates import same_response
 from claims.languages import detect_language
@@ -34,6 +35,7 @@ from claims.models import (
     Tag,
     writing,
 )
+from claims.models.importing import Notice
 from claims.models.sources import unique_slug
 
 from . import telegram
@@ -192,14 +194,17 @@ def run_import(job: ImportJob) -> ImportJob:
             content, url=job.fetched_url or job.url, charset=charset, outlet=job.outlet
         )
         job.result = build_result(article)
-        job.status, job.progress, job.error = ImportJobStatus.READY, 100, ""
-        job.save(update_fields=["result", "status", "progress", "error", "updated_at"])
+        job.status, job.progress = ImportJobStatus.READY, 100
+        job.error, job.error_notice = "", {}
+        job.save(
+            update_fields=["result", "status", "progress", "error", "error_notice", "updated_at"]
+        )
     except (FetchError, ExtractError) as error:
         logger.info("import %s failed: %s", job.pk, error)
-        job.fail(str(error))
+        job.fail(error.notice)
     except Exception:
         logger.exception("import %s crashed", job.pk)
-        job.fail("The import failed unexpectedly; the error has been logged.")
+        job.fail(Notice(gettext_noop("The import failed unexpectedly; the error has been logged.")))
     return job
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from claims.duplicates import very_similar
 from claims.models import ImportJob, ImportJobStatus, Lead, LeadState, Report
+from claims.models.importing import Notice
 from claims.models.writing import UnknownName
 from claims.roles import editor_required
 
@@ -105,6 +106,10 @@ def review_context(job: ImportJob, form: ConfirmForm | None = None) -> dict:
         "existing_report": report,
         "diff": result.get("diff") or {},
         "article": result.get("article") or {},
+        # Kept untranslated by the worker: shown in the editor's language.
+        "warnings": [
+            Notice.from_json(w) for w in (result.get("article") or {}).get("warnings") or []
+        ],
         "suggestion": suggestion,
     }
 

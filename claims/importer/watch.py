@@ -19,11 +19,13 @@ import feedparser
 from bs4 import BeautifulSoup
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_noop
 from trafilatura.utils import load_html
 
-from claims.models import FeedItem, Lead, OutletFeed
+from claims.models import FeedItem, Lead, OutletFeed, Stance
+from claims.models.importing import Notice, NoticeError
 
 from . import telegram
 from .extract import measure
@@ -70,28 +72,42 @@ def text_of(html: str) -> str:
     return re.sub(r"\s+", " ", BeautifulSoup(html, "lxml").get_text(" ")).strip()
 
 
-def denial_score(title: str, summary: str = "") -> tuple[int, list[str]]:
+def stance_name(stance: str) -> Notice:
+    """A stance's name as a notice (its label's msgid), read in the editor's language."""
+    with translation.override(None):
+        return Notice(str(Stance(stance).label))
+
+
+def denial_score(title: str, summary: str = "") -> tuple[int, list[Notice]]:
     """0–100: how likely an item reports a denial, with the reasons for the score."""
     score, reasons = 0, []
+    in_headline = gettext_noop("headline: “%(words)s”")
     headline = stance_of(title or "")
     if headline and headline[0] in {"denies", "retracts"}:
         score += 70
-        reasons.append(f"headline: “{headline[1].group(0)}”")
+        reasons.append(Notice(in_headline, {"words": headline[1].group(0)}))
     elif headline:
         score += 25
-        reasons.append(f"headline {headline[0]}: “{headline[1].group(0)}”")
+        reasons.append(
+            Notice(
+                gettext_noop("headline (%(stance)s): “%(words)s”"),
+                {"stance": stance_name(headline[0]).as_json(), "words": headline[1].group(0)},
+            )
+        )
     elif DENIAL_NOUNS.search(title or ""):
         score += 50
-        reasons.append(f"headline: “{DENIAL_NOUNS.search(title).group(0)}”")
+        reasons.append(Notice(in_headline, {"words": DENIAL_NOUNS.search(title).group(0)}))
     for sentence in re.split(r"(?<=[.!?])\s+", summary or "")[:6]:
         found = stance_of(sentence)
         if found and found[0] in {"denies", "retracts"}:
             score += 25
-            reasons.append(f"summary: “{found[1].group(0)}”")
+            reasons.append(
+                Notice(gettext_noop("summary: “%(words)s”"), {"words": found[1].group(0)})
+            )
             break
     if score and RESPONSE_HINTS.search(f"{title} {summary}"):
         score += 10
-        reasons.append("names an official source or a report")
+        reasons.append(Notice(gettext_noop("names an official source or a report")))
     return min(score, 100), reasons
 
 
@@ -130,14 +146,23 @@ def json_depth(text: str, limit: int) -> int:
     return deepest
 
 
+class FeedError(NoticeError, ValueError):
+    """Bytes that are no feed we can read; the message is meant for the editor."""
+
+
 def parse_json_feed(content: bytes) -> list[Entry]:
     text = content.decode("utf-8-sig")
     # json's decoder recurses once per level and would hit Python's recursion limit.
     if json_depth(text, MAX_FEED_DEPTH) > MAX_FEED_DEPTH:
-        raise ValueError(f"it is nested too deeply: more than {MAX_FEED_DEPTH} levels")
+        raise FeedError(
+            gettext_noop(
+                "This JSON feed is nested too deeply to read (more than %(depth)s levels)."
+            ),
+            depth=MAX_FEED_DEPTH,
+        )
     data = json.loads(text)
     if not isinstance(data, dict) or not isinstance(data.get("items"), list):
-        raise ValueError("not a JSON Feed (no items list)")
+        raise FeedError(gettext_noop("This is not a JSON Feed (it has no list of items)."))
     entries = []
     for item in data["items"]:
         if not isinstance(item, dict):
@@ -159,7 +184,7 @@ def telegram_entries(content: bytes) -> list[Entry]:
     """A channel's public preview (t.me/s/<channel>) read as a feed: one entry per post."""
     tree = load_html(content)
     if tree is None:
-        raise ValueError("This Telegram page could not be read.")
+        raise FeedError(gettext_noop("This Telegram page could not be read."))
     entries = [
         Entry(
             url=post.url,
@@ -171,7 +196,7 @@ def telegram_entries(content: bytes) -> list[Entry]:
         for post in telegram.read_posts(tree)
     ]
     if not entries:
-        raise ValueError("This Telegram page holds no public posts.")
+        raise FeedError(gettext_noop("This Telegram page holds no public posts."))
     return entries
 
 
@@ -184,11 +209,16 @@ def parse_feed(content: bytes, *, content_type: str = "", charset: str = "") -> 
     if "json" in content_type or stripped.startswith(b"{"):
         try:
             return parse_json_feed(stripped)
+        except FeedError:
+            raise
         except (ValueError, UnicodeDecodeError) as error:
-            raise ValueError(f"The JSON feed could not be read ({error}).") from None
+            raise FeedError(
+                gettext_noop("The JSON feed could not be read (%(error)s)."), error=str(error)
+            ) from None
     if measure(stripped, xml=True, max_depth=MAX_FEED_DEPTH, max_elements=10**9).too_deep:
-        raise ValueError(
-            f"This feed is nested too deeply to read (more than {MAX_FEED_DEPTH} levels)."
+        raise FeedError(
+            gettext_noop("This feed is nested too deeply to read (more than %(depth)s levels)."),
+            depth=MAX_FEED_DEPTH,
         )
     headers = {"content-type": f"{content_type or 'application/xml'}"}
     if charset:
@@ -202,12 +232,17 @@ def parse_feed(content: bytes, *, content_type: str = "", charset: str = "") -> 
             resolve_relative_uris=False,
         )
     except Exception as error:  # feedparser's loose parser can trip over broken markup
-        raise ValueError(
-            f"This feed is too malformed to read ({error.__class__.__name__})."
+        raise FeedError(
+            gettext_noop("This feed is too malformed to read (%(error)s)."),
+            error=error.__class__.__name__,
         ) from None
     if not parsed.entries:
-        problem = parsed.get("bozo_exception") or "no entries"
-        raise ValueError(f"This is not a feed we can read ({problem}).")
+        problem = parsed.get("bozo_exception")
+        if not problem:
+            raise FeedError(gettext_noop("This is not a feed we can read (no entries)."))
+        raise FeedError(
+            gettext_noop("This is not a feed we can read (%(error)s)."), error=str(problem)
+        )
     entries = []
     for item in parsed.entries:
         stamp = item.get("published_parsed") or item.get("updated_parsed")
@@ -247,7 +282,9 @@ def store(feed: OutletFeed, entry: Entry) -> tuple[FeedItem | None, Lead | None]
             )
             lead = None
             if score >= getattr(settings, "IMPORTER_LEAD_THRESHOLD", 50):
-                lead = Lead.objects.create(item=item, score=score, reasons=reasons)
+                lead = Lead.objects.create(
+                    item=item, score=score, reasons=[reason.as_json() for reason in reasons]
+                )
     except IntegrityError:  # another poller stored it first
         return None, None
     return item, lead
@@ -278,17 +315,35 @@ def poll_feed(feed: OutletFeed) -> dict:
                 "Last-Modified", fetched.headers.get("last-modified", "")
             )[:100]
         feed.last_success_at, feed.last_error = now, ""
-    except (FetchError, ValueError) as error:
-        result["error"] = str(error)
+        feed.last_error_notice = {}
+    except (FetchError, FeedError) as error:
+        failed = error.notice
+    except ValueError as error:
+        failed = Notice(
+            gettext_noop("The feed could not be read (%(error)s)."), {"error": str(error)}
+        )
     except Exception as error:
         logger.exception("feed %s crashed", feed.pk)
-        result["error"] = f"Unexpected error: {error.__class__.__name__}: {error}"
-    if result["error"]:
-        feed.last_error = result["error"]
+        failed = Notice(
+            gettext_noop("Unexpected error: %(error)s"),
+            {"error": f"{error.__class__.__name__}: {error}"},
+        )
+    else:
+        failed = None
+    if failed is not None:
+        result["error"] = failed.english
+        feed.last_error, feed.last_error_notice = failed.english, failed.as_json()
         logger.warning("feed %s (%s) failed: %s", feed.pk, feed.url, result["error"])
     feed.last_polled_at = now
     feed.save(
-        update_fields=["etag", "last_modified", "last_polled_at", "last_success_at", "last_error"]
+        update_fields=[
+            "etag",
+            "last_modified",
+            "last_polled_at",
+            "last_success_at",
+            "last_error",
+            "last_error_notice",
+        ]
     )
     return result
 

@@ -27,6 +27,8 @@ class HistoryAction(models.TextChoices):
     ASSIGNED = "assigned", _("assigned")
     UNASSIGNED = "unassigned", _("unassigned")
     MERGED = "merged", _("merged")
+    # A proposed merge taken back by its proposer, or replaced after it was returned.
+    MERGE_WITHDRAWN = "merge_withdrawn", _("withdrew the proposed merge of")
 
 
 class HistoryEntry(models.Model):

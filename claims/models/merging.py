@@ -6,6 +6,10 @@ An editor proposes the merge (`writing.propose_merge`); it waits as pending work
 that stays, and a second editor approves it with that claim's other work (`writing.approve`).
 Only then do the duplicate's carriages, responses, tags, subjects and history move; the
 duplicate becomes a withdrawn claim pointing to the other, and its URL answers 301 to it.
+
+Until then the proposer (or an administrator) may withdraw the proposal
+(`writing.withdraw_merge`); a merge returned by the reviewer no longer blocks the duplicate:
+a new proposal replaces it. Both are told in the claims' history.
 """
 
 from dataclasses import dataclass, field
@@ -15,7 +19,7 @@ from django.utils.translation import gettext
 from .claims import Carriage, Claim
 from .history import HistoryEntry
 from .responses import Response
-from .review import ChangeKind, PendingChange
+from .review import ChangeKind, PendingChange, ReviewState
 
 
 @dataclass
@@ -42,7 +46,8 @@ class MergePlan:
 
 
 def open_merge(claim: Claim) -> PendingChange | None:
-    """The merge of `claim` into another claim waiting for review, if any."""
+    """The merge of `claim` into another claim not approved yet (waiting for review, or
+    returned to its proposer), if any."""
     return (
         PendingChange.objects.open()
         .of(claim)
@@ -50,6 +55,11 @@ def open_merge(claim: Claim) -> PendingChange | None:
         .select_related("claim", "author")
         .first()
     )
+
+
+def may_withdraw(change: PendingChange, user) -> bool:
+    """Whoever proposed a merge may take it back, and so may an administrator."""
+    return user.is_superuser or (change.author_id is not None and change.author_id == user.pk)
 
 
 def merges_into(claim: Claim):
@@ -79,7 +89,12 @@ def _problems(duplicate: Claim, into: Claim, proposal: PendingChange | None) -> 
             )
         )
     existing = open_merge(duplicate)
-    if existing is not None and (proposal is None or existing.pk != proposal.pk):
+    # A returned merge does not count: a new proposal replaces it.
+    if (
+        existing is not None
+        and existing.state == ReviewState.PENDING
+        and (proposal is None or existing.pk != proposal.pk)
+    ):
         problems.append(gettext("A merge of this claim is already waiting for review."))
     if open_merge(into) is not None:
         problems.append(

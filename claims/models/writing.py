@@ -979,6 +979,10 @@ def propose_merge(duplicate: Claim, *, into: Claim, by, version: int, note: str 
         plan = merging.plan_merge(locked, into)
         if plan.problems:
             raise MergeRefused(plan.problems)
+        returned = merging.open_merge(locked)
+        if returned is not None:  # the plan refuses a pending one: this one was returned
+            Claim.objects.select_for_update().filter(pk=returned.claim_id).first()
+            _drop_merge(returned, locked, by=by, note="Replaced by a new proposal.")
         reason = note.strip() or f"A duplicate of “{into.text}”: merged into it."
         _note_change(
             locked,
@@ -998,6 +1002,43 @@ def propose_merge(duplicate: Claim, *, into: Claim, by, version: int, note: str 
                 claim, by=by, action=HistoryAction.PROPOSED, changes=changes, note=reason
             )
     return plan
+
+
+def withdraw_merge(duplicate: Claim, *, by, note: str = "") -> PendingChange:
+    """Take back the merge of `duplicate` that is waiting for review (or was returned): only
+    its proposer or an administrator may. Nothing had moved; the proposal leaves the review
+    queue, and both claims' history says who withdrew it and why."""
+    with transaction.atomic():
+        change = merging.open_merge(duplicate)
+        if change is not None:
+            # The claim kept first, then the duplicate, as an approval locks them.
+            Claim.objects.select_for_update().filter(pk=change.claim_id).first()
+            locked = Claim.objects.select_for_update().get(pk=duplicate.pk)
+            change = merging.open_merge(locked)  # an approval may have got there first
+        if change is None:
+            raise MergeRefused(gettext("No merge of this claim is waiting for review."))
+        if not merging.may_withdraw(change, by):
+            raise MergeRefused(
+                gettext(
+                    "Only the editor who proposed the merge, or an administrator, can withdraw it."
+                )
+            )
+        _drop_merge(change, locked, by=by, note=note.strip() or "Withdrawn before review.")
+    return change
+
+
+def _drop_merge(change: PendingChange, duplicate: Claim, *, by, note: str) -> None:
+    """A merge proposal gone before its review: its row goes (the review queue and the
+    fingerprint a reviewer holds no longer count it); the history keeps it."""
+    into = change.claim
+    change.delete()
+    for claim, changes in (
+        (duplicate, {"duplicate_of": [into.pk, None]}),
+        (into, {"merge": [duplicate.text, None]}),
+    ):
+        history.record(
+            claim, by=by, action=HistoryAction.MERGE_WITHDRAWN, changes=changes, note=note
+        )
 
 
 def _merge(change: PendingChange, *, reviewer) -> set[int]:
