@@ -1273,7 +1273,7 @@ def extract_text(text: str, *, url: str, tz: ZoneInfo) -> Article:
                 gettext_noop(
                     "The page has a title but no body text was found (a paywall, a page built "
                     "by script, or only a headline). Check the original page and paste the "
-                    "article's text into Body before confirming."
+                    "article's text into Text before confirming."
                 )
             )
         )
