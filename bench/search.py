@@ -145,6 +145,7 @@ def before_window(claims, query):
     from claims import search
 
     phrase = query.phrase if len(query.alternatives) > 1 else None
+    claims = search._searched(claims, query)
     share, rows = search.match_share(claims, query)
     ordered = claims.newest()
     if rows and share < (search.RANKED / rows) ** 0.5:

@@ -188,7 +188,8 @@ def filter_claims(
     first, see search.ranked: bounded to what a page can show, and given as the ids in reading
     order) unless `rank` is off, as for exports, which list every match newest first."""
     claims = claims.public()
-    if filters.q:
+    ranking = bool(filters.q) and rank and filters.sort not in ("oldest", "text")
+    if filters.q and not ranking:  # a ranked search searches as it ranks (search.ranked)
         claims = search_claims(claims, filters.q)
     if filters.rating:
         claims = claims.rated(filters.rating)
@@ -210,7 +211,7 @@ def filter_claims(
         return claims.oldest()
     if filters.sort == "text":
         return claims.order_by("text", "pk")
-    if filters.q and rank:
+    if ranking:
         return ranked(claims, filters.q)
     return claims.newest()
 

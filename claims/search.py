@@ -48,27 +48,24 @@ def clean_query(text: str) -> str:
     return " ".join(text.split())[:MAX_QUERY_LENGTH]
 
 
-# What PostgreSQL's search index holds (migration 0019): the claim's search document and
-# the ten days it was first seen in, "#<ten-day periods since 2000>", so that a search for the
-# newest matches names the periods it reaches back to (see cuts below).
+# What PostgreSQL's search index holds (migration 0019, the function claim_search_tokens):
+# the claim's search document, and each of its tokens again with the ten days the claim was
+# first seen in, "_refus#983" (ten-day periods since 2000), so that a search for the newest
+# matches asks for the few periods it reaches back to (see cuts below) and reads short posting
+# lists, not a common word's whole one.
 PERIOD_SECONDS = 10 * 24 * 3600
 PERIODS_FROM = datetime(2000, 1, 1, tzinfo=UTC)
 PERIODS_AHEAD = 3  # claims dated this far ahead (a typo, a time zone) are still found
-SEARCHED = (
-    "{document} || array_to_tsvector(ARRAY['#' || COALESCE(floor(extract(epoch FROM "
-    "({seen} - '2000-01-01 00:00:00+00'::timestamptz)) / 864000)::int::text, 'none')])"
-)
-SEARCHED_SQL = SEARCHED.format(document="search_document", seen="first_seen_at")
+SEARCHED = "claim_search_tokens({document}, {seen})"
 
 
 def period(moment: datetime) -> int:
-    """The number of `moment`'s ten-day period token (as SEARCHED_SQL computes it)."""
+    """The number of `moment`'s ten-day period (as claim_search_tokens computes it)."""
     return int((moment - PERIODS_FROM).total_seconds() // PERIOD_SECONDS)
 
 
 class _Matches(Func):
-    """The indexed document (SEARCHED, of the query's claims table) @@
-    tsquery."""
+    """The indexed tokens (SEARCHED, of the query's claims table) @@ tsquery."""
 
     output_field = models.BooleanField()
 
@@ -145,7 +142,10 @@ def fts_match_text(query: search_terms.Query) -> str:
 def search_claims(claims: models.QuerySet, text: str) -> models.QuerySet:
     """Claims whose text, a current response's quote or a carrying report's title hold every
     word of `text`, in any inflected form."""
-    query = search_terms.query(clean_query(text))
+    return _searched(claims, search_terms.query(clean_query(text)))
+
+
+def _searched(claims: models.QuerySet, query: search_terms.Query) -> models.QuerySet:
     if not query:
         return claims
     if connections[claims.db].vendor == "postgresql":
@@ -162,9 +162,9 @@ def search_claims(claims: models.QuerySet, text: str) -> models.QuerySet:
 # newest first and test each (reads about 1,001 / share of claims matching rows), or take
 # every match from the GIN index and sort them (reads the matches). Both read tens of
 # thousands of rows for a word in a few percent of claims (about 1 s at 1M claims). So the
-# index also holds each claim's ten-day period (SEARCHED), and a search first asks it for the
-# matches of the last few periods only ('_refus' & ('#984' | '#983')): the index intersects the two
-# inside one scan, and the rows read are little more than the 1,001 needed. How far back to
+# index also holds each token with the claim's ten-day period (SEARCHED), and a search first
+# asks it for the matches of the last few periods only ('_refus#983' | '_refus#982'): the
+# rows read are little more than the 1,001 needed, and so are the index entries. How far back to
 # reach comes from PostgreSQL's own statistics (the first_seen_at histogram: the date before
 # which a given share of claims lies) and the share of matches from a fixed sample of the
 # table's pages (~2,000 claims at 1M, 1 ms; 0.64 % sampled for 0.71 % real). If the periods
@@ -237,14 +237,20 @@ def _newest_window(claims: models.QuerySet, phrase: str | None) -> list[tuple[in
     return list(claims.annotate(exact=exact).values_list("pk", "exact")[:RANKED])
 
 
-def periods_since(since: datetime) -> str:
-    """The tsquery of the period tokens from `since`'s period to a few ahead of now."""
-    last = period(timezone.now()) + PERIODS_AHEAD
-    return " | ".join(f"'#{number}'" for number in range(period(since), last + 1))
+def within_periods(query: search_terms.Query, since: datetime) -> str:
+    """The tsquery of `query` in the periods from `since`'s to a few ahead of now: per word,
+    any of its tokens in any of those periods."""
+    periods = range(period(since), period(timezone.now()) + PERIODS_AHEAD + 1)
+    return " & ".join(
+        "("
+        + " | ".join(_lexeme(f"{token}#{number}") for token in options for number in periods)
+        + ")"
+        for options in query.needed
+    )
 
 
 def _later_than_periods(claims: models.QuerySet) -> bool:
-    """Whether some claim was first seen after the last period periods_since() names (a date
+    """Whether some claim was first seen after the last period within_periods() names (a date
     typed far ahead): a cut would miss it, so no cut is made."""
     last = period(timezone.now()) + PERIODS_AHEAD
     after = PERIODS_FROM + timedelta(seconds=(last + 1) * PERIOD_SECONDS)
@@ -252,29 +258,29 @@ def _later_than_periods(claims: models.QuerySet) -> bool:
 
 
 def newest_matches(claims: models.QuerySet, query: search_terms.Query) -> list[tuple[int, int]]:
-    """The newest RANKED of `claims` (already searched for `query` and filtered), newest first,
-    as (pk, 0 if it holds the exact phrase else 1), read the cheap way (see above)."""
+    """The newest RANKED of `claims` (filtered, not yet searched) that match `query`, newest
+    first, as (pk, 0 if it holds the exact phrase else 1), read the cheap way (see above)."""
     phrase = query.phrase if len(query.alternatives) > 1 else None
+    searched = _searched(claims, query)
     if connections[claims.db].vendor != "postgresql":
-        return _newest_window(claims.newest(), phrase)
+        return _newest_window(searched.newest(), phrase)
     # The same order, as an expression the newest-first index cannot walk: the database then
     # takes the matches from the search index and sorts them.
     seen = Func(F("first_seen_at"), template="(%(expressions)s + interval '0 seconds')")
-    newest = claims.order_by(seen.desc(nulls_last=True), "-pk")
-    dates = cuts(claims, query)
+    dates = cuts(searched, query)
     if dates and not _later_than_periods(claims):
         for since in dates:
-            within = f"({tsquery_text(query)}) & ({periods_since(since)})"
-            tsquery = Cast(Value(within), output_field=SearchQueryField())
-            window = _newest_window(newest.filter(_Matches(tsquery)), phrase)
+            within = Cast(Value(within_periods(query, since)), output_field=SearchQueryField())
+            recent = claims.filter(_Matches(within)).order_by(seen.desc(nulls_last=True), "-pk")
+            window = _newest_window(recent, phrase)
             if len(window) == RANKED:  # every match since that period is in: the newest
                 return window
-    return _newest_window(newest, phrase)
+    return _newest_window(searched.order_by(seen.desc(nulls_last=True), "-pk"), phrase)
 
 
 def ranked(claims: models.QuerySet, text: str) -> list[int]:
-    """Search results (`claims`, already searched for `text` and filtered) in reading order,
-    as their ids: the exact phrase first, then the rest, newest first within each (see above).
+    """Search results (`claims`, filtered, searched here for `text`) in reading order, as
+    their ids: the exact phrase first, then the rest, newest first within each (see above).
     Ids, not a QuerySet: the order is known here, and reading the rows again only to sort them
     cost as much as finding them."""
     query = search_terms.query(clean_query(text))

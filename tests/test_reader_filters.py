@@ -333,9 +333,9 @@ def test_search_uses_the_full_text_index_on_postgresql_and_like_on_sqlite(client
 
     sql = str(search_claims(Claim.objects.all(), "refused minister").query)
     if connection.vendor == "postgresql":
-        # One match against the stored search document and its month, served by its GIN
-        # index (0007, 0019).
-        assert '"claims_claim"."search_document" || array_to_tsvector' in sql
+        # One match against the stored search document's tokens (and again with their
+        # ten-day period), served by its GIN index (0007, 0019).
+        assert 'claim_search_tokens("claims_claim"."search_document", ' in sql
         assert " to_tsvector(" not in sql  # nothing parsed per row
         with connection.cursor() as cursor:
             cursor.execute(
@@ -343,7 +343,10 @@ def test_search_uses_the_full_text_index_on_postgresql_and_like_on_sqlite(client
                 [["claim_search_idx", "claim_visible_newest_idx", "claim_text_trgm_idx"]],
             )
             indexes = dict(cursor.fetchall())
-        assert "USING gin (((search_document || array_to_tsvector" in indexes["claim_search_idx"]
+        assert (
+            "USING gin (claim_search_tokens(search_document, first_seen_at))"
+            in (indexes["claim_search_idx"])
+        )
         assert "gist_trgm_ops" in indexes["claim_text_trgm_idx"]
         assert "claim_visible_newest_idx" in indexes
     else:
