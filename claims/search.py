@@ -172,6 +172,9 @@ def _searched(claims: models.QuerySet, query: search_terms.Query) -> models.Quer
 # search reaches three times further back, and at last over every claim.
 SAMPLE_PERCENT = 0.2
 MARGIN = 1.5  # reach back to where 1.5 times the needed matches are expected
+# Below ten times the needed matches, reading every match costs less than naming the many
+# periods a cut would reach back through (measured at 1M: 37-74 ms against 98-144 ms).
+FULL_READ = 10
 WIDER = 3  # each further round reaches this many times further back
 ROUNDS = 4  # cuts tried before searching every claim
 STATISTICS_SECONDS = 600  # how long a process trusts the histogram it read
@@ -219,7 +222,7 @@ def cuts(claims: models.QuerySet, query: search_terms.Query) -> list:
     """The dates to try, newest first, before searching every claim (see above)."""
     share, rows = match_share(claims, query)
     dates = seen_dates(claims)
-    if not share or not rows or len(dates) < 2 or share * rows <= MARGIN * RANKED:
+    if not share or not rows or len(dates) < 2 or share * rows <= FULL_READ * RANKED:
         return []
     found, reach = [], MARGIN * RANKED / (share * rows)
     for _ in range(ROUNDS):

@@ -152,6 +152,7 @@ def test_cut_searches_find_the_same_newest_matches(corpus, monkeypatch, share, w
     dates = sorted(seen)
     monkeypatch.setattr(search, "RANKED", window)
     monkeypatch.setattr(search, "MARGIN", 1)
+    monkeypatch.setattr(search, "FULL_READ", 1)
     monkeypatch.setattr(search, "WIDER", 2)
     monkeypatch.setattr(search, "match_share", lambda claims, q: (share, len(dates) * 4))
     monkeypatch.setattr(search, "seen_dates", lambda claims: dates)
