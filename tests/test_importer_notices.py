@@ -58,7 +58,7 @@ def test_a_value_can_be_a_notice_itself_and_is_translated_too():
     reason = Notice("headline (%(stance)s): “%(words)s”", {"stance": Notice("confirms").as_json()})
     reason.params["words"] = "підтвердив"
     with translation.override("uk"):
-        assert str(reason) == "headline (підтверджує): “підтвердив”"
+        assert str(reason) == "заголовок (підтверджує): «підтвердив»"
     assert reason.english == "headline (confirms): “підтвердив”"
 
 
@@ -96,11 +96,11 @@ def test_the_worker_stores_the_error_untranslated_and_each_editor_reads_their_ow
 
 def test_an_import_error_stored_before_notices_still_shows(editor_client):
     job = ImportJob.objects.create(
-        url="https://example.com/x", status="failed", error="The page is empty."
+        url="https://example.com/x", status="failed", error="The archive answered 503."
     )
     page = editor_client.get(in_language("uk", "importer:job_detail", job.pk))
     assert page.status_code == HTTPStatus.OK
-    assert "The page is empty." in page.content.decode()
+    assert "The archive answered 503." in page.content.decode()
 
 
 def test_a_feeds_last_error_is_shown_in_the_editors_language(editor_client):
@@ -126,7 +126,7 @@ def test_a_leads_reasons_are_shown_in_the_editors_language(editor_client):
     old = FeedItem.objects.create(feed=feed, url="https://example.org/2", title="Old")
     Lead.objects.create(item=old, score=70, reasons=["headline: “denies”"])
     page = editor_client.get(in_language("uk", "importer:inbox")).content.decode()
-    assert "headline (підтверджує): “confirms”" in page  # the stance named in Ukrainian
+    assert "заголовок (підтверджує): «confirms»" in page  # the stance named in Ukrainian
     assert "headline: “denies”" in page  # stored before: as it was
 
 
