@@ -69,7 +69,8 @@ class _Matches(Func):
 
     output_field = models.BooleanField()
 
-    def __init__(self, tsquery):
+    def __init__(self, tsquery: str):
+        tsquery = Cast(Value(tsquery), output_field=SearchQueryField())
         super().__init__(tsquery, F("search_document"), F("first_seen_at"))
 
     def as_sql(self, compiler, connection, **extra):
@@ -149,8 +150,7 @@ def _searched(claims: models.QuerySet, query: search_terms.Query) -> models.Quer
     if not query:
         return claims
     if connections[claims.db].vendor == "postgresql":
-        tsquery = Cast(Value(tsquery_text(query)), output_field=SearchQueryField())
-        return claims.filter(_Matches(tsquery))
+        return claims.filter(_Matches(tsquery_text(query)))
     # The match text is a bound parameter, its tokens quoted (fts_match_text).
     matches = RawSQL(
         "SELECT rowid FROM claim_search WHERE claim_search MATCH %s", [fts_match_text(query)]
@@ -273,8 +273,9 @@ def newest_matches(claims: models.QuerySet, query: search_terms.Query) -> list[t
     dates = cuts(searched, query)
     if dates and not _later_than_periods(claims):
         for since in dates:
-            within = Cast(Value(within_periods(query, since)), output_field=SearchQueryField())
-            recent = claims.filter(_Matches(within)).order_by(seen.desc(nulls_last=True), "-pk")
+            recent = claims.filter(_Matches(within_periods(query, since))).order_by(
+                seen.desc(nulls_last=True), "-pk"
+            )
             window = _newest_window(recent, phrase)
             if len(window) == RANKED:  # every match since that period is in: the newest
                 return window
