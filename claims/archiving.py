@@ -50,9 +50,9 @@ def archive_report(report_id: int, fresh: bool = False, retry: bool = False) -> 
     try:
         page = fetch(report.link, accept=ARCHIVE_TYPES)
     except FetchRefused as error:
-        archive.fail(str(error), retry=False)
+        archive.fail(error.notice, retry=False)
     except FetchError as error:
-        archive.fail(str(error), retry=True)
+        archive.fail(error.notice, retry=True)
         schedule_retry(archive)
     else:
         snapshot = Snapshot.of(

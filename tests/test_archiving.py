@@ -7,7 +7,7 @@ from http import HTTPStatus
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
 from claims.archiving import archive_report, request_archive
@@ -97,6 +97,27 @@ def test_a_private_address_is_refused_and_not_retried(settings, server):
     assert archive.next_attempt_at is None, "the rules will not change: no retry"
     assert not DBTaskResult.objects.filter(status="READY").exists()
     assert server.hits == [], "the private address was never contacted"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_failure_reason_is_kept_untranslated_and_shown_in_the_editors_language(
+    settings, server, client
+):
+    settings.IMPORTER_ALLOW_LOOPBACK = False
+    # The worker runs in Ukrainian; an English-speaking editor still reads English.
+    with translation.override("uk"):
+        report = log_report(server.url("/inside"))
+        run_worker()
+    archive = SourceArchive.objects.get(report=report)
+    assert archive.reason.endswith("is not a public address; it is not fetched.")
+    client.force_login(create_editor())
+    try:
+        for language, words in (("uk", "не публічна адреса"), ("en", "is not a public address")):
+            with translation.override(language):
+                page = client.get(reverse("desk:report_edit", args=[report.pk]))
+            assert words in page.content.decode()
+    finally:
+        translation.deactivate()
 
 
 def test_the_backoff_doubles_and_the_tries_are_bounded(settings):

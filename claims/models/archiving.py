@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .importing import Notice, notice_of
 from .sources import Report, Snapshot
 
 
@@ -39,7 +40,9 @@ class SourceArchive(models.Model):
 
     report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="archiving")
     status = models.CharField(max_length=10, choices=ArchiveStatus, default=ArchiveStatus.PENDING)
+    # Why the last try failed, in English; `reason_notice` holds it to be shown translated.
     reason = models.TextField(blank=True, help_text=_("Why the last try failed."))
+    reason_notice = models.JSONField(default=dict, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
@@ -67,22 +70,30 @@ class SourceArchive(models.Model):
 
     def start_over(self, *, by=None) -> None:
         """A fresh request (a new URL, or an editor's "archive now"): tries count from zero."""
-        self.status, self.reason, self.attempts = ArchiveStatus.PENDING, "", 0
+        self.status, self.reason, self.reason_notice = ArchiveStatus.PENDING, "", {}
+        self.attempts = 0
         self.next_attempt_at, self.requested_at = timezone.now(), timezone.now()
         self.requested_by = by if getattr(by, "is_authenticated", False) else None
         self.save()
 
     def succeed(self, snapshot: Snapshot) -> None:
-        self.status, self.reason, self.snapshot = ArchiveStatus.ARCHIVED, "", snapshot
+        self.status, self.reason, self.reason_notice = ArchiveStatus.ARCHIVED, "", {}
+        self.snapshot = snapshot
         self.attempts += 1
         self.last_attempt_at, self.next_attempt_at = timezone.now(), None
         self.save()
 
-    def fail(self, reason: str, *, retry: bool) -> None:
+    @property
+    def reason_text(self) -> Notice:
+        return notice_of(self.reason, self.reason_notice)
+
+    def fail(self, reason: Notice | str, *, retry: bool) -> None:
         """Record a failed try; with `retry`, the next one is due after the backoff, until
         the tries run out."""
         now = timezone.now()
-        self.status, self.reason = ArchiveStatus.FAILED, reason
+        reason = Notice.from_json(reason)
+        self.status = ArchiveStatus.FAILED
+        self.reason, self.reason_notice = reason.english, reason.as_json()
         self.attempts += 1
         self.last_attempt_at = now
         retrying = retry and self.attempts < max_attempts()
