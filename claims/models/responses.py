@@ -72,9 +72,11 @@ class ResponseQuerySet(models.QuerySet):
 
     def involving(self, actor) -> "ResponseQuerySet":
         """Responses by the actor, or to claims it made, is the subject of or answered."""
-        from .claims import Claim
+        from .claims import ids_involving
 
-        claims = Claim.objects.involving(actor).values("pk")
+        # The id list itself, not the claims it names: looking each up again cost 881 index
+        # probes for a typical actor at 1M claims (18 ms).
+        claims = ids_involving(actor)
         if _is_large(actor):
             # Its responses are everywhere: the newest, tested one by one, find a page soon.
             return self.filter(Q(responder=actor) | Q(claim__in=claims))
