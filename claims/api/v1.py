@@ -45,7 +45,6 @@ from claims.models import (
     OutletClaim,
     OutletKind,
     Rating,
-    Report,
     Response,
     Stance,
     Tag,
@@ -334,12 +333,7 @@ def filter_denials(filters: DenialFilters):
     if filters.actor:
         denials = denials.involving(by_slug(Actor, filters.actor))
     if filters.outlet:
-        # As ResponseQuerySet.about_outlets, with the claims carried read from the outlets'
-        # lists of claims (one index range) instead of their reports' carriages.
-        outlets = outlets_named(filters.outlet)
-        carried = OutletClaim.objects.filter(outlet__in=outlets).values("claim_id")
-        reported = Report.objects.filter(outlet__in=outlets).values("pk")
-        denials = denials.filter(Q(claim__in=carried) | Q(report__in=reported))
+        denials = denials.about_outlets(outlets_named(filters.outlet))
     if filters.tag:
         tagged = Claim.tags.through.objects.filter(tag=by_slug(Tag, filters.tag))
         denials = denials.filter(claim__in=tagged.values("claim_id"))
