@@ -29,17 +29,24 @@ class Ordering:
     descending: bool = True
     nullable: bool = False
     timed: bool = True  # the field holds times (else ids)
+    # What the database sorts and compares, when not `field` itself: a copy of it the rows'
+    # index holds (an outlet's claims sort by the first sighting its list copies).
+    column: str | None = None
+
+    @property
+    def sorted_by(self) -> str:
+        return self.column or self.field
 
     def apply(self, queryset: QuerySet) -> QuerySet:
         if not self.nullable:
             # The plain form, which the (field, id) indexes are built in: NULLS LAST on a
             # descending sort would not match them, and the database would sort every row.
             return queryset.order_by(
-                *((f"-{self.field}", "-pk") if self.descending else (self.field, "pk"))
+                *((f"-{self.sorted_by}", "-pk") if self.descending else (self.sorted_by, "pk"))
             )
         if self.descending:
-            return queryset.order_by(F(self.field).desc(nulls_last=True), "-pk")
-        return queryset.order_by(F(self.field).asc(nulls_last=True), "pk")
+            return queryset.order_by(F(self.sorted_by).desc(nulls_last=True), "-pk")
+        return queryset.order_by(F(self.sorted_by).asc(nulls_last=True), "pk")
 
     def after(self, queryset: QuerySet, value, pk: int) -> QuerySet:
         """Rows with a value that come after the row keyed (value, pk) in this ordering (the
@@ -50,13 +57,13 @@ class Ordering:
         # "≤ value" first: an index on (field, id) can start there instead of at the top.
         reach = "lte" if self.descending else "gte"
         return queryset.filter(
-            Q(**{f"{self.field}__{reach}": value})
-            & (Q(**{f"{self.field}__{beyond}": value}) | Q(**{f"pk__{beyond}": pk}))
+            Q(**{f"{self.sorted_by}__{reach}": value})
+            & (Q(**{f"{self.sorted_by}__{beyond}": value}) | Q(**{f"pk__{beyond}": pk}))
         )
 
     def nulls_after(self, queryset: QuerySet, value, pk: int | None) -> QuerySet:
         """Rows with a null value after the row keyed (value, pk), in id order."""
-        nulls = queryset.filter(**{f"{self.field}__isnull": True})
+        nulls = queryset.filter(**{f"{self.sorted_by}__isnull": True})
         if value is None and pk is not None:
             nulls = nulls.filter(**{f"pk__{'lt' if self.descending else 'gt'}": pk})
         return nulls.order_by("-pk" if self.descending else "pk")

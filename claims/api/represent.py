@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.db.models import F, Value
 from django.urls import reverse
 
 from claims.links import slug_path
@@ -117,6 +118,10 @@ def claims(rows: Iterable[Claim]) -> list[dict]:
         .values_list("claim_id", "tag__slug")
     ):
         tags[claim_id].append(slug)
+    return claim_items(rows, tags)
+
+
+def claim_items(rows: list[Claim], tags: dict[int, list[str]]) -> list[dict]:
     return [
         {
             **claim_ref(claim),
@@ -126,7 +131,7 @@ def claims(rows: Iterable[Claim]) -> list[dict]:
             "claimant": actor_ref(claim.claimant) if claim.claimant_id else None,
             "official_position": claim.official_position,
             "rating": claim.published_rating or None,
-            "tags": tags[claim.pk],
+            "tags": tags.get(claim.pk, []),
         }
         for claim in rows
     ]
@@ -253,8 +258,35 @@ def verdicts(rows: list[Verdict]) -> list[dict]:
     return items
 
 
+def names_of(claim: Claim) -> tuple[list[str], list[dict]]:
+    """The claim's tag slugs (by slug) and subjects (by name), in one query: the two lists
+    of names as one UNION, sorted by the database (its collation, as the reader's pages)."""
+    tags = Claim.tags.through.objects.filter(claim=claim).annotate(
+        is_tag=Value(True), sort_key=F("tag__slug"), name_id=F("tag_id")
+    )
+    subjects = Claim.subjects.through.objects.filter(claim=claim).annotate(
+        is_tag=Value(False), sort_key=F("actor__name"), name_id=F("actor_id")
+    )
+    columns = ("is_tag", "sort_key", "name_id")
+    rows = list(
+        tags.values_list(*columns, "tag__slug", "tag__name")
+        .union(subjects.values_list(*columns, "actor__slug", "actor__name"), all=True)
+        .order_by(*columns)
+    )
+    return (
+        [slug for is_tag, _, _, slug, _ in rows if is_tag],
+        [
+            actor_ref(Actor(pk=pk, slug=slug, name=name))
+            for is_tag, _, pk, slug, name in rows
+            if not is_tag
+        ],
+    )
+
+
 def claim_detail(claim: Claim) -> dict:
-    """The whole approved chain of one claim."""
+    """The whole approved chain of one claim, in a query per kind of row: carriages,
+    responses, the reports' snapshots, the names, and only when there are any the quotes'
+    translations, the channels and the verdict with its corrections."""
     carriages = list(
         Carriage.objects.public()
         .filter(claim=claim)
@@ -269,16 +301,23 @@ def claim_detail(claim: Claim) -> dict:
         .order_by("responded_at", "pk")
     )
     reported = reports([c.report for c in carriages] + [r.report for r in answers if r.report_id])
-    translated = quote_translations(answers)
-    cited = {c.cites_id for c in carriages if c.cites_id}
-    public_cited = set(Carriage.objects.public().filter(pk__in=cited).values_list("pk", flat=True))
+    translated = quote_translations(answers) if answers else {}
+    # A carriage cites one upstream, usually of this chain: only others need a look-up.
+    public_cited = {c.pk for c in carriages}
+    elsewhere = {c.cites_id for c in carriages if c.cites_id} - public_cited
+    if elsewhere:
+        public_cited |= set(
+            Carriage.objects.public().filter(pk__in=elsewhere).values_list("pk", flat=True)
+        )
+    # The stored rating is the published verdict's (models/derived.py): none, no look-up.
     verdict = (
-        Verdict.objects.published().filter(claim=claim, claim__in=Claim.objects.public()).first()
+        Verdict.objects.published().filter(claim=claim).first() if claim.published_rating else None
     )
+    tag_slugs, subjects = names_of(claim)
     return {
-        **claims([claim])[0],
+        **claim_items([claim], {claim.pk: tag_slugs})[0],
         "context": claim.context,
-        "subjects": [actor_ref(a) for a in claim.subjects.order_by("name", "pk")],
+        "subjects": subjects,
         "carriages": [
             {
                 "id": c.pk,
@@ -290,7 +329,7 @@ def claim_detail(claim: Claim) -> dict:
             for c in carriages
         ],
         "responses": [
-            {**item, "language": answer.language, "translations": translated[answer.pk]}
+            {**item, "language": answer.language, "translations": translated.get(answer.pk, [])}
             for item, answer in zip(responses(answers, reported), answers, strict=True)
         ],
         "verdict": verdicts([verdict])[0] if verdict else None,

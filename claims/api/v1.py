@@ -14,13 +14,14 @@ adds the ETag and answers If-None-Match with 304.
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import wraps
 from http import HTTPStatus
 from typing import Literal
 
 from django.core.cache import cache
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -41,6 +42,7 @@ from claims.models import (
     Narrative,
     OfficialPosition,
     Outlet,
+    OutletClaim,
     OutletKind,
     Rating,
     Response,
@@ -48,6 +50,7 @@ from claims.models import (
     Tag,
     Verdict,
     Webhook,
+    outlet_claims,
     reader_versions,
 )
 from claims.models.public_names import public_name_or_404
@@ -257,7 +260,16 @@ def filter_claims(filters: ClaimFilters):
     if filters.max_age_days:
         claims = claims.filter(first_seen_at__gte=days_ago(filters.max_age_days))
     if filters.outlet:
-        claims = claims.carried_by(*outlets_named(filters.outlet))
+        outlets = outlets_named(filters.outlet)
+        if len(outlets) == 1:
+            # Joined to the outlet's list, sorted by its copy of the first sighting: a page
+            # reads its own rows of the list's index, not every claim the outlet carried.
+            claims = claims.filter(outlet_claims__outlet=outlets[0]).alias(
+                outlet_seen=F("outlet_claims__first_seen_at")
+            )
+        else:
+            carried = OutletClaim.objects.filter(outlet__in=outlets)
+            claims = claims.filter(pk__in=carried.values("claim_id"))
     if filters.actor:
         claims = claims.involving(by_slug(Actor, filters.actor))
     if filters.tag:
@@ -284,9 +296,12 @@ def filter_claims(filters: ClaimFilters):
 @cached_read(schemas.ClaimPage)
 def claim_list(request: HttpRequest, filters: Query[ClaimFilters]):
     """Approved claims, newest first seen first (or oldest with `order=oldest`)."""
+    claims = filter_claims(filters)
     ordering = newest_or_oldest("claims", "first_seen_at", filters.order, nullable=True)
+    if "outlet_seen" in claims.query.annotations:
+        ordering = replace(ordering, column="outlet_seen")
     shown = Claim.objects.select_related("claimant").defer(*LIST_DEFERRED)
-    rows, next_cursor = page_of(filter_claims(filters), ordering, filters, rows_by_id=shown)
+    rows, next_cursor = page_of(claims, ordering, filters, rows_by_id=shown)
     return {"items": represent.claims(rows), "next_cursor": next_cursor}
 
 
@@ -461,7 +476,7 @@ def outlet_list(request: HttpRequest, filters: Query[OutletFilters]):
 def outlet_detail(request: HttpRequest, id: int = ID):
     """One outlet with its track record over the public claims it carried."""
     outlet = public_name_or_404(Outlet.objects.all(), pk=id)
-    record = Claim.objects.public().carried_by(outlet).track_record()
+    record = outlet_claims.track_record(outlet)
     return {**represent.outlet(outlet), "track_record": record}
 
 

@@ -15,6 +15,7 @@ from .history import HistoryAction, HistoryEntry
 from .importing import FeedItem, ImportJob, ImportJobStatus, Lead, LeadState, OutletFeed
 from .narratives import Narrative, NarrativeClaim
 from .notifications import NotificationKind, NotificationPreference
+from .outlet_claims import OutletClaim
 from .partners import ApiKey, DeliveryState, Webhook, WebhookDelivery, WebhookEvent
 from .reader_versions import ReaderVersion
 from .responses import Attribution, Response, ResponseQuerySet, SaidOn, Stance
@@ -79,6 +80,7 @@ __all__ = [
     "NotificationPreference",
     "OfficialPosition",
     "Outlet",
+    "OutletClaim",
     "OutletFeed",
     "OutletKind",
     "PendingChange",

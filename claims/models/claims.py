@@ -171,10 +171,7 @@ class ClaimQuerySet(models.QuerySet):
     def involving(self, actor: Actor) -> "ClaimQuerySet":
         """The same claims as by_actor(), written as id lists so the database starts from the
         actor's few rows instead of testing every claim (much faster on large tables)."""
-        made = Claim.objects.filter(claimant=actor).values("pk")
-        about = Claim.subjects.through.objects.filter(actor=actor).values("claim_id")
-        answered = Response.objects.approved().filter(responder=actor).values("claim_id")
-        return self.filter(pk__in=made.union(about, answered))
+        return self.filter(pk__in=ids_involving(actor))
 
     def carried_by(self, *outlets: Outlet) -> "ClaimQuerySet":
         """The same claims as by_outlet() (of any of the outlets), as an id list: on PostgreSQL
@@ -229,6 +226,15 @@ class ClaimQuerySet(models.QuerySet):
     def carried_in(self, report: Report) -> "ClaimQuerySet":
         """Claims the report carries, withdrawn carriages included (the desk's view)."""
         return self.filter(Exists(Carriage.objects.filter(claim=OuterRef("pk"), report=report)))
+
+
+def ids_involving(actor: Actor) -> models.QuerySet:
+    """Ids of the claims the actor made, is a subject of or answered with an approved
+    response: a UNION of three id lists, each read from one index (migration 0019)."""
+    made = Claim.objects.filter(claimant=actor).values("pk")
+    about = Claim.subjects.through.objects.filter(actor=actor).values("claim_id")
+    answered = Response.objects.approved().filter(responder=actor).values("claim_id")
+    return made.union(about, answered)
 
 
 class Claim(models.Model):

@@ -11,7 +11,8 @@ hundreds of milliseconds at a million claims: every filter becomes a join over m
 responses, verdicts or carriages. So they are stored on Claim, indexed, and recomputed from the
 chain inside the transaction that changed what readers see (an approval, a verdict's workflow):
 `refresh(claim_ids)` (one UPDATE for the position and rating; the search terms are computed in
-Python, `store_search_terms`; so are the response times, models/timings.py). Nobody types
+Python, `store_search_terms`; so are the response times, models/timings.py, and each outlet's
+list of public claims, models/outlet_claims.py). Nobody types
 them in; `stale()` lists any claim whose stored position or rating differ from what its chain
 says.
 """
@@ -107,6 +108,7 @@ def refresh(claim_ids: Iterable[int]) -> None:
     (in id order, so two writers cannot deadlock): a concurrent writer to the same claim waits
     for this transaction, and its own UPDATE then sees this one's rows (on PostgreSQL each
     statement reads what was committed when it starts)."""
+    from . import outlet_claims
     from .claims import Claim
 
     ids = sorted({pk for pk in claim_ids if pk is not None})
@@ -117,6 +119,7 @@ def refresh(claim_ids: Iterable[int]) -> None:
         Claim.objects.filter(pk__in=ids).update(**derived_values())
         store_search_terms(ids)
         timings.store(ids)
+        outlet_claims.store(ids)
 
 
 DERIVED_FIELDS = ["official_position", "published_rating"]
@@ -145,6 +148,7 @@ def refresh_for(obj: models.Model) -> None:
 
 def refresh_all(progress: Callable[[int, int], None] | None = None) -> int:
     """Recompute every claim, in batches of id ranges (after a bulk load). Returns the count."""
+    from . import outlet_claims
     from .claims import Claim
 
     bounds = Claim.objects.aggregate(low=models.Min("pk"), high=models.Max("pk"))
@@ -157,6 +161,7 @@ def refresh_all(progress: Callable[[int, int], None] | None = None) -> int:
             done += batch.update(**derived_values())
             store_search_terms(batch.values_list("pk", flat=True))
             timings.store(batch.values_list("pk", flat=True))
+            outlet_claims.store_all(start, start + BATCH)
         if progress:
             progress(done, bounds["high"] - bounds["low"] + 1)
     return done

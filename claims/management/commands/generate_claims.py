@@ -48,6 +48,7 @@ from claims.models import (
     Tag,
     Verdict,
     VerdictState,
+    outlet_claims,
 )
 
 FIRST = [
@@ -368,6 +369,10 @@ class Command(BaseCommand):
                     f"  rebuilt {', '.join(name for name, _ in set_aside)}: "
                     f"{time.monotonic() - rebuilt:.1f}s"
                 )
+        listed = time.monotonic()
+        with transaction.atomic():
+            outlet_claims.store_all()  # each outlet's list of public claims, as approval keeps
+        self.stdout.write(f"  outlets' lists of claims: {time.monotonic() - listed:.1f}s")
         loaded = time.monotonic()
         if postgres:
             with connection.cursor() as cursor:
