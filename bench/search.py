@@ -282,16 +282,21 @@ def speed(claims: int, requests: int, seed: int, no_parallel: bool, extra: int) 
         ]
         print(f"{text:<24} {hits_shown:>6} {shown[0]:>16} {shown[1]:>18}")
     single = {False: [], True: []}
+    slowest = {False: [], True: []}
     for _ in range(requests):
         text = rng.choice(queries)
         for before in rng.sample([False, True], 2):
-            single[before].append(run(text, before)[1])
+            hits, took = run(text, before)
+            single[before].append(took)
+            slowest[before].append((took, text, hits))
     for before, label in ((False, "now"), (True, "before (d42861c)")):
         times = single[before]
         print(
             f"random single requests ({requests}), {label}: p50 {statistics.median(times):.1f} "
             f"ms, p95 {percentile(times, 0.95):.1f} ms, max {max(times):.1f} ms"
         )
+        shown = sorted(slowest[before], reverse=True)[:6]
+        print("  slowest: " + ", ".join(f"{t!r} ({hits}) {took:.0f}" for took, t, hits in shown))
     search.newest_matches = cut_window
     print(f"load {os.getloadavg()[0]:.1f}")
 

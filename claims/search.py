@@ -294,16 +294,6 @@ def within_periods(
     )
 
 
-def _later_than_periods(claims: models.QuerySet) -> bool:
-    """Whether some claim was first seen after the last period within_periods() names (a date
-    typed far ahead): a cut would miss it, so no cut is made."""
-    return claims.model.objects.filter(first_seen_at__gte=_after_periods()).exists()
-
-
-def _after_periods() -> datetime:
-    return _period_start(period(timezone.now()) + PERIODS_AHEAD + 1)
-
-
 # The same order as newest(), as an expression the newest-first index cannot walk: the database
 # then takes the matches from the search index and sorts them.
 _SEEN = Func(F("first_seen_at"), template="(%(expressions)s + interval '0 seconds')")
@@ -314,7 +304,8 @@ def _by_periods(
     claims: models.QuerySet, query: search_terms.Query, phrase: str | None, stats: Statistics
 ) -> tuple[list[tuple[int, int]], datetime | None] | None:
     """The newest matches read in rounds of periods (see above), and the date before which
-    the rest lies (None: they are all in); None if no cut can be made."""
+    the rest lies (None: they are all in); None if no cut can be made (few matches, a claim
+    dated past the periods named): then every match is read."""
     shares = [word_share(stats, options) for options in query.needed]
     word = min(range(len(shares)), key=shares.__getitem__)
     share = shares[word]  # at most the share of matches
@@ -339,18 +330,23 @@ def _by_periods(
                 recent.annotate(exact=_exact(phrase)).order_by(*_BY_SEEN)
                 .values_list("pk", "exact", "later")[:need]
             )  # fmt: skip
-            if rows[0][2] if rows else _later_than_periods(claims):
+            if rows and rows[0][2]:
                 return None
             window = [(pk, exact) for pk, exact, _later in rows]
         else:
             window += _newest_window(recent.order_by(*_BY_SEEN), phrase, need)
         if len(window) == RANKED:
             return window, None
+        if not window:  # none in these periods: the matches are few, if any: read them whole
+            return None
         until = since
         covered = max(_share_after(stats.dates, _period_start(since)), 1 / stats.rows)
-        # The share of matches the periods read hold (a quarter of the guess if none).
-        share = len(window) / (covered * stats.rows) if window else share / 4
-    return window, _period_start(until)
+        share = len(window) / (covered * stats.rows)  # of matches, in the periods read
+        if share * stats.rows * (1 - covered) <= FULL_READ * (RANKED - len(window)):
+            break  # few older matches left: read them whole
+    # Nothing read (the first reach covered every claim): read the matches whole, those typed
+    # far ahead included.
+    return (window, _period_start(until)) if window else None
 
 
 def _exact(phrase: str | None):
