@@ -233,8 +233,9 @@ def seen_dates(claims: models.QuerySet) -> list:
 
 
 def word_share(stats: Statistics, options: tuple[str, ...]) -> float:
-    """The share of claims holding any of a word's tokens, by the statistics."""
-    return min(1.0, sum(stats.shares.get(token, stats.rare) for token in options))
+    """The share of claims holding a word's tokens, by the statistics: its commonest token's
+    (a word's keys, its lemma and stem, mostly come together)."""
+    return max(stats.shares.get(token, stats.rare) for token in options)
 
 
 def _date_at(dates: list, share: float):
@@ -308,7 +309,7 @@ def _by_periods(
     dated past the periods named): then every match is read."""
     shares = [word_share(stats, options) for options in query.needed]
     word = min(range(len(shares)), key=shares.__getitem__)
-    share = shares[word]  # at most the share of matches
+    share = shares[word]  # about the most the matches can be
     if len(stats.dates) < 2 or share * stats.rows <= FULL_READ * RANKED:
         return None
     until = period(timezone.now()) + PERIODS_AHEAD + 1  # periods from here on are read
