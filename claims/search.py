@@ -52,8 +52,8 @@ def clean_query(text: str) -> str:
 # What PostgreSQL's search index holds (migration 0019, the function claim_search_tokens):
 # the claim's search document, and each of its tokens again with the ten days the claim was
 # first seen in, "_refus#983" (ten-day periods since 2000), so that a search for the newest
-# matches asks for the few periods it reaches back to (see cuts below) and reads short posting
-# lists, not a common word's whole one.
+# matches asks for the few periods it reaches back to (see _by_periods below) and reads short
+# posting lists, not a common word's whole one.
 PERIOD_SECONDS = 10 * 24 * 3600
 PERIODS_FROM = datetime(2000, 1, 1, tzinfo=UTC)
 PERIODS_AHEAD = 3  # claims dated this far ahead (a typo, a time zone) are still found

@@ -227,7 +227,8 @@ def test_word_shares_come_from_the_statistics(corpus):
 
 
 def test_cut_dates_come_from_the_statistics(corpus):
-    """The dates a search cuts at are PostgreSQL's first_seen_at histogram, oldest first."""
+    """The dates a search reaches back to come from PostgreSQL's first_seen_at histogram,
+    oldest first."""
     from django.db import connection
 
     from claims import search
