@@ -359,7 +359,7 @@ def newest_matches(claims: models.QuerySet, query: search_terms.Query) -> list[t
     first, as (pk, 0 if it holds the exact phrase else 1), read the cheap way (see above)."""
     phrase = query.phrase if len(query.alternatives) > 1 else None
     searched = _searched(claims, query)
-    if connections[claims.db].vendor != "postgresql":
+    if connections[claims.db].vendor != "postgresql" or not query:  # nothing searched: walk
         return _newest_window(searched.newest(), phrase)
     cut = _by_periods(claims, query, phrase, statistics(claims))
     if cut is None:

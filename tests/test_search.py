@@ -9,7 +9,7 @@ from django.db.models import Case, Value, When
 from django.urls import reverse
 
 from claims.models import Carriage, Claim, writing
-from claims.search import search_claims
+from claims.search import ranked, search_claims
 from claims.search_terms import document, keys, query
 from tests.factories import (
     create_claim,
@@ -115,6 +115,10 @@ def test_search_terms_follow_the_chain():
 def test_bad_queries_are_harmless(corpus):
     for text in ["", "   ", "'", "’’’", "&|!():*", "\\'", "a' | 'b", "_фейк", "|"]:
         list(search_claims(Claim.objects.all(), text))
+        assert (
+            len(ranked(Claim.objects.public(), text))
+            == search_claims(Claim.objects.public(), text).count()
+        )
 
 
 def test_sqlite_index_heals_after_a_table_rebuild():
