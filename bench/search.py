@@ -136,30 +136,91 @@ def quality(raw_only: bool) -> None:
         connection.creation.destroy_test_db(name, verbosity=0)
 
 
+# The newest matches the way of 1 December 2026 (evening, commit d42861c), for comparison:
+# the share of matches from a page sample, a cut at the histogram's dates reaching 1.5 times
+# the window, three times further while it holds too few, every match read below ten windows.
+BEFORE_MARGIN, BEFORE_FULL_READ, BEFORE_WIDER, BEFORE_ROUNDS = 1.5, 10, 3, 4
+
+
+def before_share(claims, query):
+    from django.db import connections
+
+    from claims import search
+
+    connection = connections[claims.db]
+    table = connection.ops.quote_name(claims.model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), count(*) FILTER (WHERE search_document @@ %s::tsquery) "
+            f"FROM {table} TABLESAMPLE SYSTEM (0.2) REPEATABLE (0)",
+            [search.tsquery_text(query)],
+        )
+        sampled, matching = cursor.fetchone()
+    if not sampled:
+        return 0.0, 0
+    return matching / sampled, round(sampled * 100 / 0.2)
+
+
+def before_cuts(claims, query):
+    from math import ceil
+
+    from claims import search
+
+    share, rows = before_share(claims, query)
+    dates = search.seen_dates(claims)
+    if not share or not rows or len(dates) < 2 or share * rows <= BEFORE_FULL_READ * 1001:
+        return []
+    found, reach = [], BEFORE_MARGIN * 1001 / (share * rows)
+    for _ in range(BEFORE_ROUNDS):
+        step = ceil(reach * (len(dates) - 1))
+        if step >= len(dates) - 1:
+            break
+        found.append(dates[-1 - step])
+        reach *= BEFORE_WIDER
+    return found
+
+
+def before_within(query, since):
+    from django.utils import timezone
+
+    from claims import search
+
+    periods = range(search.period(since), search.period(timezone.now()) + 3 + 1)
+    return " & ".join(
+        "("
+        + " | ".join(search._lexeme(f"{token}#{number}") for token in options for number in periods)
+        + ")"
+        for options in query.needed
+    )
+
+
 def before_window(claims, query):
-    """The newest matches the way of 1 December 2026 (morning), for comparison: walk the
-    claims newest first when the sampled share of matches is above sqrt(RANKED / claims),
-    else sort every match."""
+    from datetime import timedelta
+
     from django.db.models import Case, F, Func, Value, When
+    from django.utils import timezone
 
     from claims import search
 
     phrase = query.phrase if len(query.alternatives) > 1 else None
-    claims = search._searched(claims, query)
-    share, rows = search.match_share(claims, query)
-    ordered = claims.newest()
-    if rows and share < (search.RANKED / rows) ** 0.5:
-        seen = Func(F("first_seen_at"), template="(%(expressions)s + interval '0 seconds')")
-        ordered = claims.order_by(seen.desc(nulls_last=True), "-pk")
-    window = search._newest_window(ordered, phrase)
-    # and then read again to be sorted, as ranked() did
-    first = [pk for pk, exact in window if exact == 0]
-    again = (
-        claims.model.objects.filter(pk__in=[pk for pk, _ in window])
-        .alias(exact=Case(When(pk__in=first, then=Value(0)), default=Value(1)))
-        .order_by("exact", F("first_seen_at").desc(nulls_last=True), "-pk")
-    )
-    return [(pk, 0) for pk in again.values_list("pk", flat=True)]
+    searched = claims.filter(search._Matches(search.tsquery_text(query)))
+
+    def window(ordered):
+        exact = Case(When(search._holds(phrase), then=Value(0)), default=Value(1))
+        exact = exact if phrase else Value(1)
+        return list(ordered.annotate(exact=exact).values_list("pk", "exact")[:1001])
+
+    seen = Func(F("first_seen_at"), template="(%(expressions)s + interval '0 seconds')")
+    dates = before_cuts(searched, query)
+    last = search.period(timezone.now()) + 3
+    after = search.PERIODS_FROM + timedelta(seconds=(last + 1) * search.PERIOD_SECONDS)
+    if dates and not claims.model.objects.filter(first_seen_at__gte=after).exists():
+        for since in dates:
+            recent = claims.filter(search._Matches(before_within(query, since)))
+            found = window(recent.order_by(seen.desc(nulls_last=True), "-pk"))
+            if len(found) == 1001:
+                return found
+    return window(searched.order_by(seen.desc(nulls_last=True), "-pk"))
 
 
 def reader_queries(count: int, seed: int) -> list[str]:
@@ -175,7 +236,8 @@ def reader_queries(count: int, seed: int) -> list[str]:
 
 def speed(claims: int, requests: int, seed: int, no_parallel: bool, extra: int) -> None:
     """Each query timed the app's way (cut at dates, see claims/search.py) and the way before
-    (walk or sort, see before_window), requests interleaved so that both meet the same load."""
+    (the cut of d42861c, see before_window), requests interleaved so that both meet the same
+    load."""
     from django.core.management import call_command
     from django.db import connection
 
@@ -220,16 +282,21 @@ def speed(claims: int, requests: int, seed: int, no_parallel: bool, extra: int) 
         ]
         print(f"{text:<24} {hits_shown:>6} {shown[0]:>16} {shown[1]:>18}")
     single = {False: [], True: []}
+    slowest = {False: [], True: []}
     for _ in range(requests):
         text = rng.choice(queries)
         for before in rng.sample([False, True], 2):
-            single[before].append(run(text, before)[1])
-    for before, label in ((False, "cut at dates (now)"), (True, "walk or sort (before)")):
+            hits, took = run(text, before)
+            single[before].append(took)
+            slowest[before].append((took, text, hits))
+    for before, label in ((False, "now"), (True, "before (d42861c)")):
         times = single[before]
         print(
             f"random single requests ({requests}), {label}: p50 {statistics.median(times):.1f} "
             f"ms, p95 {percentile(times, 0.95):.1f} ms, max {max(times):.1f} ms"
         )
+        shown = sorted(slowest[before], reverse=True)[:6]
+        print("  slowest: " + ", ".join(f"{t!r} ({hits}) {took:.0f}" for took, t, hits in shown))
     search.newest_matches = cut_window
     print(f"load {os.getloadavg()[0]:.1f}")
 

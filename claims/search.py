@@ -25,13 +25,14 @@ and only they are reordered. With more matches than that, an exact match older t
 newest RANKED matches is not lifted to the top; narrowing the search finds it.
 """
 
+from bisect import bisect_left
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from math import ceil
 from time import monotonic
 
 from django.contrib.postgres.search import SearchQueryField
 from django.db import connections, models
-from django.db.models import Case, F, Func, Q, Value, When
+from django.db.models import Case, Exists, F, Func, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -51,8 +52,8 @@ def clean_query(text: str) -> str:
 # What PostgreSQL's search index holds (migration 0019, the function claim_search_tokens):
 # the claim's search document, and each of its tokens again with the ten days the claim was
 # first seen in, "_refus#983" (ten-day periods since 2000), so that a search for the newest
-# matches asks for the few periods it reaches back to (see cuts below) and reads short posting
-# lists, not a common word's whole one.
+# matches asks for the few periods it reaches back to (see _by_periods below) and reads short
+# posting lists, not a common word's whole one.
 PERIOD_SECONDS = 10 * 24 * 3600
 PERIODS_FROM = datetime(2000, 1, 1, tzinfo=UTC)
 PERIODS_AHEAD = 3  # claims dated this far ahead (a typo, a time zone) are still found
@@ -161,103 +162,196 @@ def _searched(claims: models.QuerySet, query: search_terms.Query) -> models.Quer
 # Newest first, PostgreSQL has two ways to find the newest 1,001 matches: walk the claims
 # newest first and test each (reads about 1,001 / share of claims matching rows), or take
 # every match from the GIN index and sort them (reads the matches). Both read tens of
-# thousands of rows for a word in a few percent of claims (about 1 s at 1M claims). So the
-# index also holds each token with the claim's ten-day period (SEARCHED), and a search first
-# asks it for the matches of the last few periods only ('_refus#983' | '_refus#982'): the
-# rows read are little more than the 1,001 needed, and so are the index entries. How far back to
-# reach comes from PostgreSQL's own statistics (the first_seen_at histogram: the date before
-# which a given share of claims lies) and the share of matches from a fixed sample of the
-# table's pages (~2,000 claims at 1M, 1 ms; 0.64 % sampled for 0.71 % real). If the periods
-# held too few (the sample was off, the matches are older, other filters narrowed them), the
-# search reaches three times further back, and at last over every claim.
-SAMPLE_PERCENT = 0.2
-MARGIN = 1.5  # reach back to where 1.5 times the needed matches are expected
-# Below ten times the needed matches, reading every match costs less than naming the many
-# periods a cut would reach back through (measured at 1M: 37-74 ms against 98-144 ms).
-FULL_READ = 10
-WIDER = 3  # each further round reaches this many times further back
-ROUNDS = 4  # cuts tried before searching every claim
-STATISTICS_SECONDS = 600  # how long a process trusts the histogram it read
+# thousands of rows for a word in a few percent of claims (about 1 s at 1M claims), and every
+# row read costs (at 1M: 5-30 µs each, the matches lying on pages all over the table). So the
+# index also holds each token with the claim's ten-day period (SEARCHED), and a search asks it
+# for the matches of the last few periods only, in rounds, each reaching further back over
+# periods not yet read, until the newest RANKED are in:
+# - only the query's rarest word is asked for by period ('_refus#983' | '_refus#982') & '_villa':
+#   its short posting lists bound the scan, and GIN skips through the other words' lists;
+# - the first round reaches back to where MARGIN times the needed matches are expected if every
+#   claim holding the rarest word matched (its share from PostgreSQL's statistics of the search
+#   document, read with the first_seen_at histogram once per 10 minutes; the histogram turns a
+#   share of claims into the date before which that share lies). For one word that is its
+#   reach; for words that seldom meet it falls short, and the matches it did find tell how far
+#   the next round must go (the observed share of matches);
+# - a round only reads periods older than the last one's, so a second round costs its own rows;
+# - after ROUNDS, or when the reach would cover every claim, the older matches are read whole.
+# When the rarest word is expected in fewer than FULL_READ windows of claims, every match is
+# read at once (the few rows a cut would spare cost less than its rounds).
+MARGIN = 1.3  # reach back to where 1.3 times the needed matches are expected
+FULL_READ = 2
+ROUNDS = 4  # rounds tried before reading the older matches whole
+STATISTICS_SECONDS = 600  # how long a process trusts the statistics it read
 
 
-def match_share(claims: models.QuerySet, query: search_terms.Query) -> tuple[float, int]:
-    """(share of claims matching `query`, claims in the table), from a sample of its pages;
-    (0, 0) if the sample is empty (a small table)."""
-    connection = connections[claims.db]
-    table = connection.ops.quote_name(claims.model._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*), count(*) FILTER (WHERE search_document @@ %s::tsquery) "  # noqa: S608
-            f"FROM {table} TABLESAMPLE SYSTEM ({SAMPLE_PERCENT}) REPEATABLE (0)",
-            [tsquery_text(query)],
-        )
-        sampled, matching = cursor.fetchone()
-    if not sampled:
-        return 0.0, 0
-    return matching / sampled, round(sampled * 100 / SAMPLE_PERCENT)
+@dataclass(frozen=True)
+class Statistics:
+    dates: list  # first_seen_at at every percentile of the claims, oldest first
+    shares: dict[str, float]  # the search document's most common tokens: share of claims
+    rare: float  # the share assumed for a token not among them (half the least common's)
+    rows: int  # claims in the table
 
 
-_seen_dates: dict[str, tuple[float, list]] = {}
+_statistics: dict[str, tuple[float, Statistics]] = {}
 
 
-def seen_dates(claims: models.QuerySet) -> list:
-    """first_seen_at at every percentile of the claims, oldest first, from PostgreSQL's
-    statistics (empty until the table is analysed)."""
-    read_at, dates = _seen_dates.get(claims.db, (0.0, []))
-    if monotonic() - read_at < STATISTICS_SECONDS:
-        return dates
+def statistics(claims: models.QuerySet) -> Statistics:
+    """PostgreSQL's statistics of the claims table, as ANALYZE left them (empty before)."""
+    read_at, found = _statistics.get(claims.db, (0.0, None))
+    if found is not None and monotonic() - read_at < STATISTICS_SECONDS:
+        return found
+    table = claims.model._meta.db_table
     with connections[claims.db].cursor() as cursor:
         cursor.execute(
-            "SELECT histogram_bounds::text::timestamptz[] FROM pg_stats "
-            "WHERE tablename = %s AND attname = 'first_seen_at'",
-            [claims.model._meta.db_table],
+            "SELECT (SELECT histogram_bounds::text::timestamptz[] FROM pg_stats "
+            "        WHERE tablename = %s AND attname = 'first_seen_at'), "
+            "  (SELECT most_common_elems::text::text[] FROM pg_stats "
+            "   WHERE tablename = %s AND attname = 'search_document'), "
+            "  (SELECT most_common_elem_freqs FROM pg_stats "
+            "   WHERE tablename = %s AND attname = 'search_document'), "
+            "  (SELECT reltuples FROM pg_class WHERE oid = %s::regclass)",
+            [table, table, table, connections[claims.db].ops.quote_name(table)],
         )
-        row = cursor.fetchone()
-    dates = list(row[0]) if row and row[0] else []
-    _seen_dates[claims.db] = (monotonic(), dates)
-    return dates
-
-
-def cuts(claims: models.QuerySet, query: search_terms.Query) -> list:
-    """The dates to try, newest first, before searching every claim (see above)."""
-    share, rows = match_share(claims, query)
-    dates = seen_dates(claims)
-    if not share or not rows or len(dates) < 2 or share * rows <= FULL_READ * RANKED:
-        return []
-    found, reach = [], MARGIN * RANKED / (share * rows)
-    for _ in range(ROUNDS):
-        step = ceil(reach * (len(dates) - 1))
-        if step >= len(dates) - 1:
-            break
-        found.append(dates[-1 - step])
-        reach *= WIDER
+        dates, tokens, shares, rows = cursor.fetchone()
+    tokens, shares = tokens or [], shares or []
+    common = dict(zip(tokens, shares, strict=False))  # the shares end with min, max, nulls
+    found = Statistics(
+        dates=list(dates or []),
+        shares=common,
+        rare=min(common.values(), default=0.0) / 2,
+        rows=max(round(rows or 0), 0),
+    )
+    _statistics[claims.db] = (monotonic(), found)
     return found
 
 
-def _newest_window(claims: models.QuerySet, phrase: str | None) -> list[tuple[int, int]]:
-    """(pk, 0 if it holds `phrase` else 1) of the newest RANKED of `claims`."""
-    exact = Case(When(_holds(phrase), then=Value(0)), default=Value(1)) if phrase else Value(1)
-    return list(claims.annotate(exact=exact).values_list("pk", "exact")[:RANKED])
+def seen_dates(claims: models.QuerySet) -> list:
+    """first_seen_at at every percentile of the claims, oldest first (empty until the table
+    is analysed)."""
+    return statistics(claims).dates
 
 
-def within_periods(query: search_terms.Query, since: datetime) -> str:
-    """The tsquery of `query` in the periods from `since`'s to a few ahead of now: per word,
-    any of its tokens in any of those periods."""
-    periods = range(period(since), period(timezone.now()) + PERIODS_AHEAD + 1)
+def word_share(stats: Statistics, options: tuple[str, ...]) -> float:
+    """The share of claims holding a word's tokens, by the statistics: its commonest token's
+    (a word's keys, its lemma and stem, mostly come together)."""
+    return max(stats.shares.get(token, stats.rare) for token in options)
+
+
+def _date_at(dates: list, share: float):
+    """The date after which `share` of the claims were first seen (the histogram's buckets
+    each hold an equal share)."""
+    buckets = len(dates) - 1
+    back, part = divmod(share * buckets, 1)
+    if back >= buckets:
+        return dates[0]
+    newer, older = dates[-1 - int(back)], dates[-2 - int(back)]
+    return newer - (newer - older) * part
+
+
+def _share_after(dates: list, moment) -> float:
+    """The share of claims first seen at or after `moment`, by the histogram."""
+    buckets = len(dates) - 1
+    if moment <= dates[0]:
+        return 1.0
+    newer = bisect_left(dates, moment)  # dates[newer - 1] < moment <= dates[newer]
+    if newer > buckets:
+        return 0.0
+    older = dates[newer - 1]
+    part = (dates[newer] - moment) / (dates[newer] - older) if dates[newer] > older else 0.0
+    return (buckets - newer + part) / buckets
+
+
+def _period_start(number: int) -> datetime:
+    return PERIODS_FROM + timedelta(seconds=number * PERIOD_SECONDS)
+
+
+def _newest_window(
+    claims: models.QuerySet, phrase: str | None, limit: int | None = None
+) -> list[tuple[int, int]]:
+    """(pk, 0 if it holds `phrase` else 1) of the newest `limit` (RANKED) of `claims`."""
+    exact = claims.annotate(exact=_exact(phrase)).values_list("pk", "exact")
+    return list(exact[: limit or RANKED])
+
+
+def within_periods(
+    query: search_terms.Query, since: datetime, until: int | None = None, word: int = 0
+) -> str:
+    """The tsquery of `query` with its `word`-th word (the rarest) in the periods from
+    `since`'s up to `until` (not included; by default a few ahead of now): any of its tokens in
+    any of those periods; the other words as they are."""
+    if until is None:
+        until = period(timezone.now()) + PERIODS_AHEAD + 1
+    periods = range(period(since), until)
     return " & ".join(
         "("
-        + " | ".join(_lexeme(f"{token}#{number}") for token in options for number in periods)
+        + " | ".join(
+            _lexeme(f"{token}#{number}") if number is not None else _lexeme(token)
+            for token in options
+            for number in (periods if place == word else [None])
+        )
         + ")"
-        for options in query.needed
+        for place, options in enumerate(query.needed)
     )
 
 
-def _later_than_periods(claims: models.QuerySet) -> bool:
-    """Whether some claim was first seen after the last period within_periods() names (a date
-    typed far ahead): a cut would miss it, so no cut is made."""
-    last = period(timezone.now()) + PERIODS_AHEAD
-    after = PERIODS_FROM + timedelta(seconds=(last + 1) * PERIOD_SECONDS)
-    return claims.model.objects.filter(first_seen_at__gte=after).exists()
+# The same order as newest(), as an expression the newest-first index cannot walk: the database
+# then takes the matches from the search index and sorts them.
+_SEEN = Func(F("first_seen_at"), template="(%(expressions)s + interval '0 seconds')")
+_BY_SEEN = (_SEEN.desc(nulls_last=True), "-pk")
+
+
+def _by_periods(
+    claims: models.QuerySet, query: search_terms.Query, phrase: str | None, stats: Statistics
+) -> tuple[list[tuple[int, int]], datetime | None] | None:
+    """The newest matches read in rounds of periods (see above), and the date before which
+    the rest lies (None: they are all in); None if no cut can be made (few matches, a claim
+    dated past the periods named): then every match is read."""
+    shares = [word_share(stats, options) for options in query.needed]
+    word = min(range(len(shares)), key=shares.__getitem__)
+    share = shares[word]  # about the most the matches can be
+    if len(stats.dates) < 2 or share * stats.rows <= FULL_READ * RANKED:
+        return None
+    until = period(timezone.now()) + PERIODS_AHEAD + 1  # periods from here on are read
+    oldest = period(stats.dates[0])
+    window, covered = [], 0.0
+    for round_ in range(ROUNDS):
+        need = RANKED - len(window)
+        reach = covered + MARGIN * need / (share * stats.rows)
+        if reach >= 1:
+            break
+        since = min(period(_date_at(stats.dates, reach)), until - 1)
+        if since <= oldest:
+            break
+        recent = claims.filter(_Matches(within_periods(query, _period_start(since), until, word)))
+        if round_ == 0:  # and whether some claim lies beyond the periods named: no cut then
+            recent = recent.annotate(later=Exists(claims.model.objects.filter(
+                first_seen_at__gte=_period_start(until))))  # fmt: skip
+            rows = list(
+                recent.annotate(exact=_exact(phrase)).order_by(*_BY_SEEN)
+                .values_list("pk", "exact", "later")[:need]
+            )  # fmt: skip
+            if rows and rows[0][2]:
+                return None
+            window = [(pk, exact) for pk, exact, _later in rows]
+        else:
+            window += _newest_window(recent.order_by(*_BY_SEEN), phrase, need)
+        if len(window) == RANKED:
+            return window, None
+        if not window:  # none in these periods: the matches are few, if any: read them whole
+            return None
+        until = since
+        covered = max(_share_after(stats.dates, _period_start(since)), 1 / stats.rows)
+        share = len(window) / (covered * stats.rows)  # of matches, in the periods read
+        if share * stats.rows * (1 - covered) <= FULL_READ * (RANKED - len(window)):
+            break  # few older matches left: read them whole
+    # Nothing read (the first reach covered every claim): read the matches whole, those typed
+    # far ahead included.
+    return (window, _period_start(until)) if window else None
+
+
+def _exact(phrase: str | None):
+    return Case(When(_holds(phrase), then=Value(0)), default=Value(1)) if phrase else Value(1)
 
 
 def newest_matches(claims: models.QuerySet, query: search_terms.Query) -> list[tuple[int, int]]:
@@ -265,21 +359,16 @@ def newest_matches(claims: models.QuerySet, query: search_terms.Query) -> list[t
     first, as (pk, 0 if it holds the exact phrase else 1), read the cheap way (see above)."""
     phrase = query.phrase if len(query.alternatives) > 1 else None
     searched = _searched(claims, query)
-    if connections[claims.db].vendor != "postgresql":
+    if connections[claims.db].vendor != "postgresql" or not query:  # nothing searched: walk
         return _newest_window(searched.newest(), phrase)
-    # The same order, as an expression the newest-first index cannot walk: the database then
-    # takes the matches from the search index and sorts them.
-    seen = Func(F("first_seen_at"), template="(%(expressions)s + interval '0 seconds')")
-    dates = cuts(searched, query)
-    if dates and not _later_than_periods(claims):
-        for since in dates:
-            recent = claims.filter(_Matches(within_periods(query, since))).order_by(
-                seen.desc(nulls_last=True), "-pk"
-            )
-            window = _newest_window(recent, phrase)
-            if len(window) == RANKED:  # every match since that period is in: the newest
-                return window
-    return _newest_window(searched.order_by(seen.desc(nulls_last=True), "-pk"), phrase)
+    cut = _by_periods(claims, query, phrase, statistics(claims))
+    if cut is None:
+        return _newest_window(searched.order_by(*_BY_SEEN), phrase)
+    window, before = cut
+    if before is not None:  # the older matches, whole
+        older = searched.filter(Q(first_seen_at__lt=before) | Q(first_seen_at=None))
+        window += _newest_window(older.order_by(*_BY_SEEN), phrase, RANKED - len(window))
+    return window
 
 
 def ranked(claims: models.QuerySet, text: str) -> list[int]:

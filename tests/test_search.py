@@ -9,7 +9,7 @@ from django.db.models import Case, Value, When
 from django.urls import reverse
 
 from claims.models import Carriage, Claim, writing
-from claims.search import search_claims
+from claims.search import ranked, search_claims
 from claims.search_terms import document, keys, query
 from tests.factories import (
     create_claim,
@@ -115,6 +115,10 @@ def test_search_terms_follow_the_chain():
 def test_bad_queries_are_harmless(corpus):
     for text in ["", "   ", "'", "’’’", "&|!():*", "\\'", "a' | 'b", "_фейк", "|"]:
         list(search_claims(Claim.objects.all(), text))
+        assert (
+            len(ranked(Claim.objects.public(), text))
+            == search_claims(Claim.objects.public(), text).count()
+        )
 
 
 def test_sqlite_index_heals_after_a_table_rebuild():
@@ -138,40 +142,79 @@ def test_sqlite_index_heals_after_a_table_rebuild():
     assert not search_claims(Claim.objects.all(), "Зеленського").exists()
 
 
-@pytest.mark.parametrize("share", [0.0, 0.01, 0.3, 1.0])
-@pytest.mark.parametrize("window", [1, 2, 3])
-def test_cut_searches_find_the_same_newest_matches(corpus, monkeypatch, share, window):
-    """On PostgreSQL a common word's matches are read from the newest claims first, cut at
-    dates from the statistics (claims.search.cuts), moving back while the cut holds too few:
-    whatever the share guessed, the window is the newest matches, as the plain order gives."""
+def _plain_newest(claims, text: str, window: int) -> list[tuple[int, int]]:
+    """The newest matches the plain way: every match, newest first."""
     from claims import search
 
-    seen = Claim.objects.exclude(first_seen_at=None).values_list("first_seen_at", flat=True)
-    dates = sorted(seen)
+    q = query(text)
+    plain = search_claims(claims, text).newest()
+    if len(q.alternatives) > 1:
+        plain = plain.annotate(exact=Case(When(search._holds(q.phrase), then=0), default=1))
+    else:
+        plain = plain.annotate(exact=Value(1))
+    return list(plain.values_list("pk", "exact")[:window])
+
+
+@pytest.mark.parametrize("share", [0.0, 0.01, 0.3, 1.0])
+@pytest.mark.parametrize("window", [1, 2, 3])
+@pytest.mark.parametrize("spread", [1, 11])
+def test_cut_searches_find_the_same_newest_matches(corpus, monkeypatch, share, window, spread):
+    """On PostgreSQL a common word's matches are read from the newest claims first, in rounds
+    of ten-day periods reaching back as far as the statistics and the matches found suggest
+    (claims.search._by_periods): whatever the statistics guessed, and with other filters
+    narrowing the claims, the window is the newest matches, as the plain order gives."""
+    from django.utils import timezone
+
+    from claims import search
+
+    now = timezone.now()
+    for n, pk in enumerate(Claim.objects.order_by("-first_seen_at").values_list("pk", flat=True)):
+        Claim.objects.filter(pk=pk).update(first_seen_at=now - timedelta(days=spread * n + 1))
+    dates = sorted(
+        Claim.objects.exclude(first_seen_at=None).values_list("first_seen_at", flat=True)
+    )
+    stats = search.Statistics(dates=dates, shares={}, rare=share, rows=len(dates) * 4)
     monkeypatch.setattr(search, "RANKED", window)
     monkeypatch.setattr(search, "MARGIN", 1)
-    monkeypatch.setattr(search, "FULL_READ", 1)
-    monkeypatch.setattr(search, "WIDER", 2)
-    monkeypatch.setattr(search, "match_share", lambda claims, q: (share, len(dates) * 4))
-    monkeypatch.setattr(search, "seen_dates", lambda claims: dates)
-    cut = False
-    for text in ("Умєров", "фейк", "Офіс президента", "заява"):
-        searched = search_claims(Claim.objects.public(), text)
-        q = query(text)
-        plain = searched.newest()
-        if len(q.alternatives) > 1:
-            plain = plain.annotate(exact=Case(When(search._holds(q.phrase), then=0), default=1))
-        else:
-            plain = plain.annotate(exact=Value(1))
-        expected = list(plain.values_list("pk", "exact")[:window])
-        assert search.newest_matches(Claim.objects.public(), q) == expected, text
-        cut = cut or bool(search.cuts(searched, q))
+    monkeypatch.setattr(search, "FULL_READ", 0)
+    monkeypatch.setattr(search, "statistics", lambda claims: stats)
+    rounds = []
+    within = search.within_periods
+    monkeypatch.setattr(search, "within_periods", lambda *a: rounds.append(a) or within(*a))
+    for claims in (Claim.objects.public(), Claim.objects.public().filter(language="en")):
+        for text in ("Умєров", "фейк", "Офіс президента", "заява", "the"):
+            expected = _plain_newest(claims, text, window)
+            assert search.newest_matches(claims, query(text)) == expected, text
     if share >= 0.3:  # the cuts were tried (and on SQLite, never needed)
-        assert cut
+        from django.db import connection
+
+        assert rounds or connection.vendor != "postgresql"
 
 
-def test_cut_dates_come_from_the_statistics(corpus):
-    """The dates a search cuts at are PostgreSQL's first_seen_at histogram, oldest first."""
+def test_a_claim_dated_far_ahead_is_found_first(corpus, monkeypatch):
+    """A claim typed with a date past the periods a cut names is still the newest match."""
+    from django.utils import timezone
+
+    from claims import search
+
+    ahead = create_claim(text="Умєров відмовився знову")
+    Claim.objects.filter(pk=ahead.pk).update(
+        first_seen_at=timezone.now() + timedelta(days=400), approved_at=timezone.now()
+    )
+    dates = sorted(
+        Claim.objects.exclude(first_seen_at=None).values_list("first_seen_at", flat=True)
+    )
+    stats = search.Statistics(dates=dates, shares={}, rare=1.0, rows=len(dates) * 4)
+    monkeypatch.setattr(search, "RANKED", 2)
+    monkeypatch.setattr(search, "FULL_READ", 0)
+    monkeypatch.setattr(search, "statistics", lambda claims: stats)
+    window = search.newest_matches(Claim.objects.public(), query("Умєров"))
+    assert window == _plain_newest(Claim.objects.public(), "Умєров", 2)
+    assert window[0][0] == ahead.pk
+
+
+def test_word_shares_come_from_the_statistics(corpus):
+    """The rarest word is chosen by the search document's statistics (PostgreSQL)."""
     from django.db import connection
 
     from claims import search
@@ -180,7 +223,25 @@ def test_cut_dates_come_from_the_statistics(corpus):
         pytest.skip("PostgreSQL's statistics")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE claims_claim")
-    search._seen_dates.clear()
+    search._statistics.clear()
+    stats = search.statistics(Claim.objects.all())
+    assert stats.rows == Claim.objects.count()
+    common = query("Умєров").needed[0]
+    assert search.word_share(stats, common) > search.word_share(stats, ("_ніде",)) > 0
+
+
+def test_cut_dates_come_from_the_statistics(corpus):
+    """The dates a search reaches back to come from PostgreSQL's first_seen_at histogram,
+    oldest first."""
+    from django.db import connection
+
+    from claims import search
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's statistics")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE claims_claim")
+    search._statistics.clear()
     dates = search.seen_dates(Claim.objects.all())
     assert len(dates) >= 2 and dates == sorted(dates)
     seen = Claim.objects.exclude(first_seen_at=None).values_list("first_seen_at", flat=True)
