@@ -9,11 +9,12 @@ unfiltered list's first pages), or every claim (exports, methodology's counts, t
 narratives' index). Each scope has a version in the database (models/reader_versions.py), so
 every process sees it: web workers, the task worker, the admin, management commands.
 
-**Reading.** A page's versions are read in one query per request; editors (who always have
-a session cookie) are never served from or written to the cache. The same versions answer
-conditional GETs (`ETag`, `Last-Modified`, 304) and tell a CDN or reverse proxy how long it
-may keep the page (`Cache-Control` with `s-maxage` and `stale-while-revalidate`;
-`Surrogate-Key` lists the scopes, for purging by key).
+**Reading.** A page's versions are read in one query per request (for a page that gathers
+many claims, once per `READER_LIST_MAX_AGE` seconds: see `cache_for_readers`); editors (who
+always have a session cookie) are never served from or written to the cache. The same
+versions answer conditional GETs (`ETag`, `Last-Modified`, 304) and tell a CDN or reverse
+proxy how long it may keep the page (`Cache-Control` with `s-maxage` and
+`stale-while-revalidate`; `Surrogate-Key` lists the scopes, for purging by key).
 
 **Writing.** The write path (models/writing.py) calls `changed()` with what a change touched,
 in the transaction that made it:
@@ -48,6 +49,7 @@ whole rendering, 77-141x a hit (bench/csp_nonce.py).
 
 import hashlib
 import logging
+import time
 import urllib.request
 from collections.abc import Callable, Iterable
 from functools import partial, wraps
@@ -320,18 +322,28 @@ def on_claim_list(request: HttpRequest, **kwargs) -> list[str]:
 NAMED_FILTERS = ("actor", "outlet", "tag", "narrative")
 
 
+def page_name(request: HttpRequest) -> str:
+    # The same URL is a different page as an htmx fragment or in another language.
+    fragment = request.headers.get("HX-Request", "") + request.headers.get("HX-Target", "")
+    return f"{request.get_full_path()}|{fragment}|{translation.get_language()}"
+
+
+def page_key(request: HttpRequest, page: str | None = None) -> str:
+    page = page_name(request) if page is None else page
+    return f"reader-pages:{hashlib.sha256(page.encode()).hexdigest()}"
+
+
 class Validators:
     """A page's versions as its cache entry's version, the ETag and the Last-Modified."""
 
     def __init__(self, request: HttpRequest, scopes: list[str]) -> None:
+        self.rendered_at = time.time()  # no older than the versions the page is made at
         found = reader_versions.versions(scopes)
         self.found = {s: found[s][0] if s in found else 0 for s in scopes}
         versions = ",".join(f"{s}={found[s][0] if s in found else 0}" for s in scopes)
-        # The same URL is a different page as an htmx fragment or in another language.
-        fragment = request.headers.get("HX-Request", "") + request.headers.get("HX-Target", "")
-        page = f"{request.get_full_path()}|{fragment}|{translation.get_language()}"
+        page = page_name(request)
         # One entry per page, holding its latest rendering and the versions it was made at.
-        self.key = f"reader-pages:{hashlib.sha256(page.encode()).hexdigest()}"
+        self.key = page_key(request, page)
         self.version = hashlib.sha256(f"{page}|{versions}".encode()).hexdigest()[:32]
         self.etag = f'"{self.version}"'
         times = [changed_at for _, changed_at in found.values()]
@@ -356,16 +368,25 @@ class Validators:
 
 
 def cache_for_readers(
-    depends_on: Callable[..., list[str]] = on_lists, timeout: int = DEFAULT_TIMEOUT
+    depends_on: Callable[..., list[str]] = on_lists,
+    timeout: int = DEFAULT_TIMEOUT,
+    *,
+    exact: bool = False,
 ) -> Callable:
     """Cache a view's successful responses for anonymous readers, keyed by the versions of
     the scopes `depends_on(request=…, **url_kwargs)` names (see the module docstring).
 
     A page whose scopes moved on is rendered anew by the first request that finds it out of
     date; requests for it that arrive while that one renders get the previous rendering
-    (X-Cache: stale) instead of rendering it too. A reader after the change is never served
-    the old page unless another request is rendering the new one at that moment, so a hot
-    page costs one rendering per change, not one per concurrent reader."""
+    (X-Cache: stale) instead of rendering it too, so a hot page costs one rendering per
+    change, not one per concurrent reader.
+
+    A page that gathers many claims (lists, searches, feeds, home, an actor's, outlet's or
+    tag's page) is served as rendered for `READER_LIST_MAX_AGE` seconds after its rendering
+    began, without reading its versions: in a busy newsroom such a page changes with nearly
+    every approval, and rendering it again each time would cost readers more than the
+    change is worth to them. An `exact` page (a claim's own page) is never served once its
+    versions moved on: the next reader after an approval sees it, in every process."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
@@ -374,6 +395,14 @@ def cache_for_readers(
                 response = view(request, *args, **kwargs)
                 patch_cache_control(response, private=True, no_store=True)
                 return response
+            max_age = 0 if exact else settings.READER_LIST_MAX_AGE
+            if max_age > 0:
+                recent = cache.get(page_key(request))
+                made = getattr(recent, "reader_rendered_at", 0)
+                if recent is not None and time.time() - made < max_age:
+                    # Conditional GETs are answered by ConditionalGetMiddleware (its ETag).
+                    recent.headers["X-Cache"] = "hit"
+                    return with_fresh_nonce(recent, request)
             validators = Validators(request, [SITE, *depends_on(request=request, **kwargs)])
             # Fragments shared between pages are keyed by the same versions (claims/fragments.py).
             request.reader_versions = validators.found
@@ -382,8 +411,11 @@ def cache_for_readers(
             )
             if not_modified is not None:
                 return validators.apply(not_modified)
-            cached = cache.get(validators.key)
+            cached = recent if max_age > 0 else cache.get(validators.key)
             if cached is not None and cached.reader_version == validators.version:
+                if max_age > 0:  # still current: served without a query for max_age again
+                    cached.reader_rendered_at = validators.rendered_at
+                    cache.set(validators.key, cached, timeout)
                 cached.headers["X-Cache"] = "hit"
                 return with_fresh_nonce(cached, request)
             rendering = f"{validators.key}:rendering"
@@ -424,6 +456,7 @@ def render_and_store(view, request, args, kwargs, validators, timeout) -> HttpRe
             nonce = get_nonce(request)
             response.csp_nonce = str(nonce) if nonce else None  # if the page used it
             response.reader_version = validators.version
+            response.reader_rendered_at = validators.rendered_at
             cache.set(validators.key, response, timeout)
     return response
 

@@ -474,3 +474,29 @@ def test_while_one_request_renders_a_changed_page_others_get_the_previous_one():
     fresh = get("/claims/")
     assert (fresh.content, fresh["X-Cache"]) == (b"render 2", "miss")
     assert get("/claims/")["X-Cache"] == "hit"
+
+
+def test_a_list_is_rendered_again_at_most_once_per_max_age_and_a_claim_page_at_once(
+    client, two_chains, settings, monkeypatch
+):
+    """A page gathering many claims is served as rendered for READER_LIST_MAX_AGE seconds
+    (no query at all), then rendered again; the claim's own page shows the change at once."""
+    import time as clock
+
+    claim = two_chains["claim"]
+    lists = ["/en/claims/", "/en/", "/en/feeds/denied.rss"]
+    warm(client, [*lists, claim.get_absolute_url()])
+    settings.READER_LIST_MAX_AGE = 5
+    now = clock.time()
+    approve_new_response(claim, quote="Back in Kyiv", stance=Stance.CONFIRMS)
+    assert "Back in Kyiv" in client.get(claim.get_absolute_url()).content.decode()
+    for url in lists:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert (len(queries), response["X-Cache"]) == (0, "hit"), url
+    monkeypatch.setattr("claims.caching.time.time", lambda: now + 5.1)
+    for url in lists:
+        assert client.get(url)["X-Cache"] == "miss", url
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url)["X-Cache"] == "hit", url
+        assert len(queries) == 0, url
