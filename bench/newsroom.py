@@ -215,6 +215,12 @@ def main() -> None:
         help="requests per URL before measuring (default: one per worker, one with Redis)",
     )
     parser.add_argument(
+        "--list-max-age",
+        type=int,
+        help="READER_LIST_MAX_AGE for the servers: seconds a list, search, feed or home is "
+        "served as rendered (default: the settings' 5)",
+    )
+    parser.add_argument(
         "--scenarios", default="editors,readers,distinct", help="comma-separated subset"
     )
     args = parser.parse_args()
@@ -231,6 +237,8 @@ def main() -> None:
         "SECURE_SSL_REDIRECT": "false",
         "PYTHONPATH": str(BASE_DIR),
     }
+    if args.list_max_age is not None:
+        env["READER_LIST_MAX_AGE"] = str(args.list_max_age)
     subprocess.run(
         [PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=BASE_DIR, env=env,
         check=True,
@@ -268,11 +276,14 @@ def main() -> None:
 
 def report(floors: list[dict], results: list[dict], distinct_urls: int, args) -> None:
     floor = sum(f["rps"] for f in floors) / len(floors)
+    max_age = args.list_max_age
+    if max_age is None:
+        max_age = os.environ.get("READER_LIST_MAX_AGE", "the settings' default (5 s)")
     print(
         f"\n{args.workers} gunicorn workers x {args.threads} threads, {args.connections} "
         f"connections, {args.seconds} s per scenario after {args.warmup} s warm-up; "
         f"{distinct_urls} distinct URLs, Zipf (exponent 1); editors: {args.rate:g} approval/s; "
-        f"cache: {os.environ.get('CACHE_URL', 'locmem://')}\n"
+        f"cache: {os.environ.get('CACHE_URL', 'locmem://')}; READER_LIST_MAX_AGE: {max_age}\n"
     )
     print(
         f"floor (first / last): {floors[0]['rps']:.0f} / {floors[-1]['rps']:.0f} req/s, "

@@ -9,11 +9,12 @@ unfiltered list's first pages), or every claim (exports, methodology's counts, t
 narratives' index). Each scope has a version in the database (models/reader_versions.py), so
 every process sees it: web workers, the task worker, the admin, management commands.
 
-**Reading.** A page's versions are read in one query per request; editors (who always have
-a session cookie) are never served from or written to the cache. The same versions answer
-conditional GETs (`ETag`, `Last-Modified`, 304) and tell a CDN or reverse proxy how long it
-may keep the page (`Cache-Control` with `s-maxage` and `stale-while-revalidate`;
-`Surrogate-Key` lists the scopes, for purging by key).
+**Reading.** A page's versions are read in one query per request (for a page that gathers
+many claims, once per `READER_LIST_MAX_AGE` seconds: see `cache_for_readers`); editors (who
+always have a session cookie) are never served from or written to the cache. The same
+versions answer conditional GETs (`ETag`, `Last-Modified`, 304) and tell a CDN or reverse
+proxy how long it may keep the page (`Cache-Control` with `s-maxage` and
+`stale-while-revalidate`; `Surrogate-Key` lists the scopes, for purging by key).
 
 **Writing.** The write path (models/writing.py) calls `changed()` with what a change touched,
 in the transaction that made it:
@@ -48,8 +49,10 @@ whole rendering, 77-141x a hit (bench/csp_nonce.py).
 
 import hashlib
 import logging
+import time
 import urllib.request
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import partial, wraps
 
 from django.conf import settings
@@ -82,18 +85,90 @@ def scope(kind: str, slug: str) -> str:
 # Writing
 
 
-def changed(*, claim_ids: Iterable = (), names: Iterable = ()) -> None:
+def changed(
+    *, claim_ids: Iterable = (), names: Iterable = (), before: "Before | None" = None
+) -> None:
     """Readers may see something new: move on the scopes it shows in (see the module
     docstring). `names` are actors, outlets or tags edited or created themselves. Call it
-    inside the transaction that made the change."""
+    inside the transaction that made the change; with `before` (taken by `before_change` in
+    the same transaction, before the change), the lists are moved on only if what they show
+    of the claims changed."""
     by_kind = {"actor": set(), "outlet": set(), "tag": set(), "narrative": set()}
     for name in names:
         by_kind[name._meta.model_name].add(name.pk)
-    scopes = affected_scopes(claim_ids=set(claim_ids), names=by_kind)
-    if scopes:
-        reader_versions.bump(scopes)
+    claim_ids = set(claim_ids)
+    scopes = Scopes.of(claim_ids=claim_ids, names=by_kind)
+    if before is None:
+        changing = scopes.every()
+    elif before.claim_ids >= claim_ids and before.listed == listed_as(claim_ids):
+        # Every list shows these claims as it did: only their pages, their responders' pages
+        # (statements) and the feeds, and the searches for words added or removed.
+        changing = scopes.always | before.scopes.always
+        if before.terms != search_terms_of(claim_ids):
+            changing |= scopes.searches | before.scopes.searches
+    else:
+        changing = scopes.every() | before.scopes.every()
+    if changing:
+        reader_versions.bump(changing)
         if settings.READER_PURGE_URL:
-            transaction.on_commit(partial(purge, sorted(scopes)))
+            transaction.on_commit(partial(purge, sorted(changing)))
+
+
+@dataclass(frozen=True)
+class Before:
+    """What readers were shown of some claims before a change (see `changed`)."""
+
+    claim_ids: frozenset
+    scopes: "Scopes"
+    listed: dict
+    terms: dict
+
+
+def before_change(claim_ids: Iterable) -> Before:
+    claim_ids = frozenset(claim_ids)
+    return Before(
+        claim_ids=claim_ids,
+        scopes=Scopes.of(claim_ids=set(claim_ids), names={}),
+        listed=listed_as(claim_ids),
+        terms=search_terms_of(claim_ids),
+    )
+
+
+def listed_as(claim_ids: Iterable) -> dict:
+    """What a claim's row in the lists shows (claims/_claim_results.html#claim-row) and which
+    lists hold it (public or not; its tags, subjects and carrying outlets with their roles;
+    its position, rating and language are in the row), by claim id."""
+    from claims.models import Carriage, Claim
+
+    claim_ids = set(claim_ids)
+    public = set(Claim.objects.public().filter(pk__in=claim_ids).values_list("pk", flat=True))
+    columns = ("slug", "text", "language", "official_position", "published_rating")
+    listed = {
+        pk: [pk in public, *row, set(), set(), set()]
+        for pk, *row in Claim.objects.filter(pk__in=claim_ids).values_list(
+            "pk", *columns, "claimant_id", "first_seen_at"
+        )
+    }
+    linked = [
+        Claim.tags.through.objects.filter(claim__in=claim_ids).values_list("claim_id", "tag_id"),
+        Claim.subjects.through.objects.filter(claim__in=claim_ids).values_list(
+            "claim_id", "actor_id"
+        ),
+        # An outlet's track record counts the claims it spread (its carriages' roles).
+        Carriage.objects.approved()
+        .filter(claim__in=claim_ids)
+        .values_list("claim_id", "report__outlet_id", "role"),
+    ]
+    for place, rows in enumerate(linked, start=-3):
+        for claim_id, *linked_id in rows:
+            listed[claim_id][place].add(tuple(linked_id))
+    return listed
+
+
+def search_terms_of(claim_ids: Iterable) -> dict:
+    from claims.models import Claim
+
+    return dict(Claim.objects.filter(pk__in=set(claim_ids)).values_list("pk", "search_terms"))
 
 
 def content_changed() -> None:
@@ -103,66 +178,102 @@ def content_changed() -> None:
         transaction.on_commit(partial(purge, [SITE]))
 
 
-def affected_scopes(*, claim_ids: set, names: dict[str, set]) -> set[str]:
-    from claims.models import (
-        Actor,
-        Carriage,
-        Claim,
-        Narrative,
-        NarrativeClaim,
-        Outlet,
-        Response,
-        Tag,
-    )
+@dataclass(frozen=True)
+class Scopes:
+    """The scopes a change to some claims or names moves on, in three parts: `always` (the
+    claims' pages, their responders' pages, every feed that can list them, the exports),
+    `listed` (the lists that show the claims' rows: filtered lists, the actor, outlet and tag
+    pages, the unfiltered list's first pages) and `searches` (a scope per search word)."""
 
-    models = {"actor": Actor, "outlet": Outlet, "tag": Tag, "narrative": Narrative}
-    scopes = set()
-    for kind, ids in names.items():
-        if not ids:
-            continue
-        rows = models[kind].objects.filter(pk__in=ids)
-        scopes |= {scope(kind, slug) for slug in rows.values_list("slug", flat=True)}
-        if kind == "narrative":
-            scopes.add(LISTS)  # the narratives' index and the filter's choices
-        if _shown_by_claims(kind, ids):
-            scopes.add(SITE)
-    if not claim_ids:
-        return scopes
-    scopes.add(LISTS)
-    claims = Claim.objects.filter(pk__in=claim_ids)
-    # A withdrawn duplicate's notice shows the claim it duplicated.
-    duplicates = Claim.objects.filter(duplicate_of__in=claim_ids)
-    columns = ("slug", "claimant__slug", "official_position", "published_rating", "language")
-    for slug, claimant, position, rating, language in claims.values_list(*columns):
-        scopes.add(scope("claim", slug))
-        if claimant:
-            scopes.add(scope("actor", claimant))
-        # The filtered lists the claim is in (called before and after a change: was or is).
-        scopes.add(scope("lists:position", position))
-        if rating:
-            scopes.add(scope("lists:rating", rating))
-        scopes.add(scope("lists:language", language))
-    for terms in claims.values_list("search_terms", flat=True):
-        scopes |= {search_scope(token) for token in set(terms.split()) - {FIELD_BREAK}}
-    scopes |= {scope("claim", slug) for slug in duplicates.values_list("slug", flat=True)}
-    linked = [
-        ("actor", Claim.subjects.through.objects.filter(claim__in=claim_ids), "actor__slug"),
-        ("tag", Claim.tags.through.objects.filter(claim__in=claim_ids), "tag__slug"),
-        ("actor", Response.objects.filter(claim__in=claim_ids), "responder__slug"),
-        ("outlet", Response.objects.filter(claim__in=claim_ids), "report__outlet__slug"),
-        ("outlet", Carriage.objects.filter(claim__in=claim_ids), "report__outlet__slug"),
-        ("narrative", NarrativeClaim.objects.filter(claim__in=claim_ids), "narrative__slug"),
-    ]
-    for kind, rows, slug_field in linked:
-        slugs = rows.exclude(**{f"{slug_field}__isnull": True}).values_list(slug_field, flat=True)
-        scopes |= {scope(kind, slug) for slug in slugs.distinct()}
-    if _on_first_pages(claim_ids):
-        scopes.add(FIRST_PAGES)
-    if _in_denial_feed(claim_ids):
-        scopes.add(DENIAL_FEED)
-    if _in_verdict_feed(claim_ids):
-        scopes.add(VERDICT_FEED)
-    return scopes
+    always: set
+    listed: set
+    searches: set
+
+    def every(self) -> set:
+        return self.always | self.listed | self.searches
+
+    @classmethod
+    def of(cls, *, claim_ids: set, names: dict[str, set]) -> "Scopes":
+        from claims.models import (
+            Actor,
+            Carriage,
+            Claim,
+            Narrative,
+            NarrativeClaim,
+            Outlet,
+            Response,
+            Tag,
+        )
+
+        models = {"actor": Actor, "outlet": Outlet, "tag": Tag, "narrative": Narrative}
+        always, listed, searches = set(), set(), set()
+        for kind, ids in names.items():
+            if not ids:
+                continue
+            rows = models[kind].objects.filter(pk__in=ids)
+            for slug in rows.values_list("slug", flat=True):
+                always |= {scope(kind, slug), feed_scope(kind, slug)}
+            if kind == "narrative":
+                always.add(LISTS)  # the narratives' index and the filter's choices
+            if _shown_by_claims(kind, ids):
+                always.add(SITE)
+        if not claim_ids:
+            return cls(always, listed, searches)
+        always.add(LISTS)
+        claims = Claim.objects.filter(pk__in=claim_ids)
+        # A withdrawn duplicate's notice shows the claim it duplicated.
+        duplicates = Claim.objects.filter(duplicate_of__in=claim_ids)
+        columns = ("slug", "claimant__slug", "official_position", "published_rating", "language")
+        for slug, claimant, position, rating, language in claims.values_list(*columns):
+            always.add(scope("claim", slug))
+            if claimant:
+                listed.add(scope("actor", claimant))
+                always.add(feed_scope("actor", claimant))
+            # The filtered lists the claim is in (called before and after a change: was or is).
+            listed.add(scope("lists:position", position))
+            if rating:
+                listed.add(scope("lists:rating", rating))
+            listed.add(scope("lists:language", language))
+        for terms in claims.values_list("search_terms", flat=True):
+            searches |= {search_scope(token) for token in set(terms.split()) - {FIELD_BREAK}}
+        always |= {scope("claim", slug) for slug in duplicates.values_list("slug", flat=True)}
+        # (kind, rows, slug field, whether the name's page shows the link itself): a
+        # responder's page lists its statements; the others' pages list only claims' rows.
+        subjects = Claim.subjects.through.objects.filter(claim__in=claim_ids)
+        tags = Claim.tags.through.objects.filter(claim__in=claim_ids)
+        responses = Response.objects.filter(claim__in=claim_ids)
+        carriages = Carriage.objects.filter(claim__in=claim_ids)
+        narratives = NarrativeClaim.objects.filter(claim__in=claim_ids)
+        linked = [
+            ("actor", subjects, "actor__slug", False),
+            ("tag", tags, "tag__slug", False),
+            ("actor", responses, "responder__slug", True),
+            ("outlet", responses, "report__outlet__slug", False),
+            ("outlet", carriages, "report__outlet__slug", False),
+            ("narrative", narratives, "narrative__slug", True),
+        ]
+        for kind, rows, field, shows_link in linked:
+            slugs = rows.exclude(**{f"{field}__isnull": True}).values_list(field, flat=True)
+            for slug in slugs.distinct():
+                (always if shows_link else listed).add(scope(kind, slug))
+                always.add(feed_scope(kind, slug))
+        if _on_first_pages(claim_ids):
+            listed.add(FIRST_PAGES)
+        if _in_denial_feed(claim_ids):
+            always.add(DENIAL_FEED)
+        if _in_verdict_feed(claim_ids):
+            always.add(VERDICT_FEED)
+        return cls(always, listed, searches)
+
+
+def affected_scopes(*, claim_ids: set, names: dict[str, set]) -> set[str]:
+    return Scopes.of(claim_ids=claim_ids, names=names).every()
+
+
+def feed_scope(kind: str, slug: str) -> str:
+    """An actor's, outlet's, tag's or narrative's denial feed: moved on with every change to a
+    claim it can list, also one that leaves the name's page as it was."""
+    return scope(f"{kind}-feed", slug)
 
 
 def search_scope(token: str) -> str:
@@ -282,6 +393,15 @@ def on_object(kind: str) -> Callable[..., list[str]]:
     return scopes
 
 
+def on_object_feed(kind: str) -> Callable[..., list[str]]:
+    """The denial feed of the actor, outlet, tag or narrative a URL names by its slug."""
+
+    def scopes(slug: str = "", **kwargs) -> list[str]:
+        return [feed_scope(kind, slug)]
+
+    return scopes
+
+
 def on_claim_list(request: HttpRequest, **kwargs) -> list[str]:
     """The claim list's scopes, from its filters as the list applies them (an invalid value is
     ignored by the list, so here too), without a query.
@@ -320,18 +440,28 @@ def on_claim_list(request: HttpRequest, **kwargs) -> list[str]:
 NAMED_FILTERS = ("actor", "outlet", "tag", "narrative")
 
 
+def page_name(request: HttpRequest) -> str:
+    # The same URL is a different page as an htmx fragment or in another language.
+    fragment = request.headers.get("HX-Request", "") + request.headers.get("HX-Target", "")
+    return f"{request.get_full_path()}|{fragment}|{translation.get_language()}"
+
+
+def page_key(request: HttpRequest, page: str | None = None) -> str:
+    page = page_name(request) if page is None else page
+    return f"reader-pages:{hashlib.sha256(page.encode()).hexdigest()}"
+
+
 class Validators:
     """A page's versions as its cache entry's version, the ETag and the Last-Modified."""
 
     def __init__(self, request: HttpRequest, scopes: list[str]) -> None:
+        self.rendered_at = time.time()  # no older than the versions the page is made at
         found = reader_versions.versions(scopes)
         self.found = {s: found[s][0] if s in found else 0 for s in scopes}
         versions = ",".join(f"{s}={found[s][0] if s in found else 0}" for s in scopes)
-        # The same URL is a different page as an htmx fragment or in another language.
-        fragment = request.headers.get("HX-Request", "") + request.headers.get("HX-Target", "")
-        page = f"{request.get_full_path()}|{fragment}|{translation.get_language()}"
+        page = page_name(request)
         # One entry per page, holding its latest rendering and the versions it was made at.
-        self.key = f"reader-pages:{hashlib.sha256(page.encode()).hexdigest()}"
+        self.key = page_key(request, page)
         self.version = hashlib.sha256(f"{page}|{versions}".encode()).hexdigest()[:32]
         self.etag = f'"{self.version}"'
         times = [changed_at for _, changed_at in found.values()]
@@ -356,16 +486,25 @@ class Validators:
 
 
 def cache_for_readers(
-    depends_on: Callable[..., list[str]] = on_lists, timeout: int = DEFAULT_TIMEOUT
+    depends_on: Callable[..., list[str]] = on_lists,
+    timeout: int = DEFAULT_TIMEOUT,
+    *,
+    exact: bool = False,
 ) -> Callable:
     """Cache a view's successful responses for anonymous readers, keyed by the versions of
     the scopes `depends_on(request=…, **url_kwargs)` names (see the module docstring).
 
     A page whose scopes moved on is rendered anew by the first request that finds it out of
     date; requests for it that arrive while that one renders get the previous rendering
-    (X-Cache: stale) instead of rendering it too. A reader after the change is never served
-    the old page unless another request is rendering the new one at that moment, so a hot
-    page costs one rendering per change, not one per concurrent reader."""
+    (X-Cache: stale) instead of rendering it too, so a hot page costs one rendering per
+    change, not one per concurrent reader.
+
+    A page that gathers many claims (lists, searches, feeds, home, an actor's, outlet's or
+    tag's page) is served as rendered for `READER_LIST_MAX_AGE` seconds after its rendering
+    began, without reading its versions: in a busy newsroom such a page changes with nearly
+    every approval, and rendering it again each time would cost readers more than the
+    change is worth to them. An `exact` page (a claim's own page) is never served once its
+    versions moved on: the next reader after an approval sees it, in every process."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
@@ -374,6 +513,14 @@ def cache_for_readers(
                 response = view(request, *args, **kwargs)
                 patch_cache_control(response, private=True, no_store=True)
                 return response
+            max_age = 0 if exact else settings.READER_LIST_MAX_AGE
+            if max_age > 0:
+                recent = cache.get(page_key(request))
+                made = getattr(recent, "reader_rendered_at", 0)
+                if recent is not None and time.time() - made < max_age:
+                    # Conditional GETs are answered by ConditionalGetMiddleware (its ETag).
+                    recent.headers["X-Cache"] = "hit"
+                    return with_fresh_nonce(recent, request)
             validators = Validators(request, [SITE, *depends_on(request=request, **kwargs)])
             # Fragments shared between pages are keyed by the same versions (claims/fragments.py).
             request.reader_versions = validators.found
@@ -382,8 +529,11 @@ def cache_for_readers(
             )
             if not_modified is not None:
                 return validators.apply(not_modified)
-            cached = cache.get(validators.key)
+            cached = recent if max_age > 0 else cache.get(validators.key)
             if cached is not None and cached.reader_version == validators.version:
+                if max_age > 0:  # still current: served without a query for max_age again
+                    cached.reader_rendered_at = validators.rendered_at
+                    cache.set(validators.key, cached, timeout)
                 cached.headers["X-Cache"] = "hit"
                 return with_fresh_nonce(cached, request)
             rendering = f"{validators.key}:rendering"
@@ -424,6 +574,7 @@ def render_and_store(view, request, args, kwargs, validators, timeout) -> HttpRe
             nonce = get_nonce(request)
             response.csp_nonce = str(nonce) if nonce else None  # if the page used it
             response.reader_version = validators.version
+            response.reader_rendered_at = validators.rendered_at
             cache.set(validators.key, response, timeout)
     return response
 

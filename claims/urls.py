@@ -3,21 +3,21 @@
 from django.urls import path
 
 from . import feeds, views
-from .caching import cache_for_readers, on_feed, on_object
+from .caching import cache_for_readers, on_feed, on_object_feed
 from .links import follow_old_slug
 from .models import Actor, Claim, Narrative, Outlet, Tag
 from .models.reader_versions import DENIAL_FEED, VERDICT_FEED
 
 app_name = "claims"
 # Feed readers poll often: serve them from the reader cache (dropped when what they list
-# changes: a site-wide feed when its newest items do, a scoped feed with its actor, outlet
-# or tag).
+# changes: a site-wide feed when its newest items do, a scoped feed with any claim it can
+# list, and with its actor, outlet or tag).
 denial_feed = cache_for_readers(on_feed(DENIAL_FEED))
 verdict_feed = cache_for_readers(on_feed(VERDICT_FEED))
-actor_feed = cache_for_readers(on_object("actor"))
-outlet_feed = cache_for_readers(on_object("outlet"))
-tag_feed = cache_for_readers(on_object("tag"))
-narrative_feed = cache_for_readers(on_object("narrative"))
+actor_feed = cache_for_readers(on_object_feed("actor"))
+outlet_feed = cache_for_readers(on_object_feed("outlet"))
+tag_feed = cache_for_readers(on_object_feed("tag"))
+narrative_feed = cache_for_readers(on_object_feed("narrative"))
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -269,7 +269,7 @@ def _published_order(carriage: Carriage) -> tuple:
 
 
 @require_GET
-@cache_for_readers(on_object("claim"))
+@cache_for_readers(on_object("claim"), exact=True)
 def claim_detail(request: HttpRequest, slug: str) -> HttpResponse:
     canonical = absolute(request, slug_path("claims:claim_detail", slug))
     # What the page shows of the claim is kept under the claim's version, as the page is: a

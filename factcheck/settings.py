@@ -286,6 +286,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 READER_SHARED_MAX_AGE = int(os.environ.get("READER_SHARED_MAX_AGE", "60"))
 READER_STALE_WHILE_REVALIDATE = int(os.environ.get("READER_STALE_WHILE_REVALIDATE", "30"))
 READER_PURGE_URL = os.environ.get("READER_PURGE_URL", "")
+# Seconds a page that gathers many claims (lists, searches, feeds, home, an actor's, outlet's
+# or tag's page) is served as rendered, even if a claim on it changed meanwhile: it is
+# rendered again at most this often however fast editors approve. A claim's own page is
+# always current on the next request. 0: every page current on the next request.
+READER_LIST_MAX_AGE = int(os.environ.get("READER_LIST_MAX_AGE", "5"))
 if READER_PURGE_URL and urlsplit(READER_PURGE_URL).scheme not in {"http", "https"}:
     fail("READER_PURGE_URL must be an http:// or https:// URL (the proxy's purge endpoint).")
 

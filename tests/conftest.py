@@ -10,6 +10,9 @@ def pytest_configure(config):
     here (a Ukrainian newsroom's deployment defaults to uk). Ukrainian pages are asked for by
     their /uk/ address (tests/test_i18n.py)."""
     settings.LANGUAGE_CODE = "en"
+    # Tests read a list right after a change: every page current on the next request
+    # (tests/test_caching.py checks the lists' grace period on its own).
+    settings.READER_LIST_MAX_AGE = 0
 
 
 @pytest.fixture(autouse=True)

@@ -153,9 +153,17 @@ def warm(client, urls):
             assert is_cached(client, url), url
 
 
-def test_an_approved_response_drops_its_claims_pages_and_lists_and_nothing_else(client, two_chains):
+def test_an_approved_response_drops_its_claims_page_feeds_and_searches_not_unchanged_lists(
+    client, two_chains
+):
+    """A second denial leaves the claim's row in every list as it was (still "denied", same
+    text, claimant and date): the claim's page, its responders' pages, the feeds that list
+    denials, the exports and the searches for its words (the quote adds words) are dropped;
+    the lists that show the claim's row (actor, outlet and tag pages, filtered and unfiltered
+    lists) stay cached, and so does everything about other claims."""
     claim = two_chains["claim"]
     spokesman = create_actor(name="Defence Ministry")
+    office, tag = two_chains["denial"].responder, claim.tags.get()
     pages = [*two_chains["chain_pages"], *two_chains["lists"], *two_chains["other_pages"]]
     warm(client, [*pages, reverse("claims:actor_detail", args=[spokesman.slug])])
     editor, reviewer = create_editor(), create_reviewer()
@@ -175,17 +183,54 @@ def test_an_approved_response_drops_its_claims_pages_and_lists_and_nothing_else(
     assert all(is_cached(client, url) for url in pages if not url.endswith(".csv"))
 
     writing.approve(claim, by=reviewer)
+    assert Claim.objects.get(pk=claim.pk).official_position == "denied"
     dropped = [
-        *two_chains["chain_pages"],
-        *two_chains["lists"],
+        claim.get_absolute_url(),
+        reverse("claims:actor_detail", args=[office.slug]),  # its statements
         reverse("claims:actor_detail", args=[spokesman.slug]),
+        reverse("claims:actor_denied_rss", args=[office.slug]),
+        reverse("claims:tag_denied_atom", args=[tag.slug]),
+        reverse("claims:home"),
+        reverse("claims:denied_rss"),
+        reverse("claims:claim_list") + "?q=Umerov",
+    ]
+    unchanged = [
+        reverse("claims:actor_detail", args=[claim.claimant.slug]),
+        reverse("claims:actor_detail", args=[claim.subjects.get().slug]),
+        reverse("claims:outlet_detail", args=[two_chains["origin"].report.outlet.slug]),
+        reverse("claims:tag_detail", args=[tag.slug]),
+        reverse("claims:claim_list"),
+        reverse("claims:claim_list") + "?position=denied",
+        *two_chains["other_pages"],
     ]
     for url in dropped:
-        if not url.endswith(".csv"):
-            assert not is_cached(client, url), f"{url} still served from the cache"
-    for url in two_chains["other_pages"]:
-        assert is_cached(client, url), f"{url} was dropped by an unrelated change"
+        assert not is_cached(client, url), f"{url} still served from the cache"
+    for url in unchanged:
+        assert is_cached(client, url), f"{url} was dropped, though it shows nothing new"
     assert "The minister is on a working trip" in client.get(claim.get_absolute_url()).text
+    assert "The minister is on a working trip" in client.get(reverse("claims:denied_rss")).text
+
+
+def test_an_approval_that_changes_the_claims_row_drops_every_list_showing_it(client, two_chains):
+    claim = two_chains["claim"]
+    outlet_page = reverse("claims:outlet_detail", args=[two_chains["origin"].report.outlet.slug])
+    lists = [
+        reverse("claims:actor_detail", args=[claim.subjects.get().slug]),
+        outlet_page,
+        reverse("claims:tag_detail", args=[claim.tags.get().slug]),
+        reverse("claims:claim_list"),
+        reverse("claims:claim_list") + "?position=denied",
+        reverse("claims:claim_list") + "?position=mixed",
+    ]
+    warm(client, [*lists, *two_chains["other_pages"]])
+    # A confirmation beside the denial: the claim's official position becomes "mixed".
+    approve_new_response(claim, quote="He will stay abroad", stance=Stance.CONFIRMS)
+    assert Claim.objects.get(pk=claim.pk).official_position == "mixed"
+    for url in lists:
+        assert not is_cached(client, url), f"{url} still served from the cache"
+    assert "Mixed" in client.get(outlet_page).text
+    for url in two_chains["other_pages"]:
+        assert is_cached(client, url), url
 
 
 def test_a_response_moved_to_another_responder_drops_the_old_responders_pages(client, two_chains):
@@ -390,7 +435,8 @@ def test_an_approval_drops_the_filtered_lists_and_searches_that_show_the_claim_o
         "/en/claims/?q=Umerov",
         "/en/claims/?q=refused+return",
         "/en/claims/?q=journey",  # a word of the new quote: the claim is found by it now
-        "/en/claims/?position=denied",
+        "/en/claims/?position=denied",  # it leaves this list
+        "/en/claims/?position=mixed",  # and joins this one
         "/en/claims/?language=en&position=denied",
         f"/en/claims/?tag={tag.slug}",
         f"/en/claims/?actor={claim.claimant.slug}&sort=oldest",
@@ -409,7 +455,8 @@ def test_an_approval_drops_the_filtered_lists_and_searches_that_show_the_claim_o
         "/en/claims/",
     ]
     warm(client, [*showing, *not_showing])
-    approve_new_response(claim, quote="A journey agreed with the President")
+    # A confirmation beside the denial moves the claim from "denied" to "mixed".
+    approve_new_response(claim, quote="A journey agreed with the President", stance=Stance.CONFIRMS)
     for url in showing:
         assert not is_cached(client, url), f"{url} still served from the cache"
     for url in not_showing:
@@ -474,3 +521,29 @@ def test_while_one_request_renders_a_changed_page_others_get_the_previous_one():
     fresh = get("/claims/")
     assert (fresh.content, fresh["X-Cache"]) == (b"render 2", "miss")
     assert get("/claims/")["X-Cache"] == "hit"
+
+
+def test_a_list_is_rendered_again_at_most_once_per_max_age_and_a_claim_page_at_once(
+    client, two_chains, settings, monkeypatch
+):
+    """A page gathering many claims is served as rendered for READER_LIST_MAX_AGE seconds
+    (no query at all), then rendered again; the claim's own page shows the change at once."""
+    import time as clock
+
+    claim = two_chains["claim"]
+    lists = ["/en/claims/", "/en/", "/en/feeds/denied.rss"]
+    warm(client, [*lists, claim.get_absolute_url()])
+    settings.READER_LIST_MAX_AGE = 5
+    now = clock.time()
+    approve_new_response(claim, quote="Back in Kyiv", stance=Stance.CONFIRMS)
+    assert "Back in Kyiv" in client.get(claim.get_absolute_url()).content.decode()
+    for url in lists:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert (len(queries), response["X-Cache"]) == (0, "hit"), url
+    monkeypatch.setattr("claims.caching.time.time", lambda: now + 5.1)
+    for url in lists:
+        assert client.get(url)["X-Cache"] == "miss", url
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url)["X-Cache"] == "hit", url
+        assert len(queries) == 0, url

@@ -82,7 +82,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from claims import notifications
-from claims.caching import changed
+from claims.caching import before_change, changed
 from claims.languages import detect_language
 from claims.locale import thing
 from claims.vector_tasks import enqueue_refresh
@@ -590,8 +590,9 @@ def approve(
             changes=changes,
             corrections=corrections,
         )
-        # The pages the claim shows on now (an approved change may move it off some).
-        changed(claim_ids=[claim.pk])
+        # What readers are shown of the claim now (an approved change may move it off some
+        # lists, or leave every list as it was).
+        before = before_change([claim.pk])
         now = timezone.now()
         reviewer = _user(by)
         touched_claims = {claim.pk}
@@ -626,7 +627,7 @@ def approve(
             claim=claim,
         )
         derived.refresh(touched_claims)
-        changed(claim_ids=touched_claims)
+        changed(claim_ids=touched_claims, before=before)
         for touched in touched_claims:
             enqueue_refresh(touched)  # an approved text or wording gets its vector
         _tell_partners(first_public, corrections)
