@@ -2,12 +2,13 @@
 Reader pages and feeds, cached for anonymous readers and dropped only where a change shows.
 
 **Scopes and versions.** Every reader page depends on the whole site plus a few narrower
-*scopes*: one object (a claim's page; an actor's, outlet's, tag's or narrative's page and
-feeds), a site-wide feed (home shows both), the claim list's filters (`on_claim_list`: a
-search word's keys, an actor, outlet, tag, rating, official position or language; the
-unfiltered list's first pages), or every claim (exports, methodology's counts, the
-narratives' index). Each scope has a version in the database (models/reader_versions.py), so
-every process sees it: web workers, the task worker, the admin, management commands.
+*scopes*: one object (a claim's page; an actor's, outlet's, tag's or narrative's page; its
+denial feeds, under a scope of their own: `feed_scope`), a site-wide feed (home shows both),
+the claim list's filters (`on_claim_list`: a search word's keys, an actor, outlet, tag,
+rating, official position or language; the unfiltered list's first pages), or every claim
+(exports, methodology's counts, the narratives' index). Each scope has a version in the
+database (models/reader_versions.py), so every process sees it: web workers, the task
+worker, the admin, management commands.
 
 **Reading.** A page's versions are read in one query per request (for a page that gathers
 many claims, once per `READER_LIST_MAX_AGE` seconds: see `cache_for_readers`); editors (who
@@ -21,10 +22,14 @@ in the transaction that made it:
 
 - an approval, or a verdict's publication, correction or withdrawal, moves on the claim's
   scope, the scopes of every actor, outlet and tag linked to the claim (its claimant,
-  subjects and responders, the outlets of its reports, its tags), of its official position,
-  rating, language and search tokens, the unfiltered list's first pages and a site-wide feed
-  only if the claim is on them, and LISTS; called before and after the change, so the lists
-  a claim leaves are dropped as well as those it joins; nothing else;
+  subjects and responders, the outlets of its reports, its tags) and their feeds', of its
+  official position, rating, language and search tokens, the unfiltered list's first pages
+  and a site-wide feed only if the claim is on them, and LISTS; as they were before the
+  change and are after, so the lists a claim leaves are dropped as well as those it joins;
+  nothing else. When the claim's row and the lists holding it are as they were (`Scopes`,
+  `listed_as`), the lists that show only rows (filtered lists, the claimant's, subjects',
+  outlets' and tags' pages, the first pages) are left, and the searches unless its search
+  terms changed;
 - a new name (actor, outlet, tag) moves on only its own scope; an edited name that claims
   already show moves on the whole site (names appear on many pages; renames are rare).
 
