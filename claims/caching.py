@@ -102,16 +102,17 @@ def changed(
     for name in names:
         by_kind[name._meta.model_name].add(name.pk)
     claim_ids = set(claim_ids)
-    scopes = Scopes.of(claim_ids=claim_ids, names=by_kind)
     if before is None:
-        changing = scopes.every()
+        changing = Scopes.of(claim_ids=claim_ids, names=by_kind).every()
     elif before.claim_ids >= claim_ids and before.listed == listed_as(claim_ids):
         # Every list shows these claims as it did: only their pages, their responders' pages
-        # (statements) and the feeds, and the searches for words added or removed.
+        # (statements) and the feeds, and the searches if their words changed.
+        scopes = Scopes.of(claim_ids=claim_ids, names=by_kind, lists=False)
         changing = scopes.always | before.scopes.always
         if before.terms != search_terms_of(claim_ids):
             changing |= scopes.searches | before.scopes.searches
     else:
+        scopes = Scopes.of(claim_ids=claim_ids, names=by_kind)
         changing = scopes.every() | before.scopes.every()
     if changing:
         reader_versions.bump(changing)
@@ -198,7 +199,9 @@ class Scopes:
         return self.always | self.listed | self.searches
 
     @classmethod
-    def of(cls, *, claim_ids: set, names: dict[str, set]) -> "Scopes":
+    def of(cls, *, claim_ids: set, names: dict[str, set], lists: bool = True) -> "Scopes":
+        """`lists=False` leaves out the unfiltered list's first pages (three 1,000-row
+        scans), for a change that leaves the lists as they were."""
         from claims.models import (
             Actor,
             Carriage,
@@ -262,7 +265,7 @@ class Scopes:
             for slug in slugs.distinct():
                 (always if shows_link else listed).add(scope(kind, slug))
                 always.add(feed_scope(kind, slug))
-        if _on_first_pages(claim_ids):
+        if lists and _on_first_pages(claim_ids):
             listed.add(FIRST_PAGES)
         if _in_denial_feed(claim_ids):
             always.add(DENIAL_FEED)
