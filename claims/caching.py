@@ -2,12 +2,13 @@
 Reader pages and feeds, cached for anonymous readers and dropped only where a change shows.
 
 **Scopes and versions.** Every reader page depends on the whole site plus a few narrower
-*scopes*: one object (a claim's page; an actor's, outlet's, tag's or narrative's page and
-feeds), a site-wide feed (home shows both), the claim list's filters (`on_claim_list`: a
-search word's keys, an actor, outlet, tag, rating, official position or language; the
-unfiltered list's first pages), or every claim (exports, methodology's counts, the
-narratives' index). Each scope has a version in the database (models/reader_versions.py), so
-every process sees it: web workers, the task worker, the admin, management commands.
+*scopes*: one object (a claim's page; an actor's, outlet's, tag's or narrative's page; its
+denial feeds, under a scope of their own: `feed_scope`), a site-wide feed (home shows both),
+the claim list's filters (`on_claim_list`: a search word's keys, an actor, outlet, tag,
+rating, official position or language; the unfiltered list's first pages), or every claim
+(exports, methodology's counts, the narratives' index). Each scope has a version in the
+database (models/reader_versions.py), so every process sees it: web workers, the task
+worker, the admin, management commands.
 
 **Reading.** A page's versions are read in one query per request (for a page that gathers
 many claims, once per `READER_LIST_MAX_AGE` seconds: see `cache_for_readers`); editors (who
@@ -21,10 +22,14 @@ in the transaction that made it:
 
 - an approval, or a verdict's publication, correction or withdrawal, moves on the claim's
   scope, the scopes of every actor, outlet and tag linked to the claim (its claimant,
-  subjects and responders, the outlets of its reports, its tags), of its official position,
-  rating, language and search tokens, the unfiltered list's first pages and a site-wide feed
-  only if the claim is on them, and LISTS; called before and after the change, so the lists
-  a claim leaves are dropped as well as those it joins; nothing else;
+  subjects and responders, the outlets of its reports, its tags) and their feeds', of its
+  official position, rating, language and search tokens, the unfiltered list's first pages
+  and a site-wide feed only if the claim is on them, and LISTS; as they were before the
+  change and are after, so the lists a claim leaves are dropped as well as those it joins;
+  nothing else. When the claim's row and the lists holding it are as they were (`Scopes`,
+  `listed_as`), the lists that show only rows (filtered lists, the claimant's, subjects',
+  outlets' and tags' pages, the first pages) are left, and the searches unless its search
+  terms changed;
 - a new name (actor, outlet, tag) moves on only its own scope; an edited name that claims
   already show moves on the whole site (names appear on many pages; renames are rare).
 
@@ -97,16 +102,17 @@ def changed(
     for name in names:
         by_kind[name._meta.model_name].add(name.pk)
     claim_ids = set(claim_ids)
-    scopes = Scopes.of(claim_ids=claim_ids, names=by_kind)
     if before is None:
-        changing = scopes.every()
+        changing = Scopes.of(claim_ids=claim_ids, names=by_kind).every()
     elif before.claim_ids >= claim_ids and before.listed == listed_as(claim_ids):
         # Every list shows these claims as it did: only their pages, their responders' pages
-        # (statements) and the feeds, and the searches for words added or removed.
+        # (statements) and the feeds, and the searches if their words changed.
+        scopes = Scopes.of(claim_ids=claim_ids, names=by_kind, lists=False)
         changing = scopes.always | before.scopes.always
         if before.terms != search_terms_of(claim_ids):
             changing |= scopes.searches | before.scopes.searches
     else:
+        scopes = Scopes.of(claim_ids=claim_ids, names=by_kind)
         changing = scopes.every() | before.scopes.every()
     if changing:
         reader_versions.bump(changing)
@@ -193,7 +199,9 @@ class Scopes:
         return self.always | self.listed | self.searches
 
     @classmethod
-    def of(cls, *, claim_ids: set, names: dict[str, set]) -> "Scopes":
+    def of(cls, *, claim_ids: set, names: dict[str, set], lists: bool = True) -> "Scopes":
+        """`lists=False` leaves out the unfiltered list's first pages (three 1,000-row
+        scans), for a change that leaves the lists as they were."""
         from claims.models import (
             Actor,
             Carriage,
@@ -257,7 +265,7 @@ class Scopes:
             for slug in slugs.distinct():
                 (always if shows_link else listed).add(scope(kind, slug))
                 always.add(feed_scope(kind, slug))
-        if _on_first_pages(claim_ids):
+        if lists and _on_first_pages(claim_ids):
             listed.add(FIRST_PAGES)
         if _in_denial_feed(claim_ids):
             always.add(DENIAL_FEED)

@@ -532,9 +532,11 @@ def test_a_list_is_rendered_again_at_most_once_per_max_age_and_a_claim_page_at_o
 
     claim = two_chains["claim"]
     lists = ["/en/claims/", "/en/", "/en/feeds/denied.rss"]
+    # The cache's clock stands still until the test moves it (a loaded machine is slow).
+    now = clock.time()
+    monkeypatch.setattr("claims.caching.time.time", lambda: now)
     warm(client, [*lists, claim.get_absolute_url()])
     settings.READER_LIST_MAX_AGE = 5
-    now = clock.time()
     approve_new_response(claim, quote="Back in Kyiv", stance=Stance.CONFIRMS)
     assert "Back in Kyiv" in client.get(claim.get_absolute_url()).content.decode()
     for url in lists:
@@ -547,3 +549,15 @@ def test_a_list_is_rendered_again_at_most_once_per_max_age_and_a_claim_page_at_o
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url)["X-Cache"] == "hit", url
         assert len(queries) == 0, url
+
+
+def test_a_withdrawn_verdict_drops_the_list_of_the_rating_it_had(client, two_chains):
+    claim = two_chains["claim"]
+    verdict = claim.verdicts.get()
+    rated = reverse("claims:claim_list") + f"?rating={verdict.rating}"
+    warm(client, [rated])
+    assert claim.text in client.get(rated).text
+    verdict.withdraw(by=create_reviewer(), reason="The rating rested on a misread source.")
+    assert Claim.objects.get(pk=claim.pk).published_rating == ""
+    assert not is_cached(client, rated), f"{rated} still served from the cache"
+    assert claim.text not in client.get(rated).text

@@ -9,7 +9,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from claims.caching import changed
+from claims.caching import before_change, changed
 
 from . import derived, history
 
@@ -361,6 +361,8 @@ class Verdict(models.Model):
                     % {"state": locked.get_state_display(), "to": VerdictState(to).label}
                 )
             before = history.field_values(locked)
+            # What readers were shown: a withdrawn verdict takes its claim off its rating's list.
+            shown = before_change([self.claim_id])
             fields["state"] = to
             for name, value in fields.items():
                 setattr(self, name, value)
@@ -375,7 +377,7 @@ class Verdict(models.Model):
             )
             # What readers see may have changed (a verdict published or withdrawn).
             derived.refresh([self.claim_id])
-            changed(claim_ids=[self.claim_id])
+            changed(claim_ids=[self.claim_id], before=shown)
 
 
 class CorrectionQuerySet(models.QuerySet):
