@@ -402,12 +402,9 @@ def on_object(kind: str) -> Callable[..., list[str]]:
 
 
 def on_object_feed(kind: str) -> Callable[..., list[str]]:
-    """The denial feed of the actor, outlet, tag or narrative a URL names by its slug."""
-
-    def scopes(slug: str = "", **kwargs) -> list[str]:
-        return [feed_scope(kind, slug)]
-
-    return scopes
+    """The denial feed of the actor, outlet, tag or narrative a URL names by its slug (the
+    scope `feed_scope` names)."""
+    return on_object(f"{kind}-feed")
 
 
 def on_claim_list(request: HttpRequest, **kwargs) -> list[str]:

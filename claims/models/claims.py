@@ -207,14 +207,7 @@ class ClaimQuerySet(models.QuerySet):
     def track_record(self) -> dict[str, int]:
         """How many of these claims there are, how many officials denied (denied or mixed),
         how many were rated false or misleading: one aggregate over stored columns."""
-        denied = (OfficialPosition.DENIED, OfficialPosition.MIXED)
-        return self.public().aggregate(
-            claims=models.Count("pk"),
-            denied=models.Count("pk", filter=Q(official_position__in=denied)),
-            false_or_misleading=models.Count(
-                "pk", filter=Q(published_rating__in=FALSE_OR_MISLEADING_RATINGS)
-            ),
-        )
+        return self.public().aggregate(**track_record_counts())
 
     def text_contains(self, words: str) -> "ClaimQuerySet":
         """Claims whose text contains every word, ignoring case (the desk's finder)."""
@@ -226,6 +219,19 @@ class ClaimQuerySet(models.QuerySet):
     def carried_in(self, report: Report) -> "ClaimQuerySet":
         """Claims the report carries, withdrawn carriages included (the desk's view)."""
         return self.filter(Exists(Carriage.objects.filter(claim=OuterRef("pk"), report=report)))
+
+
+def track_record_counts() -> dict[str, models.Count]:
+    """What a track record counts, over rows with a claim's `official_position` and
+    `published_rating` (claims, or an outlet's list of them, models/outlet_claims.py)."""
+    denied = (OfficialPosition.DENIED, OfficialPosition.MIXED)
+    return {
+        "claims": models.Count("pk"),
+        "denied": models.Count("pk", filter=Q(official_position__in=denied)),
+        "false_or_misleading": models.Count(
+            "pk", filter=Q(published_rating__in=FALSE_OR_MISLEADING_RATINGS)
+        ),
+    }
 
 
 def ids_involving(actor: Actor) -> models.QuerySet:

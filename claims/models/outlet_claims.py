@@ -14,15 +14,8 @@ entries, and the track record one index range.
 from collections.abc import Iterable
 
 from django.db import connection, models
-from django.db.models import Count, Q
 
-from .claims import (
-    FALSE_OR_MISLEADING_RATINGS,
-    SPREADING_ROLES,
-    Carriage,
-    Claim,
-    OfficialPosition,
-)
+from .claims import SPREADING_ROLES, Carriage, Claim, OfficialPosition, track_record_counts
 from .sources import Outlet, Report
 
 
@@ -88,14 +81,6 @@ def store_all(low: int | None = None, high: int | None = None) -> None:
         cursor.execute(_insert_sql(where), params)
 
 
-def track_record(outlet: Outlet, *, spread_only: bool = False) -> dict[str, int]:
-    """As ClaimQuerySet.track_record() of the public claims the outlet carried (or spread)."""
-    rows = OutletClaim.objects.filter(outlet=outlet)
-    if spread_only:
-        rows = rows.filter(spread=True)
-    denied = (OfficialPosition.DENIED, OfficialPosition.MIXED)
-    return rows.aggregate(
-        claims=Count("pk"),
-        denied=Count("pk", filter=Q(official_position__in=denied)),
-        false_or_misleading=Count("pk", filter=Q(published_rating__in=FALSE_OR_MISLEADING_RATINGS)),
-    )
+def track_record(outlet: Outlet) -> dict[str, int]:
+    """As ClaimQuerySet.track_record() of the public claims the outlet carried."""
+    return OutletClaim.objects.filter(outlet=outlet).aggregate(**track_record_counts())
