@@ -109,7 +109,7 @@ def changed(
         # (statements) and the feeds, and the searches if their words changed.
         scopes = Scopes.of(claim_ids=claim_ids, names=by_kind, lists=False)
         changing = scopes.always | before.scopes.always
-        if before.terms != search_terms_of(claim_ids):
+        if before.scopes.terms != scopes.terms:
             changing |= scopes.searches | before.scopes.searches
     else:
         scopes = Scopes.of(claim_ids=claim_ids, names=by_kind)
@@ -127,7 +127,6 @@ class Before:
     claim_ids: frozenset
     scopes: "Scopes"
     listed: dict
-    terms: dict
 
 
 def before_change(claim_ids: Iterable) -> Before:
@@ -136,7 +135,6 @@ def before_change(claim_ids: Iterable) -> Before:
         claim_ids=claim_ids,
         scopes=Scopes.of(claim_ids=set(claim_ids), names={}),
         listed=listed_as(claim_ids),
-        terms=search_terms_of(claim_ids),
     )
 
 
@@ -171,12 +169,6 @@ def listed_as(claim_ids: Iterable) -> dict:
     return listed
 
 
-def search_terms_of(claim_ids: Iterable) -> dict:
-    from claims.models import Claim
-
-    return dict(Claim.objects.filter(pk__in=set(claim_ids)).values_list("pk", "search_terms"))
-
-
 def content_changed() -> None:
     """Something every page may show changed: drop every cached reader page."""
     reader_versions.bump([SITE])
@@ -194,6 +186,7 @@ class Scopes:
     always: set
     listed: set
     searches: set
+    terms: dict  # each claim's search terms, which the searches come from
 
     def every(self) -> set:
         return self.always | self.listed | self.searches
@@ -226,7 +219,7 @@ class Scopes:
             if _shown_by_claims(kind, ids):
                 always.add(SITE)
         if not claim_ids:
-            return cls(always, listed, searches)
+            return cls(always, listed, searches, {})
         always.add(LISTS)
         claims = Claim.objects.filter(pk__in=claim_ids)
         # A withdrawn duplicate's notice shows the claim it duplicated.
@@ -242,8 +235,9 @@ class Scopes:
             if rating:
                 listed.add(scope("lists:rating", rating))
             listed.add(scope("lists:language", language))
-        for terms in claims.values_list("search_terms", flat=True):
-            searches |= {search_scope(token) for token in set(terms.split()) - {FIELD_BREAK}}
+        terms = dict(claims.values_list("pk", "search_terms"))
+        for text in terms.values():
+            searches |= {search_scope(token) for token in set(text.split()) - {FIELD_BREAK}}
         always |= {scope("claim", slug) for slug in duplicates.values_list("slug", flat=True)}
         # (kind, rows, slug field, whether the name's page shows the link itself): a
         # responder's page lists its statements; the others' pages list only claims' rows.
@@ -271,7 +265,7 @@ class Scopes:
             always.add(DENIAL_FEED)
         if _in_verdict_feed(claim_ids):
             always.add(VERDICT_FEED)
-        return cls(always, listed, searches)
+        return cls(always, listed, searches, terms)
 
 
 def affected_scopes(*, claim_ids: set, names: dict[str, set]) -> set[str]:
