@@ -763,7 +763,10 @@ def _apply(change: PendingChange, *, reviewer) -> set[int]:
     )
     if isinstance(saved, Report):
         _archive(saved, by=reviewer, before=locked.link)
-        return set(saved.carriages.values_list("claim_id", flat=True))
+        # Every claim whose chain shows the report: those it carried and those it only hosts
+        # an official response for.
+        carried = saved.carriages.values_list("claim_id", flat=True)
+        return set(carried) | set(saved.responses.values_list("claim_id", flat=True))
     return {change.claim_id}
 
 
