@@ -218,7 +218,7 @@ def test_denial_filters(client, chain):
 
 
 def test_outlet_has_its_track_record(client, chain):
-    body = client.get(f"{API}/outlets/{chain['agency'].pk}").json()
+    body = client.get(f"{API}/outlets/{chain['origin_outlet'].pk}").json()
     assert body["track_record"] == {"claims": 1, "denied": 1, "false_or_misleading": 0}
 
 

@@ -65,7 +65,9 @@ class Actor(ActorRef):
 
 
 class TrackRecord(Schema):
-    claims: int = Field(description="Public claims it carried.")
+    claims: int = Field(
+        description="Public claims it spread (an origin or repeat report; not a mention)."
+    )
     denied: int = Field(description="Of those, how many officials denied (or denied in part).")
     false_or_misleading: int = Field(
         description="Of those, rated false, mostly false or misleading."

@@ -474,7 +474,7 @@ def outlet_list(request: HttpRequest, filters: Query[OutletFilters]):
 @api.get("/outlets/{id}", response={200: schemas.OutletDetail, **ERRORS}, tags=["outlets"])
 @cached_read(schemas.OutletDetail, depends_on=on_outlet)
 def outlet_detail(request: HttpRequest, id: int = ID):
-    """One outlet with its track record over the public claims it carried."""
+    """One outlet with its track record over the public claims it spread (as its page)."""
     outlet = public_name_or_404(Outlet.objects.all(), pk=id)
     record = outlet_claims.track_record(outlet)
     return {**represent.outlet(outlet), "track_record": record}

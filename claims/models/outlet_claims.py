@@ -82,5 +82,8 @@ def store_all(low: int | None = None, high: int | None = None) -> None:
 
 
 def track_record(outlet: Outlet) -> dict[str, int]:
-    """As ClaimQuerySet.track_record() of the public claims the outlet carried."""
-    return OutletClaim.objects.filter(outlet=outlet).aggregate(**track_record_counts())
+    """As the outlet's page counts it (`Claim.objects.spread_by(outlet).track_record()`): the
+    public claims it spread itself, not the ones it only mentioned while reporting a denial
+    or a fact-check. One index range (the index covers `spread`)."""
+    rows = OutletClaim.objects.filter(outlet=outlet, spread=True)
+    return rows.aggregate(**track_record_counts())
