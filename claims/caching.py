@@ -28,8 +28,9 @@ in the transaction that made it:
   change and are after, so the lists a claim leaves are dropped as well as those it joins;
   nothing else. When the claim's row and the lists holding it are as they were (`Scopes`,
   `listed_as`), the lists that show only rows (filtered lists, the claimant's, subjects',
-  outlets' and tags' pages, the first pages) are left, and the searches unless its search
-  terms changed;
+  outlets' and tags' pages, the first pages) are left, and so are the searches but those for
+  a word its search terms gained or lost (`searches_moved`; a ranked search also depends on
+  the fields holding its words);
 - a new name (actor, outlet, tag) moves on only its own scope; an edited name that claims
   already show moves on the whole site (names appear on many pages; renames are rare).
 
@@ -74,7 +75,7 @@ from django.utils.http import http_date
 from claims import search_terms
 from claims.models import reader_versions
 from claims.models.reader_versions import DENIAL_FEED, FIRST_PAGES, LISTS, SITE, VERDICT_FEED
-from claims.search_terms import FIELD_BREAK
+from claims.search_terms import FIELD_BREAK, KEY
 
 logger = logging.getLogger(__name__)
 
@@ -106,14 +107,17 @@ def changed(
         changing = Scopes.of(claim_ids=claim_ids, names=by_kind).every()
     elif before.claim_ids >= claim_ids and before.listed == listed_as(claim_ids):
         # Every list shows these claims as it did: only their pages, their responders' pages
-        # (statements) and the feeds, and the searches if their words changed.
+        # (statements) and the feeds, and the searches whose matches or ranking a change of
+        # their words can alter.
         scopes = Scopes.of(claim_ids=claim_ids, names=by_kind, lists=False)
         changing = scopes.always | before.scopes.always
-        if before.scopes.terms != scopes.terms:
-            changing |= scopes.searches | before.scopes.searches
+        changing |= searches_moved(before.scopes.terms, scopes.terms)
     else:
+        # Their rows changed: every search that finds them, before or after, shows it.
         scopes = Scopes.of(claim_ids=claim_ids, names=by_kind)
-        changing = scopes.every() | before.scopes.every()
+        changing = scopes.always | scopes.listed | scopes.searches
+        changing |= before.scopes.always | before.scopes.listed | before.scopes.searches
+        changing |= searches_moved(before.scopes.terms, scopes.terms)
     if changing:
         reader_versions.bump(changing)
         if settings.READER_PURGE_URL:
@@ -189,7 +193,7 @@ class Scopes:
     terms: dict  # each claim's search terms, which the searches come from
 
     def every(self) -> set:
-        return self.always | self.listed | self.searches
+        return self.always | self.listed | self.searches | searches_moved({}, self.terms)
 
     @classmethod
     def of(cls, *, claim_ids: set, names: dict[str, set], lists: bool = True) -> "Scopes":
@@ -237,7 +241,7 @@ class Scopes:
             listed.add(scope("lists:language", language))
         terms = dict(claims.values_list("pk", "search_terms"))
         for text in terms.values():
-            searches |= {search_scope(token) for token in set(text.split()) - {FIELD_BREAK}}
+            searches |= {search_scope(token) for token in _tokens(text)}
         always |= {scope("claim", slug) for slug in duplicates.values_list("slug", flat=True)}
         # (kind, rows, slug field, whether the name's page shows the link itself): a
         # responder's page lists its statements; the others' pages list only claims' rows.
@@ -281,6 +285,46 @@ def feed_scope(kind: str, slug: str) -> str:
 def search_scope(token: str) -> str:
     """A search token's scope: searches for a word depend on the scopes of its keys."""
     return scope("search", token[:100])  # a longer token only shares its scope
+
+
+def phrase_scope(word: str) -> str:
+    """A ranked search's scope (two words or more: the claims holding them as written, word
+    for word, come first), by one of its words as written."""
+    return scope("phrase", word[:100])
+
+
+def searches_moved(before: dict, after: dict) -> set[str]:
+    """The search scopes a change of claims' search terms (by claim id, before and after)
+    moves on: a search finds a claim by the tokens it holds, so only the searches for a token
+    added or removed can find it or lose it; a ranked search lifts the claims that hold its
+    words as written in one field (a text, a quote, a title), so only a phrase in a field
+    added or removed can rise or fall, and each of its words is in that field."""
+    moved = set()
+    for pk in before.keys() | after.keys():
+        old, new = before.get(pk, ""), after.get(pk, "")
+        if old == new:
+            continue
+        moved |= {search_scope(token) for token in _tokens(old) ^ _tokens(new)}
+        for field in _fields(old) ^ _fields(new):
+            moved |= {phrase_scope(word) for word in field}
+    return moved
+
+
+def _tokens(document: str) -> set[str]:
+    return set(document.split()) - {FIELD_BREAK}
+
+
+def _fields(document: str) -> set[tuple[str, ...]]:
+    """A search document's fields, their words as written (the keys left out)."""
+    fields, field = set(), []
+    for token in document.split():
+        if token == FIELD_BREAK:
+            fields.add(tuple(field))
+            field = []
+        elif not token.startswith(KEY):
+            field.append(token)
+    fields.add(tuple(field))
+    return fields
 
 
 def _on_first_pages(claim_ids: set) -> bool:
@@ -405,13 +449,14 @@ def on_claim_list(request: HttpRequest, **kwargs) -> list[str]:
     """The claim list's scopes, from its filters as the list applies them (an invalid value is
     ignored by the list, so here too), without a query.
 
-    A filtered list shows only claims that pass every filter, and a change to a claim moves on
-    the scopes of every filter value it had before and has after (affected_scopes), so one
-    filter's scope is enough: the first valid of a search word, rating, official position and
-    language. An actor, outlet, tag or narrative adds its own scope; as the list ignores an
-    unknown one, the page depends on the other filters' scope as well. A list with no other
-    filter than the dates depends on every claim (LISTS); the unfiltered list on its first
-    pages only.
+    A filtered list shows only claims that pass every filter, and a change to a claim's row
+    moves on the scopes of every filter value it had before and has after (`changed`), so one
+    filter's scope is enough: the first valid of rating, official position and language. A
+    search depends on every word's scopes (a change that leaves the claim's row as it was
+    moves on only the words it added or removed) and, ranked, on a phrase scope. An actor,
+    outlet, tag or narrative adds its own scope; as the list ignores an unknown one, the page
+    depends on the other filters' scope as well. A list with no other filter than the dates
+    depends on every claim (LISTS); the unfiltered list on its first pages only.
     """
     from claims.filters import ClaimFilterForm
     from claims.search import clean_query
@@ -421,9 +466,10 @@ def on_claim_list(request: HttpRequest, **kwargs) -> list[str]:
     named = [scope(kind, params[kind].strip()) for kind in NAMED_FILTERS if params[kind].strip()]
     query = search_terms.query(clean_query(params["q"]))
     if query:
-        # The longest word: likely the rarest, so the least often moved on.
-        options = max(query.needed, key=lambda tokens: max(map(len, tokens)))
-        return [*named, *(search_scope(token) for token in options)]
+        searches = [search_scope(token) for options in query.needed for token in options]
+        if len(query.alternatives) > 1:  # ranked (search.ranked): one word of the phrase will do
+            searches.append(phrase_scope(max(query.phrase.split(), key=len)))
+        return [*named, *dict.fromkeys(searches)]
     for name in ("rating", "position", "language"):
         try:
             value = fields[name].clean(params[name])
@@ -547,6 +593,7 @@ def cache_for_readers(
             response.headers["X-Cache"] = "miss"  # for the benchmark's hit ratio, and proxies' logs
             return response
 
+        wrapped.reader_depends_on = depends_on  # what a page depends on, for bench/reach.py
         return wrapped
 
     return decorator

@@ -158,14 +158,15 @@ def test_an_approved_response_drops_its_claims_page_feeds_and_searches_not_uncha
 ):
     """A second denial leaves the claim's row in every list as it was (still "denied", same
     text, claimant and date): the claim's page, its responders' pages, the feeds that list
-    denials, the exports and the searches for its words (the quote adds words) are dropped;
-    the lists that show the claim's row (actor, outlet and tag pages, filtered and unfiltered
-    lists) stay cached, and so does everything about other claims."""
+    denials, the exports and the searches for the words the quote adds are dropped; the lists
+    that show the claim's row (actor, outlet and tag pages, filtered and unfiltered lists) and
+    the searches for its other words stay cached, and so does everything about other claims."""
     claim = two_chains["claim"]
     spokesman = create_actor(name="Defence Ministry")
     office, tag = two_chains["denial"].responder, claim.tags.get()
     pages = [*two_chains["chain_pages"], *two_chains["lists"], *two_chains["other_pages"]]
-    warm(client, [*pages, reverse("claims:actor_detail", args=[spokesman.slug])])
+    searches = [reverse("claims:claim_list") + q for q in ("?q=minister", "?q=Umerov+trip")]
+    warm(client, [*pages, *searches, reverse("claims:actor_detail", args=[spokesman.slug])])
     editor, reviewer = create_editor(), create_reviewer()
 
     writing.create(
@@ -192,9 +193,10 @@ def test_an_approved_response_drops_its_claims_page_feeds_and_searches_not_uncha
         reverse("claims:tag_denied_atom", args=[tag.slug]),
         reverse("claims:home"),
         reverse("claims:denied_rss"),
-        reverse("claims:claim_list") + "?q=Umerov",
+        *searches,
     ]
     unchanged = [
+        reverse("claims:claim_list") + "?q=Umerov",
         reverse("claims:actor_detail", args=[claim.claimant.slug]),
         reverse("claims:actor_detail", args=[claim.subjects.get().slug]),
         reverse("claims:outlet_detail", args=[two_chains["origin"].report.outlet.slug]),
@@ -462,6 +464,27 @@ def test_an_approval_drops_the_filtered_lists_and_searches_that_show_the_claim_o
     for url in not_showing:
         assert is_cached(client, url), f"{url} was dropped by an unrelated change"
     assert "Umerov" in client.get("/en/claims/?q=journey").text
+
+
+def test_a_search_is_dropped_by_the_words_a_change_adds_or_the_phrases_it_makes(client, two_chains):
+    """A new quote that leaves the claim's row as it was drops the searches for the words it
+    adds, and the ranked searches (two words or more) whose words it holds as written, word
+    for word: they list the claims holding the exact phrase first. Searches for the claim's
+    other words stay cached."""
+    claim = two_chains["claim"]
+    dropped = [
+        "/en/claims/?q=journey",  # added: the claim is found by it now
+        "/en/claims/?q=Ukraine+refused",  # both words were there, the phrase is new
+    ]
+    unchanged = ["/en/claims/?q=Umerov", "/en/claims/?q=Umerov+return", "/en/claims/?q=fleet"]
+    warm(client, [*dropped, *unchanged])
+    approve_new_response(claim, quote="Ukraine refused his journey")
+    assert Claim.objects.get(pk=claim.pk).official_position == "denied"
+    for url in dropped:
+        assert not is_cached(client, url), f"{url} still served from the cache"
+    for url in unchanged:
+        assert is_cached(client, url), f"{url} was dropped, though it shows nothing new"
+    assert "Umerov refused" in client.get("/en/claims/?q=journey").text
 
 
 def test_an_unfiltered_list_is_dropped_only_by_a_claim_it_can_show(client, monkeypatch):
