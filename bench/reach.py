@@ -175,6 +175,32 @@ def outdated_share(pages: list[set[str]], moved: set[str]) -> float:
     return stale / sum(weights)
 
 
+def page_kind(path: str) -> str:
+    """What a URL is: "search", "claim list: position", "claim page", "actor page"…"""
+    path, _, query = path.partition("?")
+    parts = path.strip("/").split("/")[1:]
+    if parts[:1] == ["feeds"]:
+        return "feed" if len(parts) == 2 else f"{parts[1]} feed"
+    if parts[:1] == ["claims"] and len(parts) == 1:
+        names = [pair.split("=")[0] for pair in query.split("&") if pair]
+        names = [name for name in names if name not in ("page", "sort")]
+        if "q" in names:
+            return "search"
+        return "claim list" + (f": {names[0]}" if names else "")
+    return f"{parts[0].rstrip('s')} page" if parts else "home"
+
+
+def outdated_by_kind(paths: list[str], pages: list[set[str]], moved: set[str]) -> Counter:
+    """The Zipf-weighted share of URLs outdated, by the kind of page."""
+    weights = [1 / rank for rank in range(1, len(pages) + 1)]
+    total = sum(weights)
+    shares = Counter()
+    for path, weight, scopes in zip(paths, weights, pages, strict=True):
+        if scopes & moved:
+            shares[page_kind(path)] += weight / total
+    return shares
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--approvals", type=int, default=60)
@@ -196,10 +222,10 @@ def main() -> None:
         rules = old_caching(args.before_commit) if name == "before" else None
         pages = page_scopes(paths, rules)
         result = replay(paths, args.approvals, rules)
-        report(name, pages, result)
+        report(name, paths, pages, result)
 
 
-def report(name: str, pages: list[set[str]], result: dict) -> None:
+def report(name: str, paths: list[str], pages: list[set[str]], result: dict) -> None:
     moved, costs, totals = result["moved"], result["costs"], result["totals"]
     every: set[str] = set()
     shares = {}
@@ -228,6 +254,9 @@ def report(name: str, pages: list[set[str]], result: dict) -> None:
         f"{costs_ms[count // 2]:.1f} ms, max {costs_ms[-1]:.1f}; whole approval p50 "
         f"{totals_ms[count // 2]:.1f} ms, max {totals_ms[-1]:.1f}"
     )
+    print(f"outdated after {count}, by page: " + ", ".join(
+        f"{k} {share:.1%}" for k, share in outdated_by_kind(paths, pages, every).most_common()
+    ))  # fmt: skip
 
 
 if __name__ == "__main__":
