@@ -30,10 +30,9 @@ in the transaction that made it:
   `listed_as`), the lists that show only rows (filtered lists, the claimant's, subjects',
   outlets' and tags' pages, the first pages) are left, and so are the searches but those for
   a word its search terms gained or lost (`searches_moved`; a ranked search also depends on
-  the fields holding its words). When the row changed, a list with one filter only (an
-  official position, rating, language, actor or outlet) is dropped only if the claim was or
-  is among the rows it can show (`rows_scope`, `first_rows_moved`: a few index walks, only for
-  such a change);
+  the fields holding its words). When the row changed, the list of an official position
+  alone is dropped only if the claim was or is among the rows it can show (`rows_scope`,
+  `first_rows_moved`: six index walks, only for such a change);
 - a new name (actor, outlet, tag) moves on only its own scope; an edited name that claims
   already show moves on the whole site (names appear on many pages; renames are rare).
 
@@ -248,15 +247,20 @@ class Scopes:
             if claimant:
                 listed.add(scope("actor", claimant))
                 always.add(feed_scope("actor", claimant))
-                first_rows[rows_scope("actor", claimant)] = ("actor", claimant)
+                listed.add(rows_scope("actor", claimant))
             # The filtered lists the claim is in (called before and after a change: was or is).
             listed.add(scope("lists:position", position))
             if rating:
                 listed.add(scope("lists:rating", rating))
             listed.add(scope("lists:language", language))
-            for name, value in (("position", position), ("rating", rating), ("language", language)):
-                if value:
-                    first_rows[rows_scope(name, value)] = (name, value)
+            # Lists of one filter: a position's is looked into (a quarter of the claims each:
+            # a claim is seldom among its first rows); the others are moved on with every row
+            # they hold (a rating's, actor's or outlet's few claims nearly always are among
+            # them; a language's or tag's list costs a look for little: bench/reach.py).
+            first_rows[rows_scope("position", position)] = ("position", position)
+            if rating:
+                listed.add(rows_scope("rating", rating))
+            listed.add(rows_scope("language", language))
         terms = dict(claims.values_list("pk", "search_terms"))
         for text in terms.values():
             searches |= {search_scope(token) for token in _tokens(text)}
@@ -285,10 +289,8 @@ class Scopes:
                     continue
                 if shows_link:  # a responder's list holds the claims it answered
                     always.add(rows_scope(kind, slug))
-                elif kind == "tag":  # thousands of claims each, few pages: not worth a look
+                else:
                     listed.add(rows_scope(kind, slug))
-                elif rows is not responses:  # an outlet's list, the claims it carried
-                    first_rows[rows_scope(kind, slug)] = (kind, slug)
         if lists and _on_first_pages(claim_ids):
             listed.add(FIRST_PAGES)
         if _in_denial_feed(claim_ids):
@@ -357,7 +359,8 @@ def rows_scope(name: str, value: str) -> str:
     """The claim list with one filter only (an official position, rating, language, actor,
     outlet or tag; any sort, any page): it shows its first COUNT_CAP claims in its sort, and
     their number up to COUNT_CAP + 1, so only a change to a claim among its first COUNT_CAP + 1
-    in some sort, before or after, can change it (`first_rows_moved`)."""
+    in some sort, before or after, can change it (`first_rows_moved`; looked into for an
+    official position only, moved on with every row for the others)."""
     return scope(f"rows:{name}", value)
 
 
@@ -383,17 +386,10 @@ def first_rows_moved(before: Before, rows: dict, listed: dict) -> set[str]:
 
 
 def _among_first_rows(kind: str, value: str, pk: int, first_seen, text: str) -> bool:
-    from claims.models import Actor, Claim, Outlet
+    from claims.models import Claim
     from claims.views import COUNT_CAP
 
-    claims = Claim.objects.public().exclude(pk=pk)
-    if kind in ("actor", "outlet"):
-        name = {"actor": Actor, "outlet": Outlet}[kind].objects.filter(slug=value).first()
-        if name is None:
-            return True
-        claims = claims.involving(name) if kind == "actor" else claims.carried_by(name)
-    else:
-        claims = claims.filter(**{FILTER_COLUMNS[kind]: value})
+    claims = Claim.objects.public().exclude(pk=pk).filter(**{FILTER_COLUMNS[kind]: value})
     # The claims before it A to Z, newest first, oldest first (filters.SORTS), each read in
     # its own order: the database walks the sort's index and stops at COUNT_CAP + 1.
     ahead = [(claims.order_by("text", "pk"), Q(text__lt=text) | Q(text=text, pk__lt=pk))]
@@ -420,11 +416,7 @@ def _among_first_rows(kind: str, value: str, pk: int, first_seen, text: str) -> 
     )
 
 
-FILTER_COLUMNS = {
-    "position": "official_position",
-    "rating": "published_rating",
-    "language": "language",
-}
+FILTER_COLUMNS = {"position": "official_position"}  # the lists looked into
 
 
 def _on_first_pages(claim_ids: set) -> bool:
