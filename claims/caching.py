@@ -28,8 +28,11 @@ in the transaction that made it:
   change and are after, so the lists a claim leaves are dropped as well as those it joins;
   nothing else. When the claim's row and the lists holding it are as they were (`Scopes`,
   `listed_as`), the lists that show only rows (filtered lists, the claimant's, subjects',
-  outlets' and tags' pages, the first pages) are left, and the searches unless its search
-  terms changed;
+  outlets' and tags' pages, the first pages) are left, and so are the searches but those for
+  a word its search terms gained or lost (`searches_moved`; a ranked search also depends on
+  the fields holding its words). When the row changed, the list of an official position
+  alone is dropped only if the claim was or is among the rows it can show (`rows_scope`,
+  `first_rows_moved`: six index walks, only for such a change);
 - a new name (actor, outlet, tag) moves on only its own scope; an edited name that claims
   already show moves on the whole site (names appear on many pages; renames are rare).
 
@@ -64,6 +67,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.utils import translation
@@ -74,7 +78,7 @@ from django.utils.http import http_date
 from claims import search_terms
 from claims.models import reader_versions
 from claims.models.reader_versions import DENIAL_FEED, FIRST_PAGES, LISTS, SITE, VERDICT_FEED
-from claims.search_terms import FIELD_BREAK
+from claims.search_terms import FIELD_BREAK, KEY
 
 logger = logging.getLogger(__name__)
 
@@ -102,18 +106,24 @@ def changed(
     for name in names:
         by_kind[name._meta.model_name].add(name.pk)
     claim_ids = set(claim_ids)
+    listed = listed_as(claim_ids) if before is not None else {}
     if before is None:
         changing = Scopes.of(claim_ids=claim_ids, names=by_kind).every()
-    elif before.claim_ids >= claim_ids and before.listed == listed_as(claim_ids):
+    elif before.claim_ids >= claim_ids and before.listed == listed:
         # Every list shows these claims as it did: only their pages, their responders' pages
-        # (statements) and the feeds, and the searches if their words changed.
+        # (statements) and the feeds, and the searches whose matches or ranking a change of
+        # their words can alter.
         scopes = Scopes.of(claim_ids=claim_ids, names=by_kind, lists=False)
         changing = scopes.always | before.scopes.always
-        if before.scopes.terms != scopes.terms:
-            changing |= scopes.searches | before.scopes.searches
+        changing |= searches_moved(before.scopes.terms, scopes.terms)
     else:
+        # Their rows changed: every search that finds them, before or after, shows it; a list
+        # with one filter only where they were or are among the rows it can show.
         scopes = Scopes.of(claim_ids=claim_ids, names=by_kind)
-        changing = scopes.every() | before.scopes.every()
+        changing = scopes.always | scopes.listed | scopes.searches
+        changing |= before.scopes.always | before.scopes.listed | before.scopes.searches
+        changing |= searches_moved(before.scopes.terms, scopes.terms)
+        changing |= first_rows_moved(before, scopes.rows, listed)
     if changing:
         reader_versions.bump(changing)
         if settings.READER_PURGE_URL:
@@ -178,18 +188,22 @@ def content_changed() -> None:
 
 @dataclass(frozen=True)
 class Scopes:
-    """The scopes a change to some claims or names moves on, in three parts: `always` (the
+    """The scopes a change to some claims or names moves on, in four parts: `always` (the
     claims' pages, their responders' pages, every feed that can list them, the exports),
     `listed` (the lists that show the claims' rows: filtered lists, the actor, outlet and tag
-    pages, the unfiltered list's first pages) and `searches` (a scope per search word)."""
+    pages, the unfiltered list's first pages), `searches` (a scope per search word) and `rows`
+    (the lists with one filter only, moved on when the claims are among their first rows)."""
 
     always: set
     listed: set
     searches: set
     terms: dict  # each claim's search terms, which the searches come from
+    # The lists with one filter only that hold the claims (`rows_scope`), as (filter, value).
+    rows: dict
 
     def every(self) -> set:
-        return self.always | self.listed | self.searches
+        every = self.always | self.listed | self.searches | set(self.rows)
+        return every | searches_moved({}, self.terms)
 
     @classmethod
     def of(cls, *, claim_ids: set, names: dict[str, set], lists: bool = True) -> "Scopes":
@@ -214,12 +228,15 @@ class Scopes:
             rows = models[kind].objects.filter(pk__in=ids)
             for slug in rows.values_list("slug", flat=True):
                 always |= {scope(kind, slug), feed_scope(kind, slug)}
+                if kind in ROWS_NAMES:  # a new name's list no longer ignores its filter
+                    always.add(rows_scope(kind, slug))
             if kind == "narrative":
                 always.add(LISTS)  # the narratives' index and the filter's choices
             if _shown_by_claims(kind, ids):
                 always.add(SITE)
         if not claim_ids:
-            return cls(always, listed, searches, {})
+            return cls(always, listed, searches, {}, {})
+        first_rows = {}
         always.add(LISTS)
         claims = Claim.objects.filter(pk__in=claim_ids)
         # A withdrawn duplicate's notice shows the claim it duplicated.
@@ -230,14 +247,23 @@ class Scopes:
             if claimant:
                 listed.add(scope("actor", claimant))
                 always.add(feed_scope("actor", claimant))
+                listed.add(rows_scope("actor", claimant))
             # The filtered lists the claim is in (called before and after a change: was or is).
             listed.add(scope("lists:position", position))
             if rating:
                 listed.add(scope("lists:rating", rating))
             listed.add(scope("lists:language", language))
+            # Lists of one filter: a position's is looked into (a quarter of the claims each:
+            # a claim is seldom among its first rows); the others are moved on with every row
+            # they hold (a rating's, actor's or outlet's few claims nearly always are among
+            # them; a language's or tag's list costs a look for little: bench/reach.py).
+            first_rows[rows_scope("position", position)] = ("position", position)
+            if rating:
+                listed.add(rows_scope("rating", rating))
+            listed.add(rows_scope("language", language))
         terms = dict(claims.values_list("pk", "search_terms"))
         for text in terms.values():
-            searches |= {search_scope(token) for token in set(text.split()) - {FIELD_BREAK}}
+            searches |= {search_scope(token) for token in _tokens(text)}
         always |= {scope("claim", slug) for slug in duplicates.values_list("slug", flat=True)}
         # (kind, rows, slug field, whether the name's page shows the link itself): a
         # responder's page lists its statements; the others' pages list only claims' rows.
@@ -259,13 +285,19 @@ class Scopes:
             for slug in slugs.distinct():
                 (always if shows_link else listed).add(scope(kind, slug))
                 always.add(feed_scope(kind, slug))
+                if kind not in ROWS_NAMES:
+                    continue
+                if shows_link:  # a responder's list holds the claims it answered
+                    always.add(rows_scope(kind, slug))
+                else:
+                    listed.add(rows_scope(kind, slug))
         if lists and _on_first_pages(claim_ids):
             listed.add(FIRST_PAGES)
         if _in_denial_feed(claim_ids):
             always.add(DENIAL_FEED)
         if _in_verdict_feed(claim_ids):
             always.add(VERDICT_FEED)
-        return cls(always, listed, searches, terms)
+        return cls(always, listed, searches, terms, first_rows)
 
 
 def affected_scopes(*, claim_ids: set, names: dict[str, set]) -> set[str]:
@@ -281,6 +313,110 @@ def feed_scope(kind: str, slug: str) -> str:
 def search_scope(token: str) -> str:
     """A search token's scope: searches for a word depend on the scopes of its keys."""
     return scope("search", token[:100])  # a longer token only shares its scope
+
+
+def phrase_scope(word: str) -> str:
+    """A ranked search's scope (two words or more: the claims holding them as written, word
+    for word, come first), by one of its words as written."""
+    return scope("phrase", word[:100])
+
+
+def searches_moved(before: dict, after: dict) -> set[str]:
+    """The search scopes a change of claims' search terms (by claim id, before and after)
+    moves on: a search finds a claim by the tokens it holds, so only the searches for a token
+    added or removed can find it or lose it; a ranked search lifts the claims that hold its
+    words as written in one field (a text, a quote, a title), so only a phrase in a field
+    added or removed can rise or fall, and each of its words is in that field."""
+    moved = set()
+    for pk in before.keys() | after.keys():
+        old, new = before.get(pk, ""), after.get(pk, "")
+        if old == new:
+            continue
+        moved |= {search_scope(token) for token in _tokens(old) ^ _tokens(new)}
+        for field in _fields(old) ^ _fields(new):
+            moved |= {phrase_scope(word) for word in field}
+    return moved
+
+
+def _tokens(document: str) -> set[str]:
+    return set(document.split()) - {FIELD_BREAK}
+
+
+def _fields(document: str) -> set[tuple[str, ...]]:
+    """A search document's fields, their words as written (the keys left out)."""
+    fields, field = set(), []
+    for token in document.split():
+        if token == FIELD_BREAK:
+            fields.add(tuple(field))
+            field = []
+        elif not token.startswith(KEY):
+            field.append(token)
+    fields.add(tuple(field))
+    return fields
+
+
+def rows_scope(name: str, value: str) -> str:
+    """The claim list with one filter only (an official position, rating, language, actor,
+    outlet or tag; any sort, any page): it shows its first COUNT_CAP claims in its sort, and
+    their number up to COUNT_CAP + 1, so only a change to a claim among its first COUNT_CAP + 1
+    in some sort, before or after, can change it (`first_rows_moved`; looked into for an
+    official position only, moved on with every row for the others)."""
+    return scope(f"rows:{name}", value)
+
+
+ROWS_NAMES = ("actor", "outlet", "tag")
+
+
+def first_rows_moved(before: Before, rows: dict, listed: dict) -> set[str]:
+    """The lists with one filter only that a change to a claim's row reaches: those that held
+    it or hold it among their first COUNT_CAP + 1 claims in some sort (its place before the
+    change is found among the other claims as they are: only its own row changed). A change
+    to several claims reaches every list that holds one of them."""
+    lists = before.scopes.rows | rows
+    if len(before.claim_ids) != 1 or set(listed) != set(before.claim_ids):
+        return set(lists)
+    (pk,) = before.claim_ids
+    # (first seen, text) as the claim was and is, when public: the keys of every sort.
+    places = {(row[7], row[2]) for row in (before.listed.get(pk), listed.get(pk)) if row and row[0]}
+    return {
+        name
+        for name, (kind, value) in lists.items()
+        if any(_among_first_rows(kind, value, pk, *place) for place in places)
+    }
+
+
+def _among_first_rows(kind: str, value: str, pk: int, first_seen, text: str) -> bool:
+    from claims.models import Claim
+    from claims.views import COUNT_CAP
+
+    claims = Claim.objects.public().exclude(pk=pk).filter(**{FILTER_COLUMNS[kind]: value})
+    # The claims before it A to Z, newest first, oldest first (filters.SORTS), each read in
+    # its own order: the database walks the sort's index and stops at COUNT_CAP + 1.
+    ahead = [(claims.order_by("text", "pk"), Q(text__lt=text) | Q(text=text, pk__lt=pk))]
+    if first_seen is None:  # last in both date orders
+        seen = Q(first_seen_at__isnull=False)
+        ahead += [
+            (claims.newest(), seen | Q(first_seen_at__isnull=True, pk__gt=pk)),
+            (claims.oldest(), seen | Q(first_seen_at__isnull=True, pk__lt=pk)),
+        ]
+    else:
+        ahead += [
+            (
+                claims.newest(),
+                Q(first_seen_at__gt=first_seen) | Q(first_seen_at=first_seen, pk__gt=pk),
+            ),
+            (
+                claims.oldest(),
+                Q(first_seen_at__lt=first_seen) | Q(first_seen_at=first_seen, pk__lt=pk),
+            ),
+        ]
+    return any(
+        len(ordered.filter(before).values_list("pk", flat=True)[: COUNT_CAP + 1]) <= COUNT_CAP
+        for ordered, before in ahead
+    )
+
+
+FILTER_COLUMNS = {"position": "official_position"}  # the lists looked into
 
 
 def _on_first_pages(claim_ids: set) -> bool:
@@ -403,15 +539,18 @@ def on_object_feed(kind: str) -> Callable[..., list[str]]:
 
 def on_claim_list(request: HttpRequest, **kwargs) -> list[str]:
     """The claim list's scopes, from its filters as the list applies them (an invalid value is
-    ignored by the list, so here too), without a query.
+    ignored by the list, so here too), without a query but for a list of one name.
 
-    A filtered list shows only claims that pass every filter, and a change to a claim moves on
-    the scopes of every filter value it had before and has after (affected_scopes), so one
-    filter's scope is enough: the first valid of a search word, rating, official position and
-    language. An actor, outlet, tag or narrative adds its own scope; as the list ignores an
-    unknown one, the page depends on the other filters' scope as well. A list with no other
-    filter than the dates depends on every claim (LISTS); the unfiltered list on its first
-    pages only.
+    A filtered list shows only claims that pass every filter, and a change to a claim's row
+    moves on the scopes of every filter value it had before and has after (`changed`), so one
+    filter's scope is enough: the first valid of rating, official position and language. A
+    search depends on every word's scopes (a change that leaves the claim's row as it was
+    moves on only the words it added or removed) and, ranked, on a phrase scope. An actor,
+    outlet, tag or narrative adds its own scope; as the list ignores an unknown one, the page
+    depends on the other filters' scope as well. A list with no other filter than the dates
+    depends on every claim (LISTS); the unfiltered list on its first pages only; a list with
+    one filter only (a position, rating, language, actor, outlet or tag) on its first rows
+    (`rows_scope`).
     """
     from claims.filters import ClaimFilterForm
     from claims.search import clean_query
@@ -421,17 +560,33 @@ def on_claim_list(request: HttpRequest, **kwargs) -> list[str]:
     named = [scope(kind, params[kind].strip()) for kind in NAMED_FILTERS if params[kind].strip()]
     query = search_terms.query(clean_query(params["q"]))
     if query:
-        # The longest word: likely the rarest, so the least often moved on.
-        options = max(query.needed, key=lambda tokens: max(map(len, tokens)))
-        return [*named, *(search_scope(token) for token in options)]
+        searches = [search_scope(token) for options in query.needed for token in options]
+        if len(query.alternatives) > 1:  # ranked (search.ranked): one word of the phrase will do
+            searches.append(phrase_scope(max(query.phrase.split(), key=len)))
+        return [*named, *dict.fromkeys(searches)]
+    valid = {}
     for name in ("rating", "position", "language"):
         try:
-            value = fields[name].clean(params[name])
+            valid[name] = fields[name].clean(params[name])
         except ValidationError:
             continue
-        if value:
-            return [*named, scope(f"lists:{name}", value)]
-    if params["date_from"] or params["date_to"]:
+    valid = {name: value for name, value in valid.items() if value}
+    dated = params["date_from"] or params["date_to"]
+    kinds = [kind for kind in NAMED_FILTERS if params[kind].strip()]
+    if not dated and not valid and len(kinds) == 1 and kinds[0] in ROWS_NAMES:
+        # One name only (one query: whether it names anything); an unknown one is ignored,
+        # so its page is the unfiltered list until the name comes (which moves its scope on).
+        kind = kinds[0]
+        try:
+            fields[kind].clean(params[kind])
+        except ValidationError:
+            return [rows_scope(kind, params[kind].strip()), FIRST_PAGES]
+        return [rows_scope(kind, params[kind].strip())]
+    if not dated and not named and len(valid) == 1:
+        return [rows_scope(*valid.popitem())]
+    for name, value in valid.items():
+        return [*named, scope(f"lists:{name}", value)]
+    if dated:
         return [*named, LISTS]
     return [*named, FIRST_PAGES]
 
@@ -547,6 +702,7 @@ def cache_for_readers(
             response.headers["X-Cache"] = "miss"  # for the benchmark's hit ratio, and proxies' logs
             return response
 
+        wrapped.reader_depends_on = depends_on  # what a page depends on, for bench/reach.py
         return wrapped
 
     return decorator

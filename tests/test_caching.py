@@ -1,6 +1,7 @@
 """Reader-page caching: anonymous readers share cached pages; a change drops only the pages it
 shows on (the claim's, the lists and feeds, its actors', outlets' and tags'), nothing else."""
 
+import re
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -96,12 +97,19 @@ def test_readers_pages_tell_a_shared_cache_how_long_to_keep_them(settings):
 # What a change drops
 
 
+# A list of one actor, outlet or tag asks whether the name exists before reading its versions.
+NAME_LOOKUP = re.compile(r'FROM "claims_(actor|outlet|tag)" WHERE "claims_\1"."slug" = ')
+
+
 def is_cached(client, url: str) -> bool:
-    """Served from the cache: the one query that reads the page's versions, no more."""
+    """Served from the cache: the one query that reads the page's versions, no more (but the
+    lookup of a list's one name)."""
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == HTTPStatus.OK, url
-    return len(queries) == 1
+    others = [query["sql"] for query in queries if "claims_readerversion" not in query["sql"]]
+    looked_up = len(others) == 1 and NAME_LOOKUP.search(others[0])
+    return len(queries) - len(others) == 1 and (not others or bool(looked_up))
 
 
 @pytest.fixture
@@ -158,14 +166,15 @@ def test_an_approved_response_drops_its_claims_page_feeds_and_searches_not_uncha
 ):
     """A second denial leaves the claim's row in every list as it was (still "denied", same
     text, claimant and date): the claim's page, its responders' pages, the feeds that list
-    denials, the exports and the searches for its words (the quote adds words) are dropped;
-    the lists that show the claim's row (actor, outlet and tag pages, filtered and unfiltered
-    lists) stay cached, and so does everything about other claims."""
+    denials, the exports and the searches for the words the quote adds are dropped; the lists
+    that show the claim's row (actor, outlet and tag pages, filtered and unfiltered lists) and
+    the searches for its other words stay cached, and so does everything about other claims."""
     claim = two_chains["claim"]
     spokesman = create_actor(name="Defence Ministry")
     office, tag = two_chains["denial"].responder, claim.tags.get()
     pages = [*two_chains["chain_pages"], *two_chains["lists"], *two_chains["other_pages"]]
-    warm(client, [*pages, reverse("claims:actor_detail", args=[spokesman.slug])])
+    searches = [reverse("claims:claim_list") + q for q in ("?q=minister", "?q=Umerov+trip")]
+    warm(client, [*pages, *searches, reverse("claims:actor_detail", args=[spokesman.slug])])
     editor, reviewer = create_editor(), create_reviewer()
 
     writing.create(
@@ -192,9 +201,10 @@ def test_an_approved_response_drops_its_claims_page_feeds_and_searches_not_uncha
         reverse("claims:tag_denied_atom", args=[tag.slug]),
         reverse("claims:home"),
         reverse("claims:denied_rss"),
-        reverse("claims:claim_list") + "?q=Umerov",
+        *searches,
     ]
     unchanged = [
+        reverse("claims:claim_list") + "?q=Umerov",
         reverse("claims:actor_detail", args=[claim.claimant.slug]),
         reverse("claims:actor_detail", args=[claim.subjects.get().slug]),
         reverse("claims:outlet_detail", args=[two_chains["origin"].report.outlet.slug]),
@@ -464,6 +474,27 @@ def test_an_approval_drops_the_filtered_lists_and_searches_that_show_the_claim_o
     assert "Umerov" in client.get("/en/claims/?q=journey").text
 
 
+def test_a_search_is_dropped_by_the_words_a_change_adds_or_the_phrases_it_makes(client, two_chains):
+    """A new quote that leaves the claim's row as it was drops the searches for the words it
+    adds, and the ranked searches (two words or more) whose words it holds as written, word
+    for word: they list the claims holding the exact phrase first. Searches for the claim's
+    other words stay cached."""
+    claim = two_chains["claim"]
+    dropped = [
+        "/en/claims/?q=journey",  # added: the claim is found by it now
+        "/en/claims/?q=Ukraine+refused",  # both words were there, the phrase is new
+    ]
+    unchanged = ["/en/claims/?q=Umerov", "/en/claims/?q=Umerov+return", "/en/claims/?q=fleet"]
+    warm(client, [*dropped, *unchanged])
+    approve_new_response(claim, quote="Ukraine refused his journey")
+    assert Claim.objects.get(pk=claim.pk).official_position == "denied"
+    for url in dropped:
+        assert not is_cached(client, url), f"{url} still served from the cache"
+    for url in unchanged:
+        assert is_cached(client, url), f"{url} was dropped, though it shows nothing new"
+    assert "Umerov refused" in client.get("/en/claims/?q=journey").text
+
+
 def test_an_unfiltered_list_is_dropped_only_by_a_claim_it_can_show(client, monkeypatch):
     """The list shows its first COUNT_CAP claims in each sort: a change to an older claim,
     far down every sort, leaves its pages cached."""
@@ -486,6 +517,61 @@ def test_an_unfiltered_list_is_dropped_only_by_a_claim_it_can_show(client, monke
     approve_new_response(claims["Zulu claim"], quote="We deny it")  # the oldest
     for url in pages:
         assert not is_cached(client, url), url
+
+
+def test_a_positions_list_is_dropped_only_by_a_row_among_its_first(client, monkeypatch):
+    """A list of one official position shows its first COUNT_CAP claims in each sort and
+    their number up to COUNT_CAP + 1: a claim far down every sort may change its official
+    position without dropping it. Lists with more filters or another one, and the pages that
+    count positions (an outlet's track record) or show more than rows, are dropped by any
+    change to a row they hold."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    monkeypatch.setattr("claims.views.COUNT_CAP", 1)  # the first 2 rows matter
+    now = timezone.now()
+    speaker, tag = create_actor(name="General Staff"), create_tag(name="front")
+    outlet = create_outlet(name="Front News")
+    claims = {}
+    for age, text in enumerate(("Alpha", "Bravo", "Charlie", "Delta", "Echo"), start=1):
+        claims[text] = create_claim(
+            text=f"{text} claim", subjects=[speaker], tags=[tag], language="en",
+            first_seen_at=now - timedelta(days=age),
+        )  # fmt: skip
+        create_carriage(claim=claims[text], report=create_report(outlet=outlet))
+    language = claims["Charlie"].language
+    kept = [
+        "/en/claims/?position=no_response",  # it leaves it from the middle of every sort
+        "/en/claims/?position=no_response&sort=text&page=2",
+        "/en/claims/?outlet=no-such-outlet",  # ignored: the unfiltered list
+        "/en/claims/",
+    ]
+    dropped = [
+        "/en/claims/?position=denied",  # it joins it, as its first row
+        f"/en/claims/?position=no_response&language={language}",  # two filters: every row
+        f"/en/claims/?actor={speaker.slug}&tag={tag.slug}",
+        # Only a position's list is looked into.
+        f"/en/claims/?language={language}&sort=oldest",
+        f"/en/claims/?actor={speaker.slug}&page=2",
+        f"/en/claims/?tag={tag.slug}&sort=text",
+        f"/en/claims/?outlet={outlet.slug}",
+        f"/en/outlets/{outlet.slug}/",  # counts its claims by position
+        f"/en/actors/{speaker.slug}/",
+        f"/en/tags/{tag.slug}/",
+    ]
+    warm(client, [*kept, *dropped])
+    approve_new_response(claims["Charlie"], quote="We deny it")
+    assert Claim.objects.get(pk=claims["Charlie"].pk).official_position == "denied"
+    for url in dropped:
+        assert not is_cached(client, url), f"{url} still served from the cache"
+    for url in kept:
+        assert is_cached(client, url), f"{url} was dropped, though it shows nothing new"
+    assert 'id="record-denied">1<' in client.get(f"/en/outlets/{outlet.slug}/").text
+    # The newest claim is the first row of each of those lists, newest first.
+    approve_new_response(claims["Alpha"], quote="We deny it too")
+    for url in kept:
+        assert not is_cached(client, url), f"{url} still served from the cache"
 
 
 def test_a_verdict_drops_the_verdict_feeds_and_a_response_on_an_old_claim_does_not(
