@@ -331,7 +331,7 @@ class DenialFilters(Paging, Since):
 def filter_denials(filters: DenialFilters):
     denials = Response.objects.public().denials()
     if filters.actor:
-        denials = denials.involving(by_slug(Actor, filters.actor))
+        denials = denials.involving(by_slug(Actor, filters.actor)).on_denied_claims()
     if filters.outlet:
         denials = denials.about_outlets(outlets_named(filters.outlet))
     if filters.tag:

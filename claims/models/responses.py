@@ -71,24 +71,32 @@ class ResponseQuerySet(models.QuerySet):
         return self.order_by("-responded_at", "-pk")
 
     def involving(self, actor) -> "ResponseQuerySet":
-        """Responses by the actor, or to claims it made, is the subject of or answered."""
+        """Approved responses by the actor, or to claims it made, is the subject of or
+        answered (the public lists' and feeds' sense)."""
         from .claims import ids_involving
 
         # The id list itself, not the claims it names: looking each up again cost 881 index
         # probes for a typical actor at 1M claims (18 ms).
         claims = ids_involving(actor)
+        approved = self.approved()
         if _is_large(actor):
             # Its responses are everywhere: the newest, tested one by one, find a page soon.
-            return self.filter(Q(responder=actor) | Q(claim__in=claims))
-        # A few hundred claims: their responses as one id list, then sorted (testing every
-        # denial newest first read 75,000 rows for such an actor's 50: 0.6 s at 1M claims;
-        # 34 ms).
-        ids = (
-            Response.objects.filter(responder=actor)
-            .values("pk")
-            .union(Response.objects.filter(claim__in=claims).values("pk"))
+            return approved.filter(Q(responder=actor) | Q(claim__in=claims))
+        # A few hundred claims: their responses, looked up by claim (testing every denial
+        # newest first read 75,000 rows for such an actor's 50: 0.6 s at 1M claims). The
+        # actor's own approved responses are on claims it answered, which the list holds;
+        # as a list of response ids, each response was read twice (14 ms, now 9).
+        return approved.filter(claim__in=claims)
+
+    def on_denied_claims(self) -> "ResponseQuerySet":
+        """Responses to claims whose stored position counts a denial (models/derived.py):
+        every approved denial's claim, so of those it drops none; it lets the database pass
+        over an actor's other claims in the claims' index before reading their responses."""
+        from .claims import OfficialPosition
+
+        return self.filter(
+            claim__official_position__in=[OfficialPosition.DENIED, OfficialPosition.MIXED]
         )
-        return self.filter(pk__in=ids)
 
     def about_outlets(self, outlets) -> "ResponseQuerySet":
         """Public responses to claims the outlets carried, and responses they reported. The
@@ -183,14 +191,17 @@ LARGE_ACTOR = 5_000  # claims made, about or answered; bounded index scans count
 def _is_large(actor) -> bool:
     from .claims import Claim
 
-    rows = [
-        Response.objects.filter(responder=actor).values("pk"),
-        Claim.subjects.through.objects.filter(actor=actor).values("pk"),
-        Claim.objects.filter(claimant=actor).values("pk"),
-    ]
-    found = 0
-    for queryset in rows:
-        found += queryset.order_by()[: LARGE_ACTOR - found].count()
-        if found >= LARGE_ACTOR:
-            return True
-    return False
+    # The three lists as one bounded UNION ALL: one round trip, stopping at LARGE_ACTOR rows.
+    # Each reads only the actor's column, so from an index alone: the rows' ids sent the
+    # database to 700 table pages for a typical actor at 1M claims (8-17 ms).
+    rows = (
+        Response.objects.filter(responder=actor)
+        .values("responder_id")
+        .order_by()
+        .union(
+            Claim.subjects.through.objects.filter(actor=actor).values("actor_id").order_by(),
+            Claim.objects.filter(claimant=actor).values("claimant_id").order_by(),
+            all=True,
+        )
+    )
+    return rows.order_by()[:LARGE_ACTOR].count() >= LARGE_ACTOR
