@@ -235,3 +235,78 @@ def test_editors_cannot_manage_keys(client):
     answer = client.post(reverse("desk:api_key_create"), {"partner": "x", "requests_per_minute": 1})
     assert answer.status_code == HTTPStatus.FORBIDDEN
     assert not ApiKey.objects.exists()
+
+
+@pytest.fixture
+def involved():
+    """An actor's and an outlet's denials in every way a denial counts for them, with times
+    that tie, beside denials that count for neither and responses readers cannot see."""
+    from claims.models import Stance
+    from tests.factories import create_actor, create_carriage, create_outlet, create_report
+
+    now = timezone.now()
+    office, other = create_actor(name="Defence Ministry"), create_actor(name="Someone else")
+    outlet = create_outlet(name="Kyiv Wire")
+    times = iter(now - timedelta(hours=n // 2) for n in range(40))  # pairs share a time
+
+    def denial(claim, responder=other, **fields):
+        return create_response(claim=claim, responder=responder, responded_at=next(times), **fields)
+
+    made, about = create_claim(claimant=office), create_claim(subjects=[office])
+    answered, carried = create_claim(), create_claim()
+    create_response(claim=answered, responder=office, stance=Stance.CONFIRMS)
+    create_carriage(claim=carried, report=create_report(outlet=outlet))
+    expected = {
+        "actor": [
+            denial(create_claim(), office).pk,
+            denial(made).pk,
+            denial(made).pk,
+            denial(about, report=create_report()).pk,
+            denial(answered).pk,
+            denial(made, office, channel_url="https://t.me/ministry/5").pk,
+        ],
+        "outlet": [
+            denial(carried).pk,
+            denial(carried, channel_url="https://t.me/someone/7").pk,
+            denial(create_claim(), report=create_report(outlet=outlet)).pk,
+        ],
+    }
+    for _ in range(4):
+        denial(create_claim())
+    denial(made, approved=False)
+    denial(create_claim(), office, withdrawn_at=now, withdrawn_reason="Wrong office")
+    denial(about, stance=Stance.CLARIFIES)
+    cache.clear()
+    return {"actor": office, "outlet": outlet, "expected": expected}
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["few-claims", "many-claims"])
+def test_denials_by_actor_or_outlet_walk_in_order(client, settings, monkeypatch, involved, large):
+    """Every denial that counts, newest (or oldest) first with ties broken by id, each once,
+    whichever way the actor's denials are looked up."""
+    from claims.models import Response, responses
+
+    settings.API_ANON_PER_MINUTE = 1000
+    if large:
+        monkeypatch.setattr(responses, "LARGE_ACTOR", 2)
+    for name in ("actor", "outlet"):
+        expected = list(
+            Response.objects.filter(pk__in=involved["expected"][name])
+            .order_by("-responded_at", "-pk")
+            .values_list("pk", flat=True)
+        )
+        params = {name: involved[name].slug, "page_size": 2}
+        assert walk(client, f"{API}/denials", **params) == expected
+        assert walk(client, f"{API}/denials", order="oldest", **params) == expected[::-1]
+
+
+def test_denials_by_actor_or_outlet_take_a_fixed_number_of_queries(client, involved):
+    """The scopes' versions, the name (an actor with its size), the page's rows with what
+    they show, their reports' snapshots and the responders' channels, however long the page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for name in ("actor", "outlet"):
+        with CaptureQueriesContext(connection) as captured:
+            client.get(f"{API}/denials", {name: involved[name].slug, "page_size": 100})
+        assert len(captured) == 5, [q["sql"][:60] for q in captured]

@@ -117,6 +117,11 @@ def page(
     def fetch(ordered: QuerySet, limit: int) -> list:
         if rows_by_id is None:
             return list(ordered[:limit])
+        if ordering.column is None:
+            # The page's ids as a subquery of the rows' query: one round trip, not two. The
+            # rows sort on their own copy of the field, so in the same order.
+            page_ids = ordered.values("pk")[:limit]
+            return list(ordering.apply(rows_by_id.filter(pk__in=page_ids)))
         ids = list(ordered.values_list("pk", flat=True)[:limit])
         found = rows_by_id.in_bulk(ids)
         return [found[pk] for pk in ids if pk in found]

@@ -55,6 +55,7 @@ from claims.models import (
 )
 from claims.models.public_names import public_name_or_404
 from claims.models.reader_versions import LISTS, SITE
+from claims.models.responses import involvement
 from claims.search import search_claims
 
 from . import access, cursor, names, problems, represent, schemas
@@ -331,7 +332,9 @@ class DenialFilters(Paging, Since):
 def filter_denials(filters: DenialFilters):
     denials = Response.objects.public().denials()
     if filters.actor:
-        denials = denials.involving(by_slug(Actor, filters.actor))
+        # The actor with its size, which tells `involving` how to look its denials up.
+        actor = by_slug(Actor.objects.annotate(involvement=involvement()), filters.actor)
+        denials = denials.involving(actor).on_denied_claims()
     if filters.outlet:
         denials = denials.about_outlets(outlets_named(filters.outlet))
     if filters.tag:
