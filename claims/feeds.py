@@ -22,7 +22,6 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.core.cache import cache
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
@@ -200,14 +199,14 @@ class DeniedFeed(Feed):
             pk: fragments.key(request, "denial", pk, version)
             for pk, version in newest.values_list("pk", "claim_version")[:ITEMS]
         }
-        found = cache.get_many(keys.values())
+        found = fragments.store().get_many(keys.values())
         missing = [pk for pk, key in keys.items() if key not in found]
         if missing:
             # By id: the feed's filter (an actor's, a tag's) ran once, above.
             rows = DeniedFeed.responses(self, obj).in_bulk(missing)
             rendered = self.denials([rows[pk] for pk in missing if pk in rows])
             kept = {keys[denial.pk]: denial for denial in rendered}
-            cache.set_many(kept, fragments.TIMEOUT)
+            fragments.store().set_many(kept, fragments.TIMEOUT)
             found |= kept
         return [found[key] for key in keys.values() if key in found]
 

@@ -19,7 +19,7 @@ them); editors' pages render everything. `READER_FRAGMENTS = False` turns them o
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Concat
 from django.http import HttpRequest
@@ -32,6 +32,12 @@ from claims.models.reader_versions import SITE, ReaderVersion
 # Keys carry their versions: a changed claim's pieces are never asked for again and age out.
 TIMEOUT = 3600
 CLAIM_ROW = "claims/_claim_results.html#claim-row"
+# A cache of their own (settings.CACHES), so that pieces never evict whole pages.
+CACHE = "fragments"
+
+
+def store():
+    return caches[CACHE]
 
 
 def enabled(request: HttpRequest) -> bool:
@@ -55,12 +61,12 @@ def cached(request: HttpRequest, piece: str, name: str, scope: str, *, vary: str
     the page cache read it), or None."""
     if not enabled(request):
         return None
-    return cache.get(key(request, piece, name, request.reader_versions[scope], vary))
+    return store().get(key(request, piece, name, request.reader_versions[scope], vary))
 
 
 def keep(request: HttpRequest, piece: str, name: str, scope: str, value, *, vary: str = ""):
     if enabled(request):
-        cache.set(key(request, piece, name, request.reader_versions[scope], vary), value, TIMEOUT)
+        store().set(key(request, piece, name, request.reader_versions[scope], vary), value, TIMEOUT)
 
 
 def claim_rows(request: HttpRequest, claims: Iterable) -> list[str]:
@@ -71,13 +77,13 @@ def claim_rows(request: HttpRequest, claims: Iterable) -> list[str]:
     if not enabled(request):
         return render_rows(claims)
     keys = [key(request, "claim-row", c.pk, c.reader_version) for c in claims]
-    found = cache.get_many(keys)
+    found = store().get_many(keys)
     missing = [(k, c) for k, c in zip(keys, claims, strict=True) if k not in found]
     if missing:
         rendered = dict(
             zip([k for k, _ in missing], render_rows([c for _, c in missing]), strict=True)
         )
-        cache.set_many(rendered, TIMEOUT)
+        store().set_many(rendered, TIMEOUT)
         found |= rendered
     return [found[k] for k in keys]
 

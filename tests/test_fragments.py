@@ -7,7 +7,6 @@ from http import HTTPStatus
 from types import SimpleNamespace
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -54,8 +53,8 @@ def row_key(claim) -> str:
 def mark_row(claim) -> None:
     """Replace the claim's cached row, so a page that shows the mark took the row from the
     cache and a page that shows the claim rendered it again."""
-    assert cache.get(row_key(claim)) is not None, "the row was not kept"
-    cache.set(row_key(claim), mark_safe(MARK))
+    assert fragments.store().get(row_key(claim)) is not None, "the row was not kept"
+    fragments.store().set(row_key(claim), mark_safe(MARK))
 
 
 @pytest.fixture
@@ -158,7 +157,7 @@ def test_fragments_can_be_turned_off(client, claims, settings):
     settings.READER_FRAGMENTS = False
     url = claims["claim"].get_absolute_url()
     client.get(fresh(reverse("claims:claim_list")))
-    assert cache.get(row_key(claims["claim"])) is None
+    assert fragments.store().get(row_key(claims["claim"])) is None
     assert queries_for(client, fresh(url))[0] > 1
     assert queries_for(client, fresh(url))[0] > 1
 
