@@ -16,7 +16,7 @@ them); editors' pages render everything. `READER_FRAGMENTS = False` turns them o
 (bench/pages.py compares both paths).
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.cache import caches
@@ -67,6 +67,17 @@ def cached(request: HttpRequest, piece: str, name: str, scope: str, *, vary: str
 def keep(request: HttpRequest, piece: str, name: str, scope: str, value, *, vary: str = ""):
     if enabled(request):
         store().set(key(request, piece, name, request.reader_versions[scope], vary), value, TIMEOUT)
+
+
+def rendered[T](
+    request: HttpRequest, piece: str, name: str, scope: str, render: Callable[[], T], *, vary=""
+) -> T:
+    """A piece of the page kept under `scope`'s version, rendered by `render()` if not kept."""
+    found = cached(request, piece, name, scope, vary=vary)
+    if found is None:
+        found = render()
+        keep(request, piece, name, scope, found, vary=vary)
+    return found
 
 
 def claim_rows(request: HttpRequest, claims: Iterable) -> list[str]:

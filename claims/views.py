@@ -49,6 +49,7 @@ from .models import (
     timings,
 )
 from .models.public_names import public_name_or_404
+from .models.reader_versions import DENIAL_FEED, VERDICT_FEED
 from .timeline import WIDTH as TIMELINE_WIDTH
 from .timeline import claim_events
 
@@ -200,11 +201,26 @@ def list_page(
 @require_GET
 @cache_for_readers(on_home)
 def home(request: HttpRequest) -> HttpResponse:
-    denials = list(Response.objects.for_feed().denials().defer(*unshown("claim", "report"))[:10])
-    verdicts = list(
-        Verdict.objects.newest_published().select_related("claim").defer(*unshown("claim"))[:10]
-    )
-    return render_page(request, "claims/home.html", {"denials": denials, "verdicts": verdicts})
+    # Each block is kept under its feed's version: the home page depends on nothing else.
+    def newest_denials() -> str:
+        denials = Response.objects.for_feed().denials().defer(*unshown("claim", "report"))
+        template = get_template("claims/home.html#newest-denials")
+        return template.render({"denials": list(denials[:10])})
+
+    def newest_verdicts() -> str:
+        verdicts = Verdict.objects.newest_published().select_related("claim")
+        template = get_template("claims/home.html#newest-verdicts")
+        return template.render({"verdicts": list(verdicts.defer(*unshown("claim"))[:10])})
+
+    blocks = {
+        "newest_denials": fragments.rendered(
+            request, "home", "denials", DENIAL_FEED, newest_denials
+        ),
+        "newest_verdicts": fragments.rendered(
+            request, "home", "verdicts", VERDICT_FEED, newest_verdicts
+        ),
+    }
+    return render_page(request, "claims/home.html", blocks)
 
 
 @require_GET

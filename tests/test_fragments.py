@@ -174,3 +174,33 @@ def test_a_denial_feed_item_is_rendered_again_only_when_its_claim_changes(client
     assert b"Not true at all" not in client.get(fresh(feed)).content  # waiting for review
     writing.approve(denial.claim, by=create_reviewer())
     assert b"Not true at all" in client.get(fresh(feed)).content
+
+
+def test_home_keeps_each_block_under_its_feeds_version(client, claims):
+    home = reverse("claims:home")
+    first, page = queries_for(client, fresh(home))
+    again, same = queries_for(client, fresh(home))
+    assert first > 1
+    assert again == 1  # the page's versions; both blocks came from the cache
+    assert re.sub(r"v=\d+", "", same) == re.sub(r"v=\d+", "", page)
+    denial = claims["denial"]
+    writing.save_edit(
+        denial, by=create_editor(), version=writing.desk_version(denial),
+        values={"quote": "Not true at all"},
+    )  # fmt: skip
+    assert "Not true at all" not in client.get(fresh(home)).text  # waiting for review
+    writing.approve(denial.claim, by=create_reviewer())
+    assert "Not true at all" in client.get(fresh(home)).text
+
+
+def test_the_verdicts_feed_keeps_its_items_under_its_version(client, claims, settings):
+    rss, atom = reverse("claims:verdicts_rss"), reverse("claims:verdicts_atom")
+    first, body = queries_for(client, fresh(rss))
+    again, same = queries_for(client, fresh(rss))
+    assert first > 1 and again == 1  # the page's versions; the items from the cache
+    assert queries_for(client, fresh(atom))[0] == 1  # the same items, written as Atom
+    settings.READER_FRAGMENTS = False
+    assert client.get(fresh(rss)).text == body == same
+    settings.READER_FRAGMENTS = True
+    edit_text(claims["claim"], "Umerov stayed abroad", approve=True)  # the rated claim's text
+    assert "Umerov stayed abroad" in client.get(fresh(rss)).text
