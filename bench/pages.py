@@ -282,8 +282,9 @@ def page_kind(path: str) -> str:
 
 def newsroom_urls(args) -> list[str]:
     if args.urls is None:
-        from bench.newsroom import write_urls
+        from bench.newsroom import RESULTS, write_urls
 
+        RESULTS.mkdir(exist_ok=True)
         env = os.environ | {"PYTHONPATH": str(ROOT)}
         args.urls = write_urls(env)
         print(f"URL list written to {args.urls}")

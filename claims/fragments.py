@@ -16,6 +16,7 @@ them); editors' pages render everything. `READER_FRAGMENTS = False` turns them o
 (bench/pages.py compares both paths).
 """
 
+import hashlib
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
@@ -77,6 +78,22 @@ def rendered[T](
     if found is None:
         found = render()
         keep(request, piece, name, scope, found, vary=vary)
+    return found
+
+
+def for_page[T](request: HttpRequest, piece: str, name: str, make: Callable[[], T]) -> T:
+    """What a page gathers (its matches, an outlet's track record), kept under the versions
+    of every scope the page depends on, as the page itself is: the same page under another
+    query string (another page number, an htmx request, a tracking parameter) reuses it."""
+    if not enabled(request):
+        return make()
+    versions = sorted(request.reader_versions.items())
+    digest = hashlib.sha256(f"{name}|{versions}".encode()).hexdigest()[:32]
+    page_key = key(request, piece, digest, 0)
+    found = store().get(page_key)
+    if found is None:
+        found = make()
+        store().set(page_key, found, TIMEOUT)
     return found
 
 
