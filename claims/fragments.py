@@ -11,6 +11,15 @@ leaves every other claim's pieces in place. A list dropped because one of its ro
 renders that row again and takes the others from the cache; a list nobody asked for before
 (another filter, another page) finds most of its rows already rendered.
 
+Pieces of one page (home's blocks, the verdicts feed's items) are kept under the version of
+the scope they show, and what a page gathers (a list's matches, an outlet's track record, an
+actor's statements) under the versions of every scope the page depends on (`for_page`): the
+same page under another query string, page number or as an htmx fragment reuses them, and a
+change that would drop the page drops them too.
+
+They live in a cache of their own (the `fragments` alias in settings.CACHES): a list storing
+its 25 rows must not evict whole pages from a per-process cache.
+
 Only anonymous readers' pages use them (`cache_for_readers` read the site's version for
 them); editors' pages render everything. `READER_FRAGMENTS = False` turns them off
 (bench/pages.py compares both paths).

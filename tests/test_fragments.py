@@ -105,6 +105,18 @@ def test_an_approved_change_drops_the_claims_chain_and_rows_and_nothing_else(cli
     assert queries_for(client, fresh(other.get_absolute_url()))[0] == 1
 
 
+def test_a_list_keeps_its_matches_until_its_scopes_move_on(client, claims):
+    newest = reverse("claims:claim_list") + "?sort=newest"
+    first, page = queries_for(client, fresh(newest))
+    again, same = queries_for(client, fresh(newest + "&page=1"))
+    assert again < first  # no scan for the matches
+    assert claims["claim"].text in page and claims["claim"].text in same
+    claim = create_claim(text="The port reopened")  # made outside the write path
+    assert claim.text not in client.get(fresh(newest)).text  # kept, as the page is
+    changed(claim_ids=[claim.pk])  # as its approval does
+    assert claim.text in client.get(fresh(newest)).text
+
+
 def test_rows_are_shared_by_lists_with_other_filters(client, claims):
     claim = claims["claim"]
     client.get(fresh(reverse("claims:claim_list")))
@@ -204,3 +216,18 @@ def test_the_verdicts_feed_keeps_its_items_under_its_version(client, claims, set
     settings.READER_FRAGMENTS = True
     edit_text(claims["claim"], "Umerov stayed abroad", approve=True)  # the rated claim's text
     assert "Umerov stayed abroad" in client.get(fresh(rss)).text
+
+
+def test_actor_and_outlet_pages_keep_what_they_gather(client, claims, settings):
+    chain_outlet = claims["claim"].carriages.first().report.outlet
+    for url in (
+        reverse("claims:actor_detail", args=[claims["denial"].responder.slug]),
+        reverse("claims:outlet_detail", args=[chain_outlet.slug]),
+    ):
+        first, page = queries_for(client, fresh(url))
+        again, same = queries_for(client, fresh(url))
+        assert again < first, url  # the matches, statements, track record from the cache
+        settings.READER_FRAGMENTS = False
+        off = client.get(fresh(url)).text
+        settings.READER_FRAGMENTS = True
+        assert re.sub(r"v=\d+", "", same) == re.sub(r"v=\d+", "", page) == re.sub(r"v=\d+", "", off)
