@@ -531,8 +531,11 @@ def methodology(request: HttpRequest) -> HttpResponse:
             "positions": list(OfficialPosition),
             "attributions": list(Attribution),
             "stances": list(Stance),
-            # What the published record holds today (public, approved claims only).
-            "record": Claim.objects.all().track_record(),
+            # What the published record holds today (public, approved claims only): a scan
+            # of every claim, kept until a change moves the lists on.
+            "record": fragments.for_page(
+                request, "track-record", request.path, Claim.objects.all().track_record
+            ),
         },
     )
 
