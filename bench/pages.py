@@ -33,7 +33,11 @@ warm pass over the drawn URLs (fragments on, so the fragment cache holds what a 
 would). `--weights zipf` draws as its Zipf scenarios do (exponent 1: home and the site's feeds
 first); `uniform` as its "every URL distinct" scenario does (wrk_newsroom.lua walks the list,
 each URL once in turn). Per page kind: its share of the requests and of the total server time,
-p50 / p95 of total, SQL and Python time, and mean / most queries.
+p50 / p95 of total, SQL and Python time, and mean / most queries. Nobody approves meanwhile:
+every piece kept in the warm pass stays current, where in newsroom.py editors approving one
+change a second drop the pieces kept under the lists' and feeds' versions more often.
+`--check` first compares each drawn page with and without fragments (byte for byte, but for
+the CSP nonce and the `v=` in links to the page itself).
 """
 
 import argparse
