@@ -22,7 +22,6 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.core.cache import cache
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
@@ -47,6 +46,7 @@ from .models import (
 )
 from .models.claims import NOT_LISTED
 from .models.public_names import public_name_or_404
+from .models.reader_versions import VERDICT_FEED
 
 ITEMS = 50
 GUID_YEAR = 2025
@@ -200,14 +200,14 @@ class DeniedFeed(Feed):
             pk: fragments.key(request, "denial", pk, version)
             for pk, version in newest.values_list("pk", "claim_version")[:ITEMS]
         }
-        found = cache.get_many(keys.values())
+        found = fragments.store().get_many(keys.values())
         missing = [pk for pk, key in keys.items() if key not in found]
         if missing:
             # By id: the feed's filter (an actor's, a tag's) ran once, above.
             rows = DeniedFeed.responses(self, obj).in_bulk(missing)
             rendered = self.denials([rows[pk] for pk in missing if pk in rows])
             kept = {keys[denial.pk]: denial for denial in rendered}
-            cache.set_many(kept, fragments.TIMEOUT)
+            fragments.store().set_many(kept, fragments.TIMEOUT)
             found |= kept
         return [found[key] for key in keys.values() if key in found]
 
@@ -390,7 +390,35 @@ class VerdictFeed(Feed):
 
     subtitle = description
 
-    def items(self):
+    def get_feed(self, obj, request):
+        token = _feed_request.set(request)  # as DeniedFeed's: the items' cache key
+        try:
+            return super().get_feed(obj, request)
+        finally:
+            _feed_request.reset(token)
+
+    def items(self) -> list["Published"]:
+        """The feed's items as written, kept under the feed's version (claims/fragments.py):
+        the feed shows nothing else, and reading its withdrawals is slow at scale."""
+        request = _feed_request.get()
+        if request is None or not fragments.enabled(request):
+            return self.written()
+        return fragments.rendered(request, "verdicts-feed", "items", VERDICT_FEED, self.written)
+
+    def written(self) -> list["Published"]:
+        return [
+            Published(
+                guid=self.guid_of(item),
+                title=self.title_of(item),
+                description=self.description_of(item),
+                link=self.link_of(item),
+                pubdate=item.published_at,
+                updateddate=self.updated_of(item),
+            )
+            for item in self.newest()
+        ]
+
+    def newest(self) -> list:
         # Each verdict's latest correction (its date_modified) comes in the same query:
         # prefetching the corrections of 50 verdicts costs more than all the feed's queries.
         latest_correction = (
@@ -422,7 +450,25 @@ class VerdictFeed(Feed):
         translated.attach(claims=claims, verdicts=shown_verdicts)
         return merged
 
-    def item_title(self, item) -> str:
+    def item_title(self, item: "Published") -> str:
+        return item.title
+
+    def item_description(self, item: "Published") -> str:
+        return item.description
+
+    def item_link(self, item: "Published") -> str:
+        return item.link
+
+    def item_pubdate(self, item: "Published"):
+        return item.pubdate
+
+    def item_updateddate(self, item: "Published"):
+        return item.updateddate
+
+    def item_guid(self, item: "Published") -> str:
+        return item.guid
+
+    def title_of(self, item) -> str:
         if isinstance(item, Withdrawal):
             return _("Withdrawn (%(what)s): %(text)s") % {
                 "what": item.what,
@@ -435,7 +481,7 @@ class VerdictFeed(Feed):
             "text": shown_claim_text(item.claim),
         }
 
-    def item_description(self, item) -> str:
+    def description_of(self, item) -> str:
         if isinstance(item, Withdrawal):
             withdrew = _("We withdrew %(what)s. Why: %(reason)s")
             return format_html("<p>{}</p>", withdrew % {"what": item.what, "reason": item.reason})
@@ -457,26 +503,35 @@ class VerdictFeed(Feed):
             summary.text if summary is not None else item.summary,
         )
 
-    def item_link(self, item) -> str:
+    def link_of(self, item) -> str:
         if isinstance(item, Withdrawal):
             return f"{claim_path(item.claim)}#withdrawal"
         if isinstance(item, Correction):
             return f"{claim_path(item.verdict.claim)}#correction-{item.pk}"
         return f"{claim_path(item.claim)}#verdict"
 
-    def item_pubdate(self, item):
-        return item.published_at
-
-    def item_updateddate(self, item):
+    def updated_of(self, item):
         if isinstance(item, (Correction, Withdrawal)):
             return item.published_at
         return item.last_corrected_at or item.published_at
 
-    def item_guid(self, item) -> str:
+    def guid_of(self, item) -> str:
         if isinstance(item, Withdrawal):
             return guid(f"{item.kind}-withdrawal", item.pk)
         kind = "correction" if isinstance(item, Correction) else "verdict"
         return guid(kind, item.pk)
+
+
+@dataclass(frozen=True)
+class Published:
+    """A verdicts feed's item as written, in the feed's language (a relative link)."""
+
+    guid: str
+    title: str
+    description: str
+    link: str
+    pubdate: datetime
+    updateddate: datetime
 
 
 class VerdictAtomFeed(VerdictFeed):

@@ -11,15 +11,25 @@ leaves every other claim's pieces in place. A list dropped because one of its ro
 renders that row again and takes the others from the cache; a list nobody asked for before
 (another filter, another page) finds most of its rows already rendered.
 
+Pieces of one page (home's blocks, the verdicts feed's items) are kept under the version of
+the scope they show, and what a page gathers (a list's matches, an outlet's track record, an
+actor's statements) under the versions of every scope the page depends on (`for_page`): the
+same page under another query string, page number or as an htmx fragment reuses them, and a
+change that would drop the page drops them too.
+
+They live in a cache of their own (the `fragments` alias in settings.CACHES): a list storing
+its 25 rows must not evict whole pages from a per-process cache.
+
 Only anonymous readers' pages use them (`cache_for_readers` read the site's version for
 them); editors' pages render everything. `READER_FRAGMENTS = False` turns them off
 (bench/pages.py compares both paths).
 """
 
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Concat
 from django.http import HttpRequest
@@ -32,6 +42,12 @@ from claims.models.reader_versions import SITE, ReaderVersion
 # Keys carry their versions: a changed claim's pieces are never asked for again and age out.
 TIMEOUT = 3600
 CLAIM_ROW = "claims/_claim_results.html#claim-row"
+# A cache of their own (settings.CACHES), so that pieces never evict whole pages.
+CACHE = "fragments"
+
+
+def store():
+    return caches[CACHE]
 
 
 def enabled(request: HttpRequest) -> bool:
@@ -55,12 +71,39 @@ def cached(request: HttpRequest, piece: str, name: str, scope: str, *, vary: str
     the page cache read it), or None."""
     if not enabled(request):
         return None
-    return cache.get(key(request, piece, name, request.reader_versions[scope], vary))
+    return store().get(key(request, piece, name, request.reader_versions[scope], vary))
 
 
 def keep(request: HttpRequest, piece: str, name: str, scope: str, value, *, vary: str = ""):
     if enabled(request):
-        cache.set(key(request, piece, name, request.reader_versions[scope], vary), value, TIMEOUT)
+        store().set(key(request, piece, name, request.reader_versions[scope], vary), value, TIMEOUT)
+
+
+def rendered[T](
+    request: HttpRequest, piece: str, name: str, scope: str, render: Callable[[], T], *, vary=""
+) -> T:
+    """A piece of the page kept under `scope`'s version, rendered by `render()` if not kept."""
+    found = cached(request, piece, name, scope, vary=vary)
+    if found is None:
+        found = render()
+        keep(request, piece, name, scope, found, vary=vary)
+    return found
+
+
+def for_page[T](request: HttpRequest, piece: str, name: str, make: Callable[[], T]) -> T:
+    """What a page gathers (its matches, an outlet's track record), kept under the versions
+    of every scope the page depends on, as the page itself is: the same page under another
+    query string (another page number, an htmx request, a tracking parameter) reuses it."""
+    if not enabled(request):
+        return make()
+    versions = sorted(request.reader_versions.items())
+    digest = hashlib.sha256(f"{name}|{versions}".encode()).hexdigest()[:32]
+    page_key = key(request, piece, digest, 0)
+    found = store().get(page_key)
+    if found is None:
+        found = make()
+        store().set(page_key, found, TIMEOUT)
+    return found
 
 
 def claim_rows(request: HttpRequest, claims: Iterable) -> list[str]:
@@ -71,13 +114,13 @@ def claim_rows(request: HttpRequest, claims: Iterable) -> list[str]:
     if not enabled(request):
         return render_rows(claims)
     keys = [key(request, "claim-row", c.pk, c.reader_version) for c in claims]
-    found = cache.get_many(keys)
+    found = store().get_many(keys)
     missing = [(k, c) for k, c in zip(keys, claims, strict=True) if k not in found]
     if missing:
         rendered = dict(
             zip([k for k, _ in missing], render_rows([c for _, c in missing]), strict=True)
         )
-        cache.set_many(rendered, TIMEOUT)
+        store().set_many(rendered, TIMEOUT)
         found |= rendered
     return [found[k] for k in keys]
 

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 from math import ceil
 from urllib.parse import urlencode
 
@@ -49,6 +50,7 @@ from .models import (
     timings,
 )
 from .models.public_names import public_name_or_404
+from .models.reader_versions import DENIAL_FEED, VERDICT_FEED
 from .timeline import WIDTH as TIMELINE_WIDTH
 from .timeline import claim_events
 
@@ -103,10 +105,7 @@ def paginate(claims: QuerySet | list[int], page: str | None) -> ClaimPage:
         number = int(str(page or "1").strip()[:9])
     except ValueError:
         number = 1
-    if isinstance(claims, list):
-        ids = claims[: COUNT_CAP + 1]
-    else:
-        ids = list(claims.values_list("pk", flat=True)[: COUNT_CAP + 1])
+    ids = matching_ids(claims)
     capped = len(ids) > COUNT_CAP
     ids = ids[:COUNT_CAP]
     num_pages = max(1, ceil(len(ids) / PAGE_SIZE))
@@ -123,6 +122,13 @@ def paginate(claims: QuerySet | list[int], page: str | None) -> ClaimPage:
     items = [rows[pk] for pk in page_ids if pk in rows]
     window = range(max(1, number - 2), min(num_pages, number + 2) + 1)
     return ClaimPage(items, number, num_pages, len(ids), capped, list(window))
+
+
+def matching_ids(claims: QuerySet | list[int]) -> list[int]:
+    """The ids of up to COUNT_CAP + 1 matches, in the list's order (see paginate)."""
+    if isinstance(claims, list):
+        return claims[: COUNT_CAP + 1]
+    return list(claims.values_list("pk", flat=True)[: COUNT_CAP + 1])
 
 
 def absolute(request: HttpRequest, path: str) -> str:
@@ -175,8 +181,14 @@ def list_page(
     Only the claim list shows the filter form, whose options are costly at scale."""
     form = ClaimFilterForm(request.GET)
     filters = form.values
-    claims_page = paginate(filter_claims(claims, filters), request.GET.get("page"))
-    claims_page.query = urlencode(filters.query_params())
+    query = urlencode(filters.query_params())
+    # The search or scan runs once per version of the list: every page number shares it.
+    matches = fragments.for_page(
+        request, "matches", f"{request.path}?{query}",
+        lambda: matching_ids(filter_claims(claims, filters)),
+    )  # fmt: skip
+    claims_page = paginate(matches, request.GET.get("page"))
+    claims_page.query = query
     claims_page.rows = fragments.claim_rows(request, claims_page.items)
     context |= {"form": form, "filters": filters, "page": claims_page}
     if wants_fragment(request):
@@ -200,11 +212,26 @@ def list_page(
 @require_GET
 @cache_for_readers(on_home)
 def home(request: HttpRequest) -> HttpResponse:
-    denials = list(Response.objects.for_feed().denials().defer(*unshown("claim", "report"))[:10])
-    verdicts = list(
-        Verdict.objects.newest_published().select_related("claim").defer(*unshown("claim"))[:10]
-    )
-    return render_page(request, "claims/home.html", {"denials": denials, "verdicts": verdicts})
+    # Each block is kept under its feed's version: the home page depends on nothing else.
+    def newest_denials() -> str:
+        denials = Response.objects.for_feed().denials().defer(*unshown("claim", "report"))
+        template = get_template("claims/home.html#newest-denials")
+        return template.render({"denials": list(denials[:10])})
+
+    def newest_verdicts() -> str:
+        verdicts = Verdict.objects.newest_published().select_related("claim")
+        template = get_template("claims/home.html#newest-verdicts")
+        return template.render({"verdicts": list(verdicts.defer(*unshown("claim"))[:10])})
+
+    blocks = {
+        "newest_denials": fragments.rendered(
+            request, "home", "denials", DENIAL_FEED, newest_denials
+        ),
+        "newest_verdicts": fragments.rendered(
+            request, "home", "verdicts", VERDICT_FEED, newest_verdicts
+        ),
+    }
+    return render_page(request, "claims/home.html", blocks)
 
 
 @require_GET
@@ -395,16 +422,26 @@ def claim_chain(claim: Claim, canonical: str) -> dict:
 @vary_on_headers("HX-Request")
 def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
     actor = public_name_or_404(Actor.objects.select_related("parent"), slug=slug)
-    statements = list(
-        Response.objects.for_feed().filter(responder=actor).defer(*unshown("claim", "report"))[:20]
-    )
+
+    def statements() -> list[Response]:
+        responses = Response.objects.for_feed().filter(responder=actor)
+        return list(responses.defer(*unshown("claim", "report"))[:20])
+
     # How fast it answers claims about it, from approved data (models/timings.py).
-    record = None if wants_fragment(request) else timings.responsiveness(actor)
+    record = None
+    if not wants_fragment(request):
+        record = fragments.for_page(
+            request, "responsiveness", request.path, partial(timings.responsiveness, actor)
+        )
     return list_page(
         request,
         "claims/actor_detail.html",
         Claim.objects.involving(actor),
-        {"actor": actor, "statements": statements, "responsiveness": record},
+        {
+            "actor": actor,
+            "statements": fragments.for_page(request, "statements", request.path, statements),
+            "responsiveness": record,
+        },
         feeds=scoped_feeds("actor", actor),
     )
 
@@ -416,7 +453,11 @@ def outlet_detail(request: HttpRequest, slug: str) -> HttpResponse:
     outlet = public_name_or_404(Outlet.objects.all(), slug=slug)
     claims = Claim.objects.carried_by(outlet)
     # The track record counts what the outlet spread (origin, repeat), not its mentions.
-    record = None if wants_fragment(request) else Claim.objects.spread_by(outlet).track_record()
+    record = None
+    if not wants_fragment(request):
+        record = fragments.for_page(
+            request, "track-record", request.path, Claim.objects.spread_by(outlet).track_record
+        )
     return list_page(
         request,
         "claims/outlet_detail.html",
@@ -490,8 +531,11 @@ def methodology(request: HttpRequest) -> HttpResponse:
             "positions": list(OfficialPosition),
             "attributions": list(Attribution),
             "stances": list(Stance),
-            # What the published record holds today (public, approved claims only).
-            "record": Claim.objects.all().track_record(),
+            # What the published record holds today (public, approved claims only): a scan
+            # of every claim, kept until a change moves the lists on.
+            "record": fragments.for_page(
+                request, "track-record", request.path, Claim.objects.all().track_record
+            ),
         },
     )
 

@@ -2,7 +2,7 @@
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 
 def pytest_configure(config):
@@ -22,10 +22,13 @@ def _db_access_for_all_tests(db):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache: cached reader pages must not outlive their rows."""
+    """Each test starts with empty caches: cached reader pages and the pieces they share
+    (claims/fragments.py) must not outlive their rows."""
     cache.clear()
+    caches["fragments"].clear()
     yield
     cache.clear()
+    caches["fragments"].clear()
 
 
 @pytest.fixture(autouse=True)

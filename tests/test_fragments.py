@@ -7,7 +7,6 @@ from http import HTTPStatus
 from types import SimpleNamespace
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -54,8 +53,8 @@ def row_key(claim) -> str:
 def mark_row(claim) -> None:
     """Replace the claim's cached row, so a page that shows the mark took the row from the
     cache and a page that shows the claim rendered it again."""
-    assert cache.get(row_key(claim)) is not None, "the row was not kept"
-    cache.set(row_key(claim), mark_safe(MARK))
+    assert fragments.store().get(row_key(claim)) is not None, "the row was not kept"
+    fragments.store().set(row_key(claim), mark_safe(MARK))
 
 
 @pytest.fixture
@@ -104,6 +103,18 @@ def test_an_approved_change_drops_the_claims_chain_and_rows_and_nothing_else(cli
     count, claim_page = queries_for(client, fresh(claim.get_absolute_url()))
     assert count > 1 and "Umerov stayed abroad" in claim_page
     assert queries_for(client, fresh(other.get_absolute_url()))[0] == 1
+
+
+def test_a_list_keeps_its_matches_until_its_scopes_move_on(client, claims):
+    newest = reverse("claims:claim_list") + "?sort=newest"
+    first, page = queries_for(client, fresh(newest))
+    again, same = queries_for(client, fresh(newest + "&page=1"))
+    assert again < first  # no scan for the matches
+    assert claims["claim"].text in page and claims["claim"].text in same
+    claim = create_claim(text="The port reopened")  # made outside the write path
+    assert claim.text not in client.get(fresh(newest)).text  # kept, as the page is
+    changed(claim_ids=[claim.pk])  # as its approval does
+    assert claim.text in client.get(fresh(newest)).text
 
 
 def test_rows_are_shared_by_lists_with_other_filters(client, claims):
@@ -158,7 +169,7 @@ def test_fragments_can_be_turned_off(client, claims, settings):
     settings.READER_FRAGMENTS = False
     url = claims["claim"].get_absolute_url()
     client.get(fresh(reverse("claims:claim_list")))
-    assert cache.get(row_key(claims["claim"])) is None
+    assert fragments.store().get(row_key(claims["claim"])) is None
     assert queries_for(client, fresh(url))[0] > 1
     assert queries_for(client, fresh(url))[0] > 1
 
@@ -175,3 +186,48 @@ def test_a_denial_feed_item_is_rendered_again_only_when_its_claim_changes(client
     assert b"Not true at all" not in client.get(fresh(feed)).content  # waiting for review
     writing.approve(denial.claim, by=create_reviewer())
     assert b"Not true at all" in client.get(fresh(feed)).content
+
+
+def test_home_keeps_each_block_under_its_feeds_version(client, claims):
+    home = reverse("claims:home")
+    first, page = queries_for(client, fresh(home))
+    again, same = queries_for(client, fresh(home))
+    assert first > 1
+    assert again == 1  # the page's versions; both blocks came from the cache
+    assert re.sub(r"v=\d+", "", same) == re.sub(r"v=\d+", "", page)
+    denial = claims["denial"]
+    writing.save_edit(
+        denial, by=create_editor(), version=writing.desk_version(denial),
+        values={"quote": "Not true at all"},
+    )  # fmt: skip
+    assert "Not true at all" not in client.get(fresh(home)).text  # waiting for review
+    writing.approve(denial.claim, by=create_reviewer())
+    assert "Not true at all" in client.get(fresh(home)).text
+
+
+def test_the_verdicts_feed_keeps_its_items_under_its_version(client, claims, settings):
+    rss, atom = reverse("claims:verdicts_rss"), reverse("claims:verdicts_atom")
+    first, body = queries_for(client, fresh(rss))
+    again, same = queries_for(client, fresh(rss))
+    assert first > 1 and again == 1  # the page's versions; the items from the cache
+    assert queries_for(client, fresh(atom))[0] == 1  # the same items, written as Atom
+    settings.READER_FRAGMENTS = False
+    assert client.get(fresh(rss)).text == body == same
+    settings.READER_FRAGMENTS = True
+    edit_text(claims["claim"], "Umerov stayed abroad", approve=True)  # the rated claim's text
+    assert "Umerov stayed abroad" in client.get(fresh(rss)).text
+
+
+def test_actor_and_outlet_pages_keep_what_they_gather(client, claims, settings):
+    chain_outlet = claims["claim"].carriages.first().report.outlet
+    for url in (
+        reverse("claims:actor_detail", args=[claims["denial"].responder.slug]),
+        reverse("claims:outlet_detail", args=[chain_outlet.slug]),
+    ):
+        first, page = queries_for(client, fresh(url))
+        again, same = queries_for(client, fresh(url))
+        assert again < first, url  # the matches, statements, track record from the cache
+        settings.READER_FRAGMENTS = False
+        off = client.get(fresh(url)).text
+        settings.READER_FRAGMENTS = True
+        assert re.sub(r"v=\d+", "", same) == re.sub(r"v=\d+", "", page) == re.sub(r"v=\d+", "", off)

@@ -1,7 +1,7 @@
 """The number of queries per reader page does not grow with claims, carriages or responses."""
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -76,6 +76,7 @@ def count_queries(client, url, **kwargs) -> int:
     # Count what rendering the page costs, not a cached copy, nor the statistics a search
     # reads once per process for ten minutes.
     cache.clear()
+    caches["fragments"].clear()
     search._statistics.clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, **kwargs)
