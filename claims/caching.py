@@ -564,13 +564,11 @@ def on_claim_list(request: HttpRequest, **kwargs) -> list[str]:
         if len(query.alternatives) > 1:  # ranked (search.ranked): one word of the phrase will do
             searches.append(phrase_scope(max(query.phrase.split(), key=len)))
         return [*named, *dict.fromkeys(searches)]
-    valid = {}
-    for name in ("rating", "position", "language"):
-        try:
-            valid[name] = fields[name].clean(params[name])
-        except ValidationError:
-            continue
-    valid = {name: value for name, value in valid.items() if value}
+    valid = {
+        name: value
+        for name in ("rating", "position", "language")
+        if (value := _cleaned(fields[name], params[name]))
+    }
     dated = params["date_from"] or params["date_to"]
     kinds = [kind for kind in NAMED_FILTERS if params[kind].strip()]
     if not dated and not valid and len(kinds) == 1 and kinds[0] in ROWS_NAMES:
@@ -584,7 +582,8 @@ def on_claim_list(request: HttpRequest, **kwargs) -> list[str]:
         return [rows_scope(kind, params[kind].strip())]
     if not dated and not named and len(valid) == 1:
         return [rows_scope(*valid.popitem())]
-    for name, value in valid.items():
+    if valid:  # the first of rating, position, language
+        name, value = next(iter(valid.items()))
         return [*named, scope(f"lists:{name}", value)]
     if dated:
         return [*named, LISTS]
@@ -592,6 +591,14 @@ def on_claim_list(request: HttpRequest, **kwargs) -> list[str]:
 
 
 NAMED_FILTERS = ("actor", "outlet", "tag", "narrative")
+
+
+def _cleaned(field, value: str):
+    """The filter's value as the list applies it: an invalid one is ignored ("")."""
+    try:
+        return field.clean(value)
+    except ValidationError:
+        return ""
 
 
 def page_name(request: HttpRequest) -> str:
