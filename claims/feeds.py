@@ -47,6 +47,7 @@ from .models import (
 from .models.claims import NOT_LISTED
 from .models.public_names import public_name_or_404
 from .models.reader_versions import VERDICT_FEED
+from .models.responses import involvement
 
 ITEMS = 50
 GUID_YEAR = 2025
@@ -153,7 +154,39 @@ def response_description(response: Response) -> str:
     return "".join(parts)
 
 
-class DeniedFeed(Feed):
+_feed_request: ContextVar = ContextVar("feed_request", default=None)
+
+
+class WrittenFeed(Feed):
+    """A feed whose items come written (titles, descriptions and links as the feed shows
+    them), so that they can be kept under versions (claims/fragments.py): `items()` reads
+    the request's versions from `_feed_request`."""
+
+    def get_feed(self, obj, request):
+        # The items' cache keys need the request's versions; a Feed is shared by threads.
+        token = _feed_request.set(request)
+        try:
+            return super().get_feed(obj, request)
+        finally:
+            _feed_request.reset(token)
+
+    def item_title(self, item) -> str:
+        return item.title
+
+    def item_description(self, item) -> str:
+        return item.description
+
+    def item_link(self, item) -> str:
+        return item.link
+
+    def item_pubdate(self, item):
+        return item.pubdate
+
+    def item_updateddate(self, item):
+        return item.updateddate
+
+
+class DeniedFeed(WrittenFeed):
     """Newest denials, one item per Response with stance `denies`."""
 
     feed_type = RssFeed
@@ -180,14 +213,6 @@ class DeniedFeed(Feed):
 
     def responses(self, obj):
         return Response.objects.for_feed().denials().defer(*unshown("claim", "report"))
-
-    def get_feed(self, obj, request):
-        # The items' cache keys need the request's versions; a Feed is shared by threads.
-        token = _feed_request.set(request)
-        try:
-            return super().get_feed(obj, request)
-        finally:
-            _feed_request.reset(token)
 
     def items(self, obj) -> list["Denial"]:
         """The newest denials as the feed shows them, each kept under its claim's version
@@ -229,21 +254,6 @@ class DeniedFeed(Feed):
             for item in rows
         ]
 
-    def item_title(self, item: "Denial") -> str:
-        return item.title
-
-    def item_description(self, item: "Denial") -> str:
-        return item.description
-
-    def item_link(self, item: "Denial") -> str:
-        return item.link
-
-    def item_pubdate(self, item: "Denial"):
-        return item.pubdate
-
-    def item_updateddate(self, item: "Denial"):
-        return item.updateddate
-
     def item_guid(self, item: "Denial") -> str:
         return guid("response", item.pk)
 
@@ -251,9 +261,6 @@ class DeniedFeed(Feed):
 
     def item_author_name(self, item: "Denial") -> str:
         return item.author_name
-
-
-_feed_request: ContextVar = ContextVar("feed_request", default=None)
 
 
 @dataclass(frozen=True)
@@ -278,7 +285,8 @@ class ActorDeniedFeed(DeniedFeed):
     """Denials by the actor or of claims the actor made or is the subject of."""
 
     def get_object(self, request, slug=None):
-        return public_name_or_404(Actor.objects.all(), slug=slug)
+        # With its size, which tells `involving` how to look its denials up.
+        return public_name_or_404(Actor.objects.annotate(involvement=involvement()), slug=slug)
 
     def responses(self, actor):
         return super().responses(actor).involving(actor)
@@ -370,7 +378,7 @@ def withdrawals(limit: int) -> list[Withdrawal]:
     return notices
 
 
-class VerdictFeed(Feed):
+class VerdictFeed(WrittenFeed):
     """Newly published verdicts, corrections to them and withdrawals, newest first."""
 
     feed_type = RssFeed
@@ -389,13 +397,6 @@ class VerdictFeed(Feed):
         )
 
     subtitle = description
-
-    def get_feed(self, obj, request):
-        token = _feed_request.set(request)  # as DeniedFeed's: the items' cache key
-        try:
-            return super().get_feed(obj, request)
-        finally:
-            _feed_request.reset(token)
 
     def items(self) -> list["Published"]:
         """The feed's items as written, kept under the feed's version (claims/fragments.py):
@@ -449,21 +450,6 @@ class VerdictFeed(Feed):
         ]
         translated.attach(claims=claims, verdicts=shown_verdicts)
         return merged
-
-    def item_title(self, item: "Published") -> str:
-        return item.title
-
-    def item_description(self, item: "Published") -> str:
-        return item.description
-
-    def item_link(self, item: "Published") -> str:
-        return item.link
-
-    def item_pubdate(self, item: "Published"):
-        return item.pubdate
-
-    def item_updateddate(self, item: "Published"):
-        return item.updateddate
 
     def item_guid(self, item: "Published") -> str:
         return item.guid

@@ -219,6 +219,6 @@ def _is_large(actor) -> bool:
     from .sources import Actor
 
     size = getattr(actor, "involvement", None)
-    if size is None:  # an actor read without its size (the feeds)
+    if size is None:  # an actor read without its size
         size = Actor.objects.filter(pk=actor.pk).values_list(involvement(), flat=True)[0]
     return size >= LARGE_ACTOR
