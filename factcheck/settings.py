@@ -71,7 +71,15 @@ def database_from_url(url: str, *, name: str = "DATABASE_URL") -> dict:
             "CONN_MAX_AGE": 0 if pool else 60,
         }
         if pool:
-            settings["OPTIONS"]["pool"] = {"min_size": 2, "max_size": 8, "timeout": 10}
+            # A round trip before every loan only where a look at the socket cannot tell.
+            from factcheck.db import check_connection
+
+            settings["OPTIONS"]["pool"] = {
+                "min_size": 2,
+                "max_size": 8,
+                "timeout": 10,
+                "check": check_connection,
+            }
         return settings
     fail(
         f"{name} has an unknown scheme {parts.scheme!r}: "
