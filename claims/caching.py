@@ -72,8 +72,8 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.csp import CSP
-from django.utils.http import http_date
+from django.utils.csp import CSP, generate_nonce
+from django.utils.http import http_date, parse_http_date_safe
 
 from claims import search_terms
 from claims.models import reader_versions
@@ -601,15 +601,22 @@ def _cleaned(field, value: str):
         return ""
 
 
-def page_name(request: HttpRequest) -> str:
+def page_name(request: HttpRequest, language: str | None = None) -> str:
     # The same URL is a different page as an htmx fragment or in another language.
     fragment = request.headers.get("HX-Request", "") + request.headers.get("HX-Target", "")
-    return f"{request.get_full_path()}|{fragment}|{translation.get_language()}"
+    language = translation.get_language() if language is None else language
+    return f"{request.get_full_path()}|{fragment}|{language}"
 
 
 def page_key(request: HttpRequest, page: str | None = None) -> str:
     page = page_name(request) if page is None else page
     return f"reader-pages:{hashlib.sha256(page.encode()).hexdigest()}"
+
+
+def page_version(page: str, scopes: list[str], found: dict) -> str:
+    """The version of a page made at these versions of its scopes (`reader_versions.versions`)."""
+    versions = ",".join(f"{s}={found[s][0] if s in found else 0}" for s in scopes)
+    return hashlib.sha256(f"{page}|{versions}".encode()).hexdigest()[:32]
 
 
 class Validators:
@@ -619,11 +626,10 @@ class Validators:
         self.rendered_at = time.time()  # no older than the versions the page is made at
         found = reader_versions.versions(scopes)
         self.found = {s: found[s][0] if s in found else 0 for s in scopes}
-        versions = ",".join(f"{s}={found[s][0] if s in found else 0}" for s in scopes)
         page = page_name(request)
         # One entry per page, holding its latest rendering and the versions it was made at.
         self.key = page_key(request, page)
-        self.version = hashlib.sha256(f"{page}|{versions}".encode()).hexdigest()[:32]
+        self.version = page_version(page, scopes, found)
         self.etag = f'"{self.version}"'
         times = [changed_at for _, changed_at in found.values()]
         self.last_modified = int(max(times).timestamp()) if times else None
@@ -675,13 +681,11 @@ def cache_for_readers(
                 patch_cache_control(response, private=True, no_store=True)
                 return response
             max_age = 0 if exact else settings.READER_LIST_MAX_AGE
-            if max_age > 0:
-                recent = cache.get(page_key(request))
-                made = getattr(recent, "reader_rendered_at", 0)
-                if recent is not None and time.time() - made < max_age:
-                    # Conditional GETs are answered by ConditionalGetMiddleware (its ETag).
-                    recent.headers["X-Cache"] = "hit"
-                    return with_fresh_nonce(recent, request)
+            key, recent = _entry(request, page_key(request))
+            if max_age > 0 and is_recent(recent, max_age):
+                # Conditional GETs are answered by ConditionalGetMiddleware (its ETag).
+                recent.headers["X-Cache"] = "hit"
+                return with_fresh_nonce(recent, get_nonce(request))
             validators = Validators(request, [SITE, *depends_on(request=request, **kwargs)])
             # Fragments shared between pages are keyed by the same versions (claims/fragments.py).
             request.reader_versions = validators.found
@@ -690,19 +694,21 @@ def cache_for_readers(
             )
             if not_modified is not None:
                 return validators.apply(not_modified)
-            cached = recent if max_age > 0 else cache.get(validators.key)
-            if cached is not None and cached.reader_version == validators.version:
+            cached = recent if key == validators.key else cache.get(validators.key)
+            if cached is not None and getattr(cached, "reader_version", None) == validators.version:
                 if max_age > 0:  # still current: served without a query for max_age again
                     cached.reader_rendered_at = validators.rendered_at
                     cache.set(validators.key, cached, timeout)
                 cached.headers["X-Cache"] = "hit"
-                return with_fresh_nonce(cached, request)
+                return with_fresh_nonce(cached, get_nonce(request))
             rendering = f"{validators.key}:rendering"
             if cached is not None and not cache.add(rendering, 1, RENDER_LOCK_TIMEOUT):
                 cached.headers["X-Cache"] = "stale"
-                return with_fresh_nonce(cached, request)
+                return with_fresh_nonce(cached, get_nonce(request))
             try:
-                response = render_and_store(view, request, args, kwargs, validators, timeout)
+                response = render_and_store(
+                    view, request, args, kwargs, validators, timeout, exact=exact
+                )
             finally:
                 if cached is not None:
                     cache.delete(rendering)
@@ -720,7 +726,21 @@ def cache_for_readers(
 RENDER_LOCK_TIMEOUT = 10
 
 
-def render_and_store(view, request, args, kwargs, validators, timeout) -> HttpResponse:
+def _entry(request: HttpRequest, key: str) -> tuple[str, HttpResponse | None]:
+    """A page's cache entry: the one ReaderPagesMiddleware read for this request (no second
+    read), else read now."""
+    read = getattr(request, "reader_page", None)
+    if read is not None and read[0] == key:
+        return read
+    return key, cache.get(key)
+
+
+def is_recent(entry: HttpResponse | None, max_age: int) -> bool:
+    made = getattr(entry, "reader_rendered_at", 0)
+    return entry is not None and time.time() - made < max_age
+
+
+def render_and_store(view, request, args, kwargs, validators, timeout, *, exact) -> HttpResponse:
     response = view(request, *args, **kwargs)
     if hasattr(response, "render") and callable(response.render):
         response.render()
@@ -737,20 +757,88 @@ def render_and_store(view, request, args, kwargs, validators, timeout) -> HttpRe
             response.csp_nonce = str(nonce) if nonce else None  # if the page used it
             response.reader_version = validators.version
             response.reader_rendered_at = validators.rendered_at
-            cache.set(validators.key, response, timeout)
+            # What ReaderPagesMiddleware needs to tell, on its own, whether the entry is current.
+            response.reader_scopes = validators.scopes
+            response.reader_exact = exact
+            response.reader_timeout = timeout
+            if getattr(request, "reader_page", ("",))[0] == validators.key:
+                # Stored by the middleware once the middleware below it added its headers.
+                response.reader_store = True
+            else:
+                cache.set(validators.key, response, timeout)
     return response
 
 
-def with_fresh_nonce(response: HttpResponse, request: HttpRequest) -> HttpResponse:
-    """A cached page with this request's CSP nonce in place of the one it was rendered with."""
-    stale, fresh = getattr(response, "csp_nonce", None), get_nonce(request)
+def with_fresh_nonce(response: HttpResponse, fresh) -> HttpResponse:
+    """A cached page with a fresh CSP nonce in place of the one it was rendered with (the
+    request's own, which the CSP middleware puts in the header, or one of the caller's)."""
+    stale = getattr(response, "csp_nonce", None)
     if not stale or fresh is None:
         return response
-    fresh = str(fresh)  # generated now, so the middleware puts it in the header too
+    fresh = str(fresh)  # a request's nonce is generated now, so the middleware uses it too
     # A nonce is 22 random URL-safe characters: nothing else in a page matches it.
     response.content = response.content.replace(stale.encode(), fresh.encode())
     for header in (CSP.HEADER_ENFORCE, CSP.HEADER_REPORT_ONLY):
-        if header in response:  # set by the view itself
+        if header in response:  # set by the view itself, or stored with the page
             response.headers[header] = response.headers[header].replace(stale, fresh)
     response.csp_nonce = fresh
     return response
+
+
+class ReaderPagesMiddleware:
+    """Anonymous readers' pages served from the cache before the rest of the middleware, the
+    URL resolver and the view run: a page that is current costs one cache read (and, for a
+    claim's page or a list past READER_LIST_MAX_AGE, one query for its versions), not the
+    whole stack, which took most of a hit's time (bench/README.md). The entry tells on its own
+    whether it is current (its scopes, versions and age); any other page goes down the stack,
+    with the entry already read, to `cache_for_readers`. Pages it renders are stored here, once
+    the middleware below has added its headers (CSP, X-Frame-Options, Vary,
+    Content-Language), so a page served from here is the page the stack would send, with a
+    CSP nonce of its own."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.languages = {code for code, _ in settings.LANGUAGES}
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Reader pages live under a language prefix; any other address is not cached here.
+        language = request.path_info.split("/", 2)[1]
+        if language not in self.languages or not is_anonymous_read(request):
+            return self.get_response(request)
+        page = page_name(request, language)
+        key = page_key(request, page)
+        entry = cache.get(key)
+        if entry is not None and self.is_current(entry, page, key):
+            entry.headers["X-Cache"] = "hit"
+            served = with_fresh_nonce(entry, generate_nonce())
+            not_modified = get_conditional_response(
+                request,
+                etag=served.get("ETag"),
+                last_modified=parse_http_date_safe(served.get("Last-Modified", "")),
+                response=served,
+            )
+            return not_modified or served
+        request.reader_page = (key, entry)
+        response = self.get_response(request)
+        if getattr(response, "reader_store", False):
+            del response.reader_store
+            if response.status_code == 200 and not response.cookies:
+                response.reader_finished = True
+                cache.set(key, response, response.reader_timeout)
+        return response
+
+    @staticmethod
+    def is_current(entry: HttpResponse, page: str, key: str) -> bool:
+        if not getattr(entry, "reader_finished", False):  # stored without this middleware's
+            return False  # headers, by the view's decorator alone
+        scopes = entry.reader_scopes
+        max_age = 0 if entry.reader_exact else settings.READER_LIST_MAX_AGE
+        if max_age > 0 and is_recent(entry, max_age):
+            return True
+        rendered_at = time.time()
+        if page_version(page, scopes, reader_versions.versions(scopes)) != entry.reader_version:
+            return False
+        if max_age > 0:  # still current: served without a query for max_age again
+            entry.reader_rendered_at = rendered_at
+            cache.set(key, entry, entry.reader_timeout)
+        return True

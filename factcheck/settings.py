@@ -165,6 +165,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files straight after security, before anything that touches the database.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous readers' pages from the cache, before the rest runs (claims/caching.py).
+    "claims.caching.ReaderPagesMiddleware",
     # ETag and Last-Modified answers with 304 for pages and feeds (conditional GET).
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

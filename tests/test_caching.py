@@ -656,3 +656,48 @@ def test_a_withdrawn_verdict_drops_the_list_of_the_rating_it_had(client, two_cha
     assert Claim.objects.get(pk=claim.pk).published_rating == ""
     assert not is_cached(client, rated), f"{rated} still served from the cache"
     assert claim.text not in client.get(rated).text
+
+
+# Served before the rest of the middleware (ReaderPagesMiddleware)
+
+
+def test_a_page_served_from_the_cache_has_the_headers_the_stack_gave_it(
+    client, two_chains, settings
+):
+    settings.READER_LIST_MAX_AGE = 0  # every page reads its versions
+    claim = two_chains["claim"]
+    for url in [claim.get_absolute_url(), "/en/claims/", "/uk/feeds/denied.rss"]:
+        rendered = client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            served = client.get(url)
+        assert (rendered["X-Cache"], served["X-Cache"]) == ("miss", "hit"), url
+        assert [query["sql"].split()[:4] for query in queries] == [
+            ["SELECT", "scope,", "version,", "changed_at"]
+        ], url
+        unchanged = {"Content-Type", "Content-Language", "Vary", "X-Frame-Options", "ETag"}
+        unchanged |= {"Cache-Control", "Last-Modified", "Surrogate-Key", "Content-Length"}
+        for header in unchanged:
+            assert served.get(header) == rendered.get(header), (url, header)
+        assert set(served.headers) == set(rendered.headers), url
+
+
+def test_a_conditional_get_is_answered_from_the_cache_with_304(client, two_chains):
+    url = two_chains["claim"].get_absolute_url()
+    etag = client.get(url)["ETag"]
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, headers={"If-None-Match": etag})
+    assert (response.status_code, response.content, len(queries)) == (304, b"", 1)
+    approve_new_response(two_chains["claim"], quote="Back in Kyiv", stance=Stance.CONFIRMS)
+    changed_page = client.get(url, headers={"If-None-Match": etag})
+    assert changed_page.status_code == HTTPStatus.OK
+    assert "Back in Kyiv" in changed_page.text
+
+
+def test_editors_pages_never_come_from_the_readers_cache(client, two_chains):
+    url = "/en/claims/"
+    client.get(url)
+    assert client.get(url)["X-Cache"] == "hit"
+    client.force_login(create_editor())
+    response = client.get(url)
+    assert "X-Cache" not in response
+    assert "no-store" in response["Cache-Control"]

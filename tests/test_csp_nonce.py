@@ -5,6 +5,7 @@ import re
 from http import HTTPStatus
 
 import pytest
+from django.conf.urls.i18n import i18n_patterns
 from django.http import HttpResponse
 from django.template import engines
 from django.urls import path
@@ -40,6 +41,7 @@ def page_with_its_own_policy(request):
 
 
 urlpatterns = [
+    *i18n_patterns(path("scripts/", page_with_scripts)),
     path("scripts/", page_with_scripts),
     path("plain/", page_without_scripts),
     path("own-policy/", page_with_its_own_policy),
@@ -93,3 +95,17 @@ def test_a_page_without_scripts_is_served_from_the_cache_unchanged(client):
     assert len(renderings) == 1
     assert first.content == second.content == b"<p>rendering 1</p>"
     assert "nonce-" not in second["Content-Security-Policy"]
+
+
+def test_a_page_served_before_the_stack_gets_a_fresh_nonce_in_header_and_body(client):
+    """Under a language prefix, a current page is served by ReaderPagesMiddleware, before the
+    CSP middleware runs: its nonce is swapped in the stored header as in the body."""
+    first = client.get("/en/scripts/")
+    served = [client.get("/en/scripts/") for _ in range(2)]
+    assert len(renderings) == 1
+    assert [r["X-Cache"] for r in (first, *served)] == ["miss", "hit", "hit"]
+    nonces = [header_nonce(response) for response in (first, *served)]
+    assert len(set(nonces)) == 3
+    for response, nonce in zip(served, nonces[1:], strict=True):
+        assert body_nonces(response) == {nonce}
+        assert response.content.replace(nonce.encode(), nonces[0].encode()) == first.content
