@@ -12,7 +12,10 @@ worker, the admin, management commands.
 
 **Reading.** A page's versions are read in one query per request (for a page that gathers
 many claims, once per `READER_LIST_MAX_AGE` seconds: see `cache_for_readers`); editors (who
-always have a session cookie) are never served from or written to the cache. The same
+always have a session cookie) are never served from or written to the cache. A page that is
+current is served by `ReaderPagesMiddleware`, before the rest of the middleware and the view
+run; the others go down to the view's `cache_for_readers`, which renders and marks them for
+the middleware to store. The same
 versions answer conditional GETs (`ETag`, `Last-Modified`, 304) and tell a CDN or reverse
 proxy how long it may keep the page (`Cache-Control` with `s-maxage` and
 `stale-while-revalidate`; `Surrogate-Key` lists the scopes, for purging by key).
