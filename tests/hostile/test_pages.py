@@ -121,7 +121,27 @@ def text_of(html: str) -> str:
     return lxml.html.document_fromstring(html).text_content()
 
 
-def test_every_desk_input_renders_inert_everywhere(editor_client, reviewer_client):
+# The payloads in consecutive parts, each typed and checked in a test of its own so that
+# xdist spreads them over its workers (one test of them all was the suite's longest by far).
+# Neighbours stay together: payloads alike (a vector with xss and with alert) list each other
+# as similar claims on the desk.
+PARTS = 8
+
+
+def payload_part(part: int, parts: int = PARTS) -> range:
+    """Positions in PAYLOADS of one part of `parts`."""
+    size = -(-len(PAYLOADS) // parts)
+    return range(part * size, min((part + 1) * size, len(PAYLOADS)))
+
+
+def test_parts_cover_every_payload():
+    covered = [n for part in range(PARTS) for n in payload_part(part)]
+    assert covered == list(range(len(PAYLOADS)))
+
+
+@pytest.mark.parametrize("part", range(PARTS))
+def test_every_desk_input_renders_inert_everywhere(editor_client, reviewer_client, part):
+    only = payload_part(part)
     # The app's own htmx attributes: every page rendered while it holds harmless text only.
     (harmless,) = through_desk(editor_client, reviewer_client, [HARMLESS])
     for n in range(30):  # enough for the list's page links
@@ -139,8 +159,14 @@ def test_every_desk_input_renders_inert_everywhere(editor_client, reviewer_clien
     for _, html in harmless.seen:
         allowed |= hx_attributes(html)
     hostile = through_desk(
-        editor_client, reviewer_client, PAYLOADS, start=1, errors=lambda n: FULL or n % 5 == 1
+        editor_client,
+        reviewer_client,
+        PAYLOADS,
+        start=1,
+        errors=lambda n: FULL or n % 5 == 1,
+        only=only,
     )
+    assert len(hostile) == len(only)
     problems, pages = [], 0
 
     def check(label: str, html: str) -> None:
@@ -153,7 +179,7 @@ def test_every_desk_input_renders_inert_everywhere(editor_client, reviewer_clien
     for url in site_pages():
         check(url, fetch(editor_client if "/desk/" in url else reader, url))
         check(f"{url} (htmx)", fetch(reader, url, HX_Request="true")) if "/claims/" in url else None
-    for n, entry in enumerate(hostile):
+    for n, entry in enumerate(hostile, start=only.start):
         for url in reader_pages(entry, names=FULL or n % 3 == 0):
             html = fetch(reader, url)
             check(f"{entry.payload!r} {url}", html)
@@ -164,10 +190,11 @@ def test_every_desk_input_renders_inert_everywhere(editor_client, reviewer_clien
         for label, html in entry.seen:
             check(f"{entry.payload!r} {label}", html)
     assert not problems, "\n".join(problems[:50])
-    assert pages > 10 * len(PAYLOADS)
+    assert pages > 10 * len(only)
 
 
-def test_reflected_search_and_filters_stay_inert(editor_client):
+@pytest.mark.parametrize("part", range(4))
+def test_reflected_search_and_filters_stay_inert(editor_client, part):
     chain = create_denied_chain()
     reader = Client()
     list_url = reverse("claims:claim_list")
@@ -200,7 +227,8 @@ def test_reflected_search_and_filters_stay_inert(editor_client):
     for request in requests(HARMLESS):
         allowed |= hx_attributes(render(*request))
     problems = []
-    for payload in PAYLOADS:
+    for n in payload_part(part, 4):
+        payload = PAYLOADS[n]
         for request in requests(payload):
             problems += [
                 f"{payload!r} {request[1]} {sorted(request[2])}: {problem}"
