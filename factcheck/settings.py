@@ -256,7 +256,7 @@ def cache_from_url(url: str, *, fragments: bool = False) -> dict:
     if scheme in {"redis", "rediss"}:
         # One Redis for both: its memory limit and eviction policy decide for pages and pieces.
         return {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "factcheck.cache.RedisCache",
             "LOCATION": url,
             "KEY_PREFIX": "fragments" if fragments else "",
         }

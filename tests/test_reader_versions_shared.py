@@ -25,7 +25,7 @@ def shared():
     # A prefix of its own: suites running at once on one Redis must not share versions.
     prefix = f"test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     location = "redis://127.0.0.1:6379/8"
-    backend = "django.core.cache.backends.redis.RedisCache"
+    backend = "factcheck.cache.RedisCache"  # what CACHE_URL=redis://… configures
     caches = {
         alias: {"BACKEND": backend, "LOCATION": location, "KEY_PREFIX": f"{prefix}-{alias}"}
         for alias in ("default", "fragments")
@@ -84,3 +84,11 @@ def test_a_claim_page_from_the_cache_makes_no_query(client):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert (response["X-Cache"], len(queries)) == ("hit", 0)
+
+
+def test_the_redis_cache_makes_one_client_per_pool(shared):
+    client = shared._cache.get_client(write=True)
+    assert shared._cache.get_client(write=True) is client
+    assert shared._cache.get_client() is client  # one server: reads use the same pool
+    shared.set("one-client", 1)
+    assert shared.get("one-client") == 1
