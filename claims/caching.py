@@ -684,11 +684,11 @@ def cache_for_readers(
                 patch_cache_control(response, private=True, no_store=True)
                 return response
             max_age = 0 if exact else settings.READER_LIST_MAX_AGE
-            key, recent = _entry(request, page_key(request))
-            if max_age > 0 and is_recent(recent, max_age):
+            cached = _entry(request, page_key(request))
+            if max_age > 0 and is_recent(cached, max_age):
                 # Conditional GETs are answered by ConditionalGetMiddleware (its ETag).
-                recent.headers["X-Cache"] = "hit"
-                return with_fresh_nonce(recent, get_nonce(request))
+                cached.headers["X-Cache"] = "hit"
+                return with_fresh_nonce(cached, get_nonce(request))
             validators = Validators(request, [SITE, *depends_on(request=request, **kwargs)])
             # Fragments shared between pages are keyed by the same versions (claims/fragments.py).
             request.reader_versions = validators.found
@@ -697,11 +697,9 @@ def cache_for_readers(
             )
             if not_modified is not None:
                 return validators.apply(not_modified)
-            cached = recent if key == validators.key else cache.get(validators.key)
             if cached is not None and getattr(cached, "reader_version", None) == validators.version:
-                if max_age > 0:  # still current: served without a query for max_age again
-                    cached.reader_rendered_at = validators.rendered_at
-                    cache.set(validators.key, cached, timeout)
+                if max_age > 0:
+                    keep_current(validators.key, cached, validators.rendered_at)
                 cached.headers["X-Cache"] = "hit"
                 return with_fresh_nonce(cached, get_nonce(request))
             rendering = f"{validators.key}:rendering"
@@ -729,13 +727,19 @@ def cache_for_readers(
 RENDER_LOCK_TIMEOUT = 10
 
 
-def _entry(request: HttpRequest, key: str) -> tuple[str, HttpResponse | None]:
+def _entry(request: HttpRequest, key: str) -> HttpResponse | None:
     """A page's cache entry: the one ReaderPagesMiddleware read for this request (no second
     read), else read now."""
     read = getattr(request, "reader_page", None)
     if read is not None and read[0] == key:
-        return read
-    return key, cache.get(key)
+        return read[1]
+    return cache.get(key)
+
+
+def keep_current(key: str, entry: HttpResponse, rendered_at: float) -> None:
+    """A page whose versions have not moved: served without reading them for max age again."""
+    entry.reader_rendered_at = rendered_at
+    cache.set(key, entry, getattr(entry, "reader_timeout", DEFAULT_TIMEOUT))
 
 
 def is_recent(entry: HttpResponse | None, max_age: int) -> bool:
@@ -841,7 +845,6 @@ class ReaderPagesMiddleware:
         rendered_at = time.time()
         if page_version(page, scopes, reader_versions.versions(scopes)) != entry.reader_version:
             return False
-        if max_age > 0:  # still current: served without a query for max_age again
-            entry.reader_rendered_at = rendered_at
-            cache.set(key, entry, entry.reader_timeout)
+        if max_age > 0:
+            keep_current(key, entry, rendered_at)
         return True
