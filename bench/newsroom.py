@@ -53,10 +53,17 @@ from urllib.parse import quote_plus
 from claims.models import Actor, Claim, Outlet, Rating, Tag
 rng = random.Random(15)
 public = Claim.objects.public()
-claims = list(public.order_by("?").values_list("slug", flat=True)[:7000])
-actors = list(Actor.objects.order_by("?").values_list("slug", flat=True)[:400])
-outlets = list(Outlet.objects.order_by("?").values_list("slug", flat=True)[:400])
-tags = list(Tag.objects.values_list("slug", flat=True))
+
+def sample(rows, k):
+    # The same sample of the same data in every run (ORDER BY random() is not): a run with
+    # --warm-passes 0 finds the pages an earlier run cached.
+    pks = sorted(rows.values_list("pk", flat=True))
+    return list(rows.filter(pk__in=rng.sample(pks, min(k, len(pks)))).order_by("pk"))
+
+claims = [c.slug for c in sample(public.only("slug"), 7000)]
+actors = [a.slug for a in sample(Actor.objects.only("slug"), 400)]
+outlets = [o.slug for o in sample(Outlet.objects.only("slug"), 400)]
+tags = list(Tag.objects.order_by("pk").values_list("slug", flat=True))
 lists = [f"/claims/?page={p}{s}" for p in range(2, 41) for s in ("", "&sort=oldest", "&sort=text")]
 filters = [f"position={p}" for p in ("denied", "confirmed", "mixed", "no_response")]
 filters += [f"rating={r}" for r in Rating.values]
@@ -65,7 +72,7 @@ filters += [f"tag={t}" for t in tags] + ["language=uk", "language=en"]
 filters += [f"date_from=2025-{m:02}-01&date_to=2025-{m:02}-28" for m in range(1, 13)]
 filtered = [f"/claims/?{f}" + (f"&page={p}" if p > 1 else "") for f in filters for p in (1, 2, 3)]
 words = set()
-for text in public.order_by("?").values_list("text", flat=True)[:4000]:
+for text in (claim.text for claim in sample(public.only("text"), 4000)):
     words.update(w.strip(".,:;!?\\"'«»") for w in text.split() if len(w) > 3)
 words = sorted(w for w in words if w)
 # Synthetic claims use few words: readers' searches are single words, pairs, and later pages.

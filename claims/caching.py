@@ -35,7 +35,9 @@ in the transaction that made it:
   a word its search terms gained or lost (`searches_moved`; a ranked search also depends on
   the fields holding its words). When the row changed, the list of an official position
   alone is dropped only if the claim was or is among the rows it can show (`rows_scope`,
-  `first_rows_moved`: six index walks, only for such a change);
+  `first_rows_moved`: six index walks, only for such a change), and the searches for its
+  words only if they can find it or order it otherwise (`found_otherwise`): a search names
+  the claims whose rows it shows (`shows_rows`), and depends on their scopes too;
 - a new name (actor, outlet, tag) moves on only its own scope; an edited name that claims
   already show moves on the whole site (names appear on many pages; renames are rare).
 
@@ -123,8 +125,9 @@ def changed(
         # Their rows changed: every search that finds them, before or after, shows it; a list
         # with one filter only where they were or are among the rows it can show.
         scopes = Scopes.of(claim_ids=claim_ids, names=by_kind)
-        changing = scopes.always | scopes.listed | scopes.searches
-        changing |= before.scopes.always | before.scopes.listed | before.scopes.searches
+        changing = scopes.always | scopes.listed | before.scopes.always | before.scopes.listed
+        if found_otherwise(before.listed, listed):
+            changing |= scopes.searches | before.scopes.searches
         changing |= searches_moved(before.scopes.terms, scopes.terms)
         changing |= first_rows_moved(before, scopes.rows, listed)
     if changing:
@@ -180,6 +183,20 @@ def listed_as(claim_ids: Iterable) -> dict:
         for claim_id, *linked_id in rows:
             listed[claim_id][place].add(tuple(linked_id))
     return listed
+
+
+def found_otherwise(before: dict, after: dict) -> bool:
+    """Whether a search can find the claims (`listed_as`, before and after) otherwise, or list
+    them in another order: whether they are public, their text (an order) or when they were
+    first seen (the date filters, an order) changed. The rest of a row (its position, rating,
+    claimant...) reaches only the searches that show it, through the claim's own scope
+    (`shows_rows`), and a search filtered by position, rating or language through the filter's
+    list scope (`on_claim_list`)."""
+    if before.keys() != after.keys():
+        return True
+    public, text, first_seen = 0, 2, 7  # places in a `listed_as` row
+    places = (public, text, first_seen)
+    return any(before[pk][place] != after[pk][place] for pk in after for place in places)
 
 
 def content_changed() -> None:
@@ -247,6 +264,7 @@ class Scopes:
         columns = ("slug", "claimant__slug", "official_position", "published_rating", "language")
         for slug, claimant, position, rating, language in claims.values_list(*columns):
             always.add(scope("claim", slug))
+            listed.add(row_scope(slug))
             if claimant:
                 listed.add(scope("actor", claimant))
                 always.add(feed_scope("actor", claimant))
@@ -305,6 +323,14 @@ class Scopes:
 
 def affected_scopes(*, claim_ids: set, names: dict[str, set]) -> set[str]:
     return Scopes.of(claim_ids=claim_ids, names=names).every()
+
+
+def row_scope(slug: str) -> str:
+    """A claim's row in the lists (claims/_claim_results.html#claim-row): moved on only when
+    what the row shows changed (`listed_as`), where the claim's own scope moves on with every
+    change to its page. The row's piece is kept under it (claims/fragments.py), and a search
+    showing the row depends on it (`shows_rows`)."""
+    return scope("claim-row", slug)
 
 
 def feed_scope(kind: str, slug: str) -> str:
@@ -547,8 +573,11 @@ def on_claim_list(request: HttpRequest, **kwargs) -> list[str]:
     A filtered list shows only claims that pass every filter, and a change to a claim's row
     moves on the scopes of every filter value it had before and has after (`changed`), so one
     filter's scope is enough: the first valid of rating, official position and language. A
-    search depends on every word's scopes (a change that leaves the claim's row as it was
-    moves on only the words it added or removed) and, ranked, on a phrase scope. An actor,
+    search depends on every word's scopes (moved on by a change that can make it find a claim
+    or lose it, or list it in another place: `found_otherwise`, `searches_moved`), ranked on a
+    phrase scope, on the list scope of its first filter as above, and on the scopes of the
+    claims it shows (`shows_rows`): a change to the rest of a claim's row reaches only the
+    searches that show it. An actor,
     outlet, tag or narrative adds its own scope; as the list ignores an unknown one, the page
     depends on the other filters' scope as well. A list with no other filter than the dates
     depends on every claim (LISTS); the unfiltered list on its first pages only; a list with
@@ -561,17 +590,21 @@ def on_claim_list(request: HttpRequest, **kwargs) -> list[str]:
     fields = ClaimFilterForm.base_fields
     params = {name: (request.GET.get(name) or "").replace("\x00", "") for name in fields}
     named = [scope(kind, params[kind].strip()) for kind in NAMED_FILTERS if params[kind].strip()]
-    query = search_terms.query(clean_query(params["q"]))
-    if query:
-        searches = [search_scope(token) for options in query.needed for token in options]
-        if len(query.alternatives) > 1:  # ranked (search.ranked): one word of the phrase will do
-            searches.append(phrase_scope(max(query.phrase.split(), key=len)))
-        return [*named, *dict.fromkeys(searches)]
     valid = {
         name: value
         for name in ("rating", "position", "language")
         if (value := _cleaned(fields[name], params[name]))
     }
+    query = search_terms.query(clean_query(params["q"]))
+    if query:
+        searches = [search_scope(token) for options in query.needed for token in options]
+        if len(query.alternatives) > 1:  # ranked (search.ranked): one word of the phrase will do
+            searches.append(phrase_scope(max(query.phrase.split(), key=len)))
+        # Which claims it finds also hangs on the filters beside it; the rows it shows are
+        # named while it renders (`shows_rows`).
+        filtered = [scope(f"lists:{name}", value) for name, value in list(valid.items())[:1]]
+        request.reader_rows = {}
+        return [*named, *filtered, *dict.fromkeys(searches)]
     dated = params["date_from"] or params["date_to"]
     kinds = [kind for kind in NAMED_FILTERS if params[kind].strip()]
     if not dated and not valid and len(kinds) == 1 and kinds[0] in ROWS_NAMES:
@@ -627,16 +660,39 @@ class Validators:
 
     def __init__(self, request: HttpRequest, scopes: list[str]) -> None:
         self.rendered_at = time.time()  # no older than the versions the page is made at
-        found = reader_versions.versions(scopes)
-        self.found = {s: found[s][0] if s in found else 0 for s in scopes}
-        page = page_name(request)
+        self.read = reader_versions.versions(scopes)
+        self.found = {s: self.read[s][0] if s in self.read else 0 for s in scopes}
+        self.page = page_name(request)
         # One entry per page, holding its latest rendering and the versions it was made at.
-        self.key = page_key(request, page)
-        self.version = page_version(page, scopes, found)
-        self.etag = f'"{self.version}"'
-        times = [changed_at for _, changed_at in found.values()]
-        self.last_modified = int(max(times).timestamp()) if times else None
+        self.key = page_key(request, self.page)
         self.scopes = scopes
+        self._settle()
+
+    def _settle(self) -> None:
+        self.version = page_version(self.page, self.scopes, self.read)
+        self.etag = f'"{self.version}"'
+        times = [changed_at for _, changed_at in self.read.values()]
+        self.last_modified = int(max(times).timestamp()) if times else None
+
+    def with_rows(self, rows: dict[str, int]) -> bool:
+        """Add the scopes of the claims whose rows the page shows, at the versions it showed
+        them (`shows_rows`); False if one has moved on since (the page is already out of date)."""
+        read = reader_versions.versions(list(rows))
+        if any((read[s][0] if s in read else 0) != version for s, version in rows.items()):
+            return False
+        self.scopes = list(dict.fromkeys([*self.scopes, *rows]))
+        self.read = self.read | read
+        self._settle()
+        return True
+
+    def is_version_of(self, entry: HttpResponse) -> bool:
+        """Whether a cache entry was made at the versions the page's scopes have now (and,
+        for a page that shows rows, its rows' scopes)."""
+        rows = getattr(entry, "reader_rows", ())
+        if not rows:
+            return getattr(entry, "reader_version", None) == self.version
+        read = self.read | reader_versions.versions(list(rows))
+        return entry.reader_version == page_version(self.page, [*self.scopes, *rows], read)
 
     def apply(self, response: HttpResponse) -> HttpResponse:
         response.headers["ETag"] = self.etag
@@ -692,12 +748,15 @@ def cache_for_readers(
             validators = Validators(request, [SITE, *depends_on(request=request, **kwargs)])
             # Fragments shared between pages are keyed by the same versions (claims/fragments.py).
             request.reader_versions = validators.found
-            not_modified = get_conditional_response(
-                request, etag=validators.etag, last_modified=validators.last_modified
-            )
-            if not_modified is not None:
-                return validators.apply(not_modified)
-            if cached is not None and getattr(cached, "reader_version", None) == validators.version:
+            if getattr(request, "reader_rows", None) is None:
+                # (A page that shows rows has validators of its own: ConditionalGetMiddleware
+                # answers it once it is known.)
+                not_modified = get_conditional_response(
+                    request, etag=validators.etag, last_modified=validators.last_modified
+                )
+                if not_modified is not None:
+                    return validators.apply(not_modified)
+            if cached is not None and validators.is_version_of(cached):
                 if max_age > 0:
                     keep_current(validators.key, cached, validators.rendered_at)
                 cached.headers["X-Cache"] = "hit"
@@ -727,6 +786,15 @@ def cache_for_readers(
 RENDER_LOCK_TIMEOUT = 10
 
 
+def shows_rows(request: HttpRequest, claims: Iterable) -> None:
+    """A search names the claims whose rows it shows (annotated with their `row_scope`'s
+    version as `reader_version`, fragments.row_version()): their row scopes join its own, so a
+    change to a row reaches the searches showing it, not every search that finds the claim
+    further on (`found_otherwise`)."""
+    if getattr(request, "reader_rows", None) is not None:
+        request.reader_rows = {row_scope(claim.slug): claim.reader_version for claim in claims}
+
+
 def _entry(request: HttpRequest, key: str) -> HttpResponse | None:
     """A page's cache entry: the one ReaderPagesMiddleware read for this request (no second
     read), else read now."""
@@ -753,6 +821,11 @@ def render_and_store(view, request, args, kwargs, validators, timeout, *, exact)
         response.render()
     if response.status_code != 200:
         return response
+    rows = getattr(request, "reader_rows", None)
+    if rows and not validators.with_rows(rows):
+        # A row it shows changed while it rendered: sent as it is, kept nowhere.
+        patch_cache_control(response, private=True, no_store=True)
+        return response
     validators.apply(response)
     if not response.streaming:
         # One chunk: a feed is written in hundreds of small pieces, and a WSGI server
@@ -766,6 +839,7 @@ def render_and_store(view, request, args, kwargs, validators, timeout, *, exact)
             response.reader_rendered_at = validators.rendered_at
             # What ReaderPagesMiddleware needs to tell, on its own, whether the entry is current.
             response.reader_scopes = validators.scopes
+            response.reader_rows = list(rows or ())
             response.reader_exact = exact
             response.reader_timeout = timeout
             if getattr(request, "reader_page", ("",))[0] == validators.key:

@@ -4,9 +4,10 @@ in the lists (the claim list and the actor, outlet, tag and narrative pages, wha
 filters, sort or page number) and what a claim's page shows of its chain.
 
 A piece is cached under the versions of the scopes it shows (claims/caching.py): its claim's
-scope and the site's, and the interface language. The write path moves a claim's scope on
-with every approved change to what its page shows, and the site's when a name that claims show
-is edited, so a piece is dropped exactly when its claim's page is, and a change to one claim
+scope (a row: the claim's row scope) and the site's, and the interface language. The write
+path moves a claim's scope on with every approved change to what its page shows, its row
+scope only when what its row shows changed, and the site's when a name that claims show is
+edited, so a piece is dropped exactly when what it shows changed, and a change to one claim
 leaves every other claim's pieces in place. A list dropped because one of its rows changed
 renders that row again and takes the others from the cache; a list nobody asked for before
 (another filter, another page) finds most of its rows already rendered.
@@ -54,11 +55,17 @@ def enabled(request: HttpRequest) -> bool:
     return getattr(settings, "READER_FRAGMENTS", True) and hasattr(request, "reader_versions")
 
 
-def claim_version(slug: str = "slug") -> Coalesce:
+def claim_version(slug: str = "slug", kind: str = "claim") -> Coalesce:
     """A claim's scope version (0 until its first change) as a column of its row, or of a
     row that names its claim's `slug` (e.g. "claim__slug")."""
-    versions = ReaderVersion.objects.filter(scope=Concat(Value("claim:"), OuterRef(slug)))
+    versions = ReaderVersion.objects.filter(scope=Concat(Value(f"{kind}:"), OuterRef(slug)))
     return Coalesce(Subquery(versions.values("version")[:1]), Value(0), output_field=IntegerField())
+
+
+def row_version() -> Coalesce:
+    """The version of a claim's row in the lists (caching.row_scope): it moves on only when
+    what the row shows changed, not with every change to the claim's page."""
+    return claim_version(kind="claim-row")
 
 
 def key(request: HttpRequest, piece: str, name, version: int, vary: str = "") -> str:
@@ -108,12 +115,12 @@ def for_page[T](request: HttpRequest, piece: str, name: str, make: Callable[[], 
 
 def claim_rows(request: HttpRequest, claims: Iterable) -> list[str]:
     """Each claim's rendered row for the lists. The claims come without their published
-    verdicts (`with_list_columns().prefetch_related(None)`, annotated with `claim_version()`
+    verdicts (`with_list_columns().prefetch_related(None)`, annotated with `row_version()`
     as `reader_version`): they are fetched only for the rows not already cached."""
     claims = list(claims)
     if not enabled(request):
         return render_rows(claims)
-    keys = [key(request, "claim-row", c.pk, c.reader_version) for c in claims]
+    keys = [key(request, "row", c.pk, c.reader_version) for c in claims]
     found = store().get_many(keys)
     missing = [(k, c) for k, c in zip(keys, claims, strict=True) if k not in found]
     if missing:

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from . import archive, exports, fragments, narrative_chart, translated
-from .caching import cache_for_readers, on_claim_list, on_home, on_object, scope
+from .caching import cache_for_readers, on_claim_list, on_home, on_object, scope, shows_rows
 from .feeds import unshown
 from .filters import SORTS, ClaimFilterForm, choice_lists, filter_claims, with_selected
 from .jsonld import claim_review, ld_json_script
@@ -116,7 +116,7 @@ def paginate(claims: QuerySet | list[int], page: str | None) -> ClaimPage:
     rows = (
         Claim.objects.with_list_columns()
         .prefetch_related(None)
-        .annotate(reader_version=fragments.claim_version())
+        .annotate(reader_version=fragments.row_version())
         .in_bulk(page_ids)
     )
     items = [rows[pk] for pk in page_ids if pk in rows]
@@ -188,6 +188,7 @@ def list_page(
         lambda: matching_ids(filter_claims(claims, filters)),
     )  # fmt: skip
     claims_page = paginate(matches, request.GET.get("page"))
+    shows_rows(request, claims_page.items)
     claims_page.query = query
     claims_page.rows = fragments.claim_rows(request, claims_page.items)
     context |= {"form": form, "filters": filters, "page": claims_page}

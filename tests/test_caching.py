@@ -513,6 +513,56 @@ def test_a_search_is_dropped_by_the_words_a_change_adds_or_the_phrases_it_makes(
     assert "Umerov refused" in client.get("/en/claims/?q=journey").text
 
 
+def test_a_change_to_a_claims_row_drops_the_searches_showing_it_not_those_finding_it_further_on(
+    client, two_chains, monkeypatch
+):
+    """A search names the claims whose rows it shows: when a claim's position changes (a
+    confirmation beside the denial), the search pages showing its row are dropped, and the
+    searches filtered by a position it leaves or joins; the pages of the same searches that
+    show only other claims stay cached, and show the claim's new row once it is on them."""
+    monkeypatch.setattr("claims.views.PAGE_SIZE", 1)  # one row a page
+    claim = two_chains["claim"]  # "Umerov refused to return to Ukraine", three days old
+    create_claim(text="Umerov met the minister in Ukraine")  # newer: first in every search
+    showing = [
+        "/en/claims/?q=Umerov&page=2",
+        "/en/claims/?q=Ukraine&page=2",
+        "/en/claims/?q=refused",
+        "/en/claims/?q=Umerov&position=denied",  # it leaves these results
+        "/en/claims/?q=Umerov&position=mixed",  # and joins these
+    ]
+    not_showing = [
+        "/en/claims/?q=Umerov",
+        "/en/claims/?q=Ukraine",
+        "/en/claims/?q=Umerov&position=confirmed",
+        "/en/claims/?q=fleet",
+    ]
+    warm(client, [*showing, *not_showing])
+    approve_new_response(claim, quote="He will stay abroad", stance=Stance.CONFIRMS)
+    assert Claim.objects.get(pk=claim.pk).official_position == "mixed"
+    for url in showing:
+        assert not is_cached(client, url), f"{url} still served from the cache"
+    for url in not_showing:
+        assert is_cached(client, url), f"{url} was dropped, though it does not show the claim"
+    assert "position-mixed" in client.get("/en/claims/?q=Umerov&page=2").text
+    assert "refused" in client.get("/en/claims/?q=Umerov&position=mixed").text
+    assert "refused" not in client.get("/en/claims/?q=Umerov&position=denied").text
+
+
+def test_a_search_page_whose_row_changes_answers_a_conditional_get_anew(client, two_chains):
+    """The ETag of a search covers the rows it shows: a client holding the page before a
+    row's change is sent the new page, not a 304."""
+    claim = two_chains["claim"]
+    url = "/en/claims/?q=refused"
+    first = client.get(url)
+    etag = first["ETag"]
+    assert client.get(url, headers={"if-none-match": etag}).status_code == HTTPStatus.NOT_MODIFIED
+    approve_new_response(claim, quote="He will stay abroad", stance=Stance.CONFIRMS)
+    again = client.get(url, headers={"if-none-match": etag})
+    assert again.status_code == HTTPStatus.OK
+    assert again["ETag"] != etag
+    assert "position-mixed" in again.text
+
+
 def test_an_unfiltered_list_is_dropped_only_by_a_claim_it_can_show(client, monkeypatch):
     """The list shows its first COUNT_CAP claims in each sort: a change to an older claim,
     far down every sort, leaves its pages cached."""
