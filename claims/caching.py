@@ -415,33 +415,30 @@ def first_rows_moved(before: Before, rows: dict, listed: dict) -> set[str]:
 
 
 def _among_first_rows(kind: str, value: str, pk: int, first_seen, text: str) -> bool:
+    from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
+
     from claims.models import Claim
     from claims.views import COUNT_CAP
 
     claims = Claim.objects.public().exclude(pk=pk).filter(**{FILTER_COLUMNS[kind]: value})
-    # The claims before it A to Z, newest first, oldest first (filters.SORTS), each read in
-    # its own order: the database walks the sort's index and stops at COUNT_CAP + 1.
-    ahead = [(claims.order_by("text", "pk"), Q(text__lt=text) | Q(text=text, pk__lt=pk))]
+    # The claims before it A to Z, newest first, oldest first (filters.SORTS). Only their
+    # number matters, up to COUNT_CAP + 1: each is one row comparison the database reads as
+    # one range of an index (the list's own, newest first, for both date orders) and stops.
+    ahead = [claims.filter(TupleLessThan(Tuple("text", "pk"), (text, pk))).order_by("text", "pk")]
     if first_seen is None:  # last in both date orders
         seen = Q(first_seen_at__isnull=False)
         ahead += [
-            (claims.newest(), seen | Q(first_seen_at__isnull=True, pk__gt=pk)),
-            (claims.oldest(), seen | Q(first_seen_at__isnull=True, pk__lt=pk)),
+            claims.filter(seen | Q(first_seen_at__isnull=True, pk__gt=pk)).newest(),
+            claims.filter(seen | Q(first_seen_at__isnull=True, pk__lt=pk)).oldest(),
         ]
-    else:
+    else:  # a row comparison with a claim never seen is not true: they are last
+        place = (first_seen, pk)
         ahead += [
-            (
-                claims.newest(),
-                Q(first_seen_at__gt=first_seen) | Q(first_seen_at=first_seen, pk__gt=pk),
-            ),
-            (
-                claims.oldest(),
-                Q(first_seen_at__lt=first_seen) | Q(first_seen_at=first_seen, pk__lt=pk),
-            ),
+            claims.filter(TupleGreaterThan(Tuple("first_seen_at", "pk"), place)).newest(),
+            claims.filter(TupleLessThan(Tuple("first_seen_at", "pk"), place)).newest(),
         ]
     return any(
-        len(ordered.filter(before).values_list("pk", flat=True)[: COUNT_CAP + 1]) <= COUNT_CAP
-        for ordered, before in ahead
+        len(before.values_list("pk", flat=True)[: COUNT_CAP + 1]) <= COUNT_CAP for before in ahead
     )
 
 
@@ -716,6 +713,7 @@ def cache_for_readers(
     timeout: int = DEFAULT_TIMEOUT,
     *,
     exact: bool = False,
+    max_age: str = "READER_LIST_MAX_AGE",
 ) -> Callable:
     """Cache a view's successful responses for anonymous readers, keyed by the versions of
     the scopes `depends_on(request=…, **url_kwargs)` names (see the module docstring).
@@ -729,8 +727,9 @@ def cache_for_readers(
     tag's page) is served as rendered for `READER_LIST_MAX_AGE` seconds after its rendering
     began, without reading its versions: in a busy newsroom such a page changes with nearly
     every approval, and rendering it again each time would cost readers more than the
-    change is worth to them. An `exact` page (a claim's own page) is never served once its
-    versions moved on: the next reader after an approval sees it, in every process."""
+    change is worth to them (`max_age` names the setting that says how long: a page of counts
+    over every claim may wait longer). An `exact` page (a claim's own page) is never served
+    once its versions moved on: the next reader after an approval sees it, in every process."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
@@ -739,9 +738,10 @@ def cache_for_readers(
                 response = view(request, *args, **kwargs)
                 patch_cache_control(response, private=True, no_store=True)
                 return response
-            max_age = 0 if exact else settings.READER_LIST_MAX_AGE
+            setting = None if exact else max_age
+            seconds = max_age_of(setting)
             cached = _entry(request, page_key(request))
-            if max_age > 0 and is_recent(cached, max_age):
+            if seconds > 0 and is_recent(cached, seconds):
                 # Conditional GETs are answered by ConditionalGetMiddleware (its ETag).
                 cached.headers["X-Cache"] = "hit"
                 return with_fresh_nonce(cached, get_nonce(request))
@@ -757,7 +757,7 @@ def cache_for_readers(
                 if not_modified is not None:
                     return validators.apply(not_modified)
             if cached is not None and validators.is_version_of(cached):
-                if max_age > 0:
+                if seconds > 0:
                     keep_current(validators.key, cached, validators.rendered_at)
                 cached.headers["X-Cache"] = "hit"
                 return with_fresh_nonce(cached, get_nonce(request))
@@ -767,7 +767,7 @@ def cache_for_readers(
                 return with_fresh_nonce(cached, get_nonce(request))
             try:
                 response = render_and_store(
-                    view, request, args, kwargs, validators, timeout, exact=exact
+                    view, request, args, kwargs, validators, timeout, max_age=setting
                 )
             finally:
                 if cached is not None:
@@ -810,12 +810,17 @@ def keep_current(key: str, entry: HttpResponse, rendered_at: float) -> None:
     cache.set(key, entry, getattr(entry, "reader_timeout", DEFAULT_TIMEOUT))
 
 
+def max_age_of(setting: str | None) -> int:
+    """Seconds a page is served as rendered (`cache_for_readers`): an exact page's (None) 0."""
+    return getattr(settings, setting) if isinstance(setting, str) else 0
+
+
 def is_recent(entry: HttpResponse | None, max_age: int) -> bool:
     made = getattr(entry, "reader_rendered_at", 0)
     return entry is not None and time.time() - made < max_age
 
 
-def render_and_store(view, request, args, kwargs, validators, timeout, *, exact) -> HttpResponse:
+def render_and_store(view, request, args, kwargs, validators, timeout, *, max_age) -> HttpResponse:
     response = view(request, *args, **kwargs)
     if hasattr(response, "render") and callable(response.render):
         response.render()
@@ -840,7 +845,7 @@ def render_and_store(view, request, args, kwargs, validators, timeout, *, exact)
             # What ReaderPagesMiddleware needs to tell, on its own, whether the entry is current.
             response.reader_scopes = validators.scopes
             response.reader_rows = list(rows or ())
-            response.reader_exact = exact
+            response.reader_max_age = max_age  # a setting's name, read when served: None, 0
             response.reader_timeout = timeout
             if getattr(request, "reader_page", ("",))[0] == validators.key:
                 # Stored by the middleware once the middleware below it added its headers.
@@ -913,7 +918,7 @@ class ReaderPagesMiddleware:
         if not getattr(entry, "reader_finished", False):  # stored without this middleware's
             return False  # headers, by the view's decorator alone
         scopes = entry.reader_scopes
-        max_age = 0 if entry.reader_exact else settings.READER_LIST_MAX_AGE
+        max_age = max_age_of(getattr(entry, "reader_max_age", None))
         if max_age > 0 and is_recent(entry, max_age):
             return True
         rendered_at = time.time()

@@ -3,6 +3,7 @@
 import pytest
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.utils import translation
 
 
 def pytest_configure(config):
@@ -13,11 +14,21 @@ def pytest_configure(config):
     # Tests read a list right after a change: every page current on the next request
     # (tests/test_caching.py checks the lists' grace period on its own).
     settings.READER_LIST_MAX_AGE = 0
+    settings.READER_COUNTS_MAX_AGE = 0
 
 
 @pytest.fixture(autouse=True)
 def _db_access_for_all_tests(db):
     """Most tests touch the database; browser and pure tests opt out by not needing it."""
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default interface language: a request for a /uk/ page leaves
+    Ukrainian active in the thread, and the next test run there would read its strings so."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -705,6 +705,27 @@ def test_a_list_is_rendered_again_at_most_once_per_max_age_and_a_claim_page_at_o
         assert len(queries) == 0, url
 
 
+def test_methodologys_counts_wait_for_their_own_max_age(client, two_chains, settings, monkeypatch):
+    """Methodology counts every claim (a scan of the table): it is served as rendered for
+    READER_COUNTS_MAX_AGE seconds, longer than the lists, then counts again."""
+    import time as clock
+
+    now = clock.time()
+    monkeypatch.setattr("claims.caching.time.time", lambda: now)
+    settings.READER_LIST_MAX_AGE, settings.READER_COUNTS_MAX_AGE = 5, 60
+    methodology = reverse("claims:methodology")
+    warm(client, [methodology])
+    create_claim(text="A newly published claim")
+    changed(claim_ids=[Claim.objects.get(text="A newly published claim").pk])
+    monkeypatch.setattr("claims.caching.time.time", lambda: now + 30)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(methodology)["X-Cache"] == "hit"
+    assert len(queries) == 0
+    monkeypatch.setattr("claims.caching.time.time", lambda: now + 60.1)
+    assert client.get(methodology)["X-Cache"] == "miss"
+    assert "3 published claims" in client.get(methodology).text
+
+
 def test_a_withdrawn_verdict_drops_the_list_of_the_rating_it_had(client, two_chains):
     claim = two_chains["claim"]
     verdict = claim.verdicts.get()

@@ -14,8 +14,16 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from claims import fragments
-from claims.caching import changed
-from claims.models import Actor, OfficialPosition, reader_versions, writing
+from claims.caching import changed, row_scope
+from claims.models import (
+    Actor,
+    Attribution,
+    OfficialPosition,
+    Response,
+    Stance,
+    reader_versions,
+    writing,
+)
 from claims.models.reader_versions import SITE
 
 from .factories import (
@@ -44,10 +52,10 @@ def queries_for(client, url: str) -> tuple[int, str]:
 
 def row_key(claim) -> str:
     """The claim's row's key in the active language (the one reverse() gives addresses in)."""
-    scope = f"claim:{claim.slug}"
+    scope = row_scope(claim.slug)
     found = reader_versions.versions([SITE, scope])
     request = SimpleNamespace(reader_versions={SITE: found.get(SITE, (0,))[0]})
-    return fragments.key(request, "claim-row", claim.pk, found.get(scope, (0,))[0])
+    return fragments.key(request, "row", claim.pk, found.get(scope, (0,))[0])
 
 
 def mark_row(claim) -> None:
@@ -103,6 +111,29 @@ def test_an_approved_change_drops_the_claims_chain_and_rows_and_nothing_else(cli
     count, claim_page = queries_for(client, fresh(claim.get_absolute_url()))
     assert count > 1 and "Umerov stayed abroad" in claim_page
     assert queries_for(client, fresh(other.get_absolute_url()))[0] == 1
+
+
+def test_a_change_that_leaves_the_row_as_it_was_keeps_its_piece(client, claims):
+    """A second denial changes the claim's page, not its row (still "denied", same text,
+    claimant and date): the lists take the row from the cache, the claim page renders anew."""
+    claim = claims["claim"]
+    list_url = reverse("claims:claim_list")
+    client.get(fresh(list_url))
+    mark_row(claim)
+    writing.create(
+        Response,
+        by=create_editor(),
+        values={
+            "claim": claim,
+            "responder": create_actor(name="Defence Ministry"),
+            "stance": Stance.DENIES,
+            "attribution": Attribution.SPOKESPERSON,
+            "quote": "The minister is on a working trip",
+        },
+    )
+    writing.approve(claim, by=create_reviewer())
+    assert MARK in client.get(fresh(list_url)).text
+    assert "working trip" in client.get(fresh(claim.get_absolute_url())).text
 
 
 def test_a_list_keeps_its_matches_until_its_scopes_move_on(client, claims):
