@@ -189,7 +189,7 @@ def found_otherwise(before: dict, after: dict) -> bool:
     """Whether a search can find the claims (`listed_as`, before and after) otherwise, or list
     them in another order: whether they are public, their text (an order) or when they were
     first seen (the date filters, an order) changed. The rest of a row (its position, rating,
-    claimant...) reaches only the searches that show it, through the claim's own scope
+    claimant...) reaches only the searches that show it, through the claim's row scope
     (`shows_rows`), and a search filtered by position, rating or language through the filter's
     list scope (`on_claim_list`)."""
     if before.keys() != after.keys():
@@ -572,7 +572,7 @@ def on_claim_list(request: HttpRequest, **kwargs) -> list[str]:
     filter's scope is enough: the first valid of rating, official position and language. A
     search depends on every word's scopes (moved on by a change that can make it find a claim
     or lose it, or list it in another place: `found_otherwise`, `searches_moved`), ranked on a
-    phrase scope, on the list scope of its first filter as above, and on the scopes of the
+    phrase scope, on the list scope of its first filter as above, and on the row scopes of the
     claims it shows (`shows_rows`): a change to the rest of a claim's row reaches only the
     searches that show it. An actor,
     outlet, tag or narrative adds its own scope; as the list ignores an unknown one, the page
@@ -648,8 +648,13 @@ def page_key(request: HttpRequest, page: str | None = None) -> str:
 
 def page_version(page: str, scopes: list[str], found: dict) -> str:
     """The version of a page made at these versions of its scopes (`reader_versions.versions`)."""
-    versions = ",".join(f"{s}={found[s][0] if s in found else 0}" for s in scopes)
+    versions = ",".join(f"{s}={version_in(found, s)}" for s in scopes)
     return hashlib.sha256(f"{page}|{versions}".encode()).hexdigest()[:32]
+
+
+def version_in(found: dict, scope: str) -> int:
+    """A scope's version in what `reader_versions.versions` found (0: the scope has no row)."""
+    return found[scope][0] if scope in found else 0
 
 
 class Validators:
@@ -658,7 +663,7 @@ class Validators:
     def __init__(self, request: HttpRequest, scopes: list[str]) -> None:
         self.rendered_at = time.time()  # no older than the versions the page is made at
         self.read = reader_versions.versions(scopes)
-        self.found = {s: self.read[s][0] if s in self.read else 0 for s in scopes}
+        self.found = {s: version_in(self.read, s) for s in scopes}
         self.page = page_name(request)
         # One entry per page, holding its latest rendering and the versions it was made at.
         self.key = page_key(request, self.page)
@@ -675,7 +680,7 @@ class Validators:
         """Add the scopes of the claims whose rows the page shows, at the versions it showed
         them (`shows_rows`); False if one has moved on since (the page is already out of date)."""
         read = reader_versions.versions(list(rows))
-        if any((read[s][0] if s in read else 0) != version for s, version in rows.items()):
+        if any(version_in(read, s) != version for s, version in rows.items()):
             return False
         self.scopes = list(dict.fromkeys([*self.scopes, *rows]))
         self.read = self.read | read

@@ -317,7 +317,7 @@ READER_PURGE_URL = os.environ.get("READER_PURGE_URL", "")
 # always current on the next request. 0: every page current on the next request.
 READER_LIST_MAX_AGE = int(os.environ.get("READER_LIST_MAX_AGE", "5"))
 # The same for pages of counts over every claim (methodology's published record): each
-# rendering scans them all (0.2-0.4 s at 1M claims), and every approval changes the counts.
+# rendering scans them all (0.2-0.7 s at 1M claims), and every approval changes the counts.
 READER_COUNTS_MAX_AGE = int(os.environ.get("READER_COUNTS_MAX_AGE", "60"))
 if READER_PURGE_URL and urlsplit(READER_PURGE_URL).scheme not in {"http", "https"}:
     fail("READER_PURGE_URL must be an http:// or https:// URL (the proxy's purge endpoint).")
