@@ -67,6 +67,7 @@ import urllib.request
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial, wraps
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.cache import cache
@@ -510,10 +511,18 @@ def _shown_by_claims(kind: str, ids: set) -> bool:
     return Claim.tags.through.objects.filter(tag__in=ids).exists()
 
 
+def surrogate_keys(scopes: Iterable[str]) -> str:
+    """Scopes as a `Surrogate-Key` header: space-separated, ASCII. A search word's scope
+    ("search:обмін") is percent-encoded, as it would be in a URL; left as it is, Django would
+    MIME-encode the whole header (=?utf-8?q?…?=, which no proxy splits into keys, in time
+    quadratic in its length) and urllib refuse to send it."""
+    return " ".join(quote(scope, safe=":-_.~") for scope in scopes)
+
+
 def purge(scopes: list[str]) -> None:
     """Ask the proxy in front to drop the pages of these scopes (one PURGE request)."""
     request = urllib.request.Request(  # noqa: S310 (settings allow only http and https)
-        settings.READER_PURGE_URL, method="PURGE", headers={"Surrogate-Key": " ".join(scopes)}
+        settings.READER_PURGE_URL, method="PURGE", headers={"Surrogate-Key": surrogate_keys(scopes)}
     )
     try:
         with urllib.request.urlopen(request, timeout=2):  # noqa: S310 (a configured URL)
@@ -700,7 +709,7 @@ class Validators:
         response.headers["ETag"] = self.etag
         if self.last_modified is not None:
             response.headers["Last-Modified"] = http_date(self.last_modified)
-        response.headers["Surrogate-Key"] = " ".join(self.scopes)
+        response.headers["Surrogate-Key"] = surrogate_keys(self.scopes)
         # Browsers check back every time (a 304 is cheap); a shared cache keeps the page for
         # s-maxage and may serve it stale while it fetches a fresh copy.
         patch_cache_control(

@@ -4,6 +4,7 @@ shows on (the claim's, the lists and feeds, its actors', outlets' and tags'), no
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from urllib.parse import unquote
 
 import pytest
 from django.core.cache import cache
@@ -399,6 +400,43 @@ def test_a_purge_that_fails_is_logged_not_raised(settings, two_chains, caplog):
     settings.READER_PURGE_URL = "http://127.0.0.1:9/purge"  # nothing listens there
     purge(["lists"])
     assert "purge" in caplog.text
+
+
+def test_a_ukrainian_search_names_its_words_in_an_ascii_surrogate_key(client, db):
+    """A proxy splits Surrogate-Key on spaces: a Cyrillic word's scope is percent-encoded
+    there, not MIME-encoded with the rest of the header into one unsplittable word."""
+    create_claim(text="Умєров відмовився повертатися в Україну")
+    response = client.get(reverse("claims:claim_list") + "?q=Умєров")
+    keys = response["Surrogate-Key"].split()
+    assert response["Surrogate-Key"].isascii()
+    assert "site" in keys
+    assert any(unquote(key).endswith(":_умєров") for key in keys if key.startswith("search:"))
+
+
+def test_a_purge_sends_the_keys_pages_carry(settings, db):
+    """A change to a Cyrillic word's searches purges the key their pages carry (urllib sends
+    no header it cannot write in Latin-1: the purge would fail after the change committed)."""
+    from claims.caching import purge
+
+    received = []
+
+    class Purges(BaseHTTPRequestHandler):
+        def do_PURGE(self):
+            received.append(self.headers["Surrogate-Key"])
+            self.send_response(HTTPStatus.OK)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Purges)
+    thread = threading.Thread(target=server.handle_request, daemon=True)
+    thread.start()
+    settings.READER_PURGE_URL = f"http://127.0.0.1:{server.server_port}/purge"
+    purge(["lists", "search:обмін"])
+    thread.join(timeout=5)
+    server.server_close()
+    assert received == ["lists search:%D0%BE%D0%B1%D0%BC%D1%96%D0%BD"]
 
 
 def test_an_edit_waits_for_review_and_its_approval_drops_the_cached_copies(client, two_chains):
