@@ -28,6 +28,7 @@ them); editors' pages render everything. `READER_FRAGMENTS = False` turns them o
 
 import hashlib
 from collections.abc import Callable, Iterable
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import caches
@@ -37,7 +38,6 @@ from django.http import HttpRequest
 from django.template.loader import get_template
 from django.utils.translation import get_language
 
-from claims.models.claims import list_verdicts
 from claims.models.reader_versions import SITE, ReaderVersion
 
 # Keys carry their versions: a changed claim's pieces are never asked for again and age out.
@@ -113,28 +113,45 @@ def for_page[T](request: HttpRequest, piece: str, name: str, make: Callable[[], 
     return found
 
 
-def claim_rows(request: HttpRequest, claims: Iterable) -> list[str]:
-    """Each claim's rendered row for the lists. The claims come without their published
-    verdicts (`with_list_columns().prefetch_related(None)`, annotated with `row_version()`
-    as `reader_version`): they are fetched only for the rows not already cached."""
-    claims = list(claims)
+class ListedRow(NamedTuple):
+    """A claim a list shows: as much as finding its cached row needs (and a search naming it,
+    caching.shows_rows)."""
+
+    pk: int
+    slug: str
+    reader_version: int  # its row scope's
+
+    @classmethod
+    def of(cls, ids: Iterable[int]) -> list["ListedRow"]:
+        """The public claims among `ids` (one query, in no particular order)."""
+        from claims.models import Claim
+
+        rows = Claim.objects.public().filter(pk__in=ids).annotate(reader_version=row_version())
+        return [cls(*row) for row in rows.values_list("pk", "slug", "reader_version")]
+
+
+def claim_rows(request: HttpRequest, listed: Iterable[ListedRow]) -> list[str]:
+    """Each listed claim's rendered row for the lists. The claims themselves (their list
+    columns, claimant and published verdicts) are fetched only for the rows not already
+    cached: a list whose rows are all cached makes no query for them."""
+    listed = list(listed)
     if not enabled(request):
-        return render_rows(claims)
-    keys = [key(request, "row", c.pk, c.reader_version) for c in claims]
-    found = store().get_many(keys)
-    missing = [(k, c) for k, c in zip(keys, claims, strict=True) if k not in found]
+        return render_rows([row.pk for row in listed])
+    keys = {row.pk: key(request, "row", row.pk, row.reader_version) for row in listed}
+    found = store().get_many(list(keys.values()))
+    missing = [pk for pk, k in keys.items() if k not in found]
     if missing:
-        rendered = dict(
-            zip([k for k, _ in missing], render_rows([c for _, c in missing]), strict=True)
-        )
+        # Kept under the version the page read (a row changed since is already newer).
+        rendered = {keys[pk]: html for pk, html in zip(missing, render_rows(missing), strict=True)}
         store().set_many(rendered, TIMEOUT)
         found |= rendered
-    return [found[k] for k in keys]
+    return [found[keys[row.pk]] for row in listed]
 
 
-def render_rows(claims: list) -> list[str]:
-    from django.db.models import prefetch_related_objects
+def render_rows(ids: list[int]) -> list[str]:
+    """The rows of these claims, in this order (a claim no longer public as an empty row)."""
+    from claims.models import Claim
 
-    prefetch_related_objects(claims, list_verdicts())
+    claims = Claim.objects.with_list_columns().in_bulk(ids)
     template = get_template(CLAIM_ROW)
-    return [template.render({"claim": claim}) for claim in claims]
+    return [template.render({"claim": claims[pk]}) if pk in claims else "" for pk in ids]

@@ -112,13 +112,9 @@ def paginate(claims: QuerySet | list[int], page: str | None) -> ClaimPage:
     number = min(max(number, 1), num_pages)
     start = (number - 1) * PAGE_SIZE
     page_ids = ids[start : start + PAGE_SIZE]
-    # The rows' published verdicts come only for rows not already rendered (fragments.py).
-    rows = (
-        Claim.objects.with_list_columns()
-        .prefetch_related(None)
-        .annotate(reader_version=fragments.row_version())
-        .in_bulk(page_ids)
-    )
+    # Each row's id, slug and version: the rows themselves come only for those not already
+    # rendered (fragments.claim_rows).
+    rows = {row.pk: row for row in fragments.ListedRow.of(page_ids)}
     items = [rows[pk] for pk in page_ids if pk in rows]
     window = range(max(1, number - 2), min(num_pages, number + 2) + 1)
     return ClaimPage(items, number, num_pages, len(ids), capped, list(window))
@@ -424,9 +420,12 @@ def claim_chain(claim: Claim, canonical: str) -> dict:
 def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
     actor = public_name_or_404(Actor.objects.select_related("parent"), slug=slug)
 
-    def statements() -> list[Response]:
+    def statements() -> str:
         responses = Response.objects.for_feed().filter(responder=actor)
-        return list(responses.defer(*unshown("claim", "report"))[:20])
+        template = get_template("claims/actor_detail.html#statements")
+        return template.render(
+            {"actor": actor, "statements": responses.defer(*unshown("claim", "report"))[:20]}
+        )
 
     # How fast it answers claims about it, from approved data (models/timings.py).
     record = None

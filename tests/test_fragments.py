@@ -161,6 +161,22 @@ def test_rows_are_shared_by_lists_with_other_filters(client, claims):
         assert MARK in client.get(fresh(url)).text, url
 
 
+def test_a_list_whose_rows_are_cached_reads_only_their_ids_and_versions(client, claims):
+    url = reverse("claims:claim_list") + "?q=Umerov"
+    client.get(fresh(url))
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(fresh(url)).text
+    assert claims["claim"].text in page
+    sql = " ".join(query["sql"] for query in queries)
+    assert "claims_verdict" not in sql  # the rows' published verdicts
+    assert "claims_actor" not in sql  # their claimants
+    edit_text(claims["claim"], "Umerov stayed abroad", approve=True)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(fresh(url)).text
+    assert "Umerov stayed abroad" in page  # the changed row, read and rendered again
+    assert "claims_actor" in " ".join(query["sql"] for query in queries)
+
+
 def test_renaming_a_name_that_rows_show_drops_every_row(client, claims):
     claim = claims["claim"]
     client.get(fresh(reverse("claims:claim_list")))
@@ -208,7 +224,9 @@ def test_fragments_can_be_turned_off(client, claims, settings):
 def test_a_denial_feed_item_is_rendered_again_only_when_its_claim_changes(client, claims):
     feed = reverse("claims:denied_rss")
     first = client.get(fresh(feed)).content
-    assert client.get(fresh(feed)).content == first  # every item from the cache
+    again, same = queries_for(client, fresh(feed))
+    assert same.encode() == first  # every item from the cache
+    assert again == 1  # the page's versions; which denials it shows, from the cache too
     denial = claims["denial"]
     writing.save_edit(
         denial, by=create_editor(), version=writing.desk_version(denial),
