@@ -23,8 +23,22 @@ class RedisCacheClient(redis.RedisCacheClient):
             client = self._clients.setdefault(pool, self._client(connection_pool=pool))
         return client
 
+    def add_many(self, data: dict, timeout: int) -> None:
+        """`add` for each key, in one round trip (SET NX in a pipeline)."""
+        pipeline = self.get_client(write=True).pipeline(transaction=False)
+        for key, value in data.items():
+            pipeline.set(key, self._serializer.dumps(value), ex=timeout, nx=True)
+        pipeline.execute()
+
 
 class RedisCache(redis.RedisCache):
     def __init__(self, server, params) -> None:
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+    def add_many(self, data: dict, timeout: int) -> None:
+        """Store each value whose key is not already there (a positive timeout): one round
+        trip, where `add` in a loop made one per key (the versions of a search's 25 rows)."""
+        if data:
+            keys = {self.make_and_validate_key(key): value for key, value in data.items()}
+            self._cache.add_many(keys, self.get_backend_timeout(timeout))

@@ -3,6 +3,7 @@ from the cache needs no database, and a version moves there only once its change
 
 import os
 import uuid
+from unittest import mock
 
 import pytest
 from django.db import connection
@@ -92,3 +93,43 @@ def test_the_redis_cache_makes_one_client_per_pool(shared):
     assert shared._cache.get_client() is client  # one server: reads use the same pool
     shared.set("one-client", 1)
     assert shared.get("one-client") == 1
+
+
+def test_versions_read_from_the_database_are_held_in_one_round_trip(
+    shared, django_capture_on_commit_callbacks
+):
+    """A search reads the versions of its 25 rows: those not held yet are read in one query
+    and held in one round trip, not one `add` per scope."""
+    rows = [f"claim-row:c{n}" for n in range(25)]
+    with django_capture_on_commit_callbacks(execute=True):
+        reader_versions.bump(rows[:5])
+    read = reader_versions.read(rows)
+    commands = []
+    client = shared._cache.get_client(write=True)
+    original = client.pipeline
+
+    def pipeline(*args, **kwargs):
+        commands.append("pipeline")
+        return original(*args, **kwargs)
+
+    with (
+        mock.patch.object(client, "pipeline", pipeline),
+        mock.patch.object(
+            type(shared), "add", side_effect=AssertionError("one round trip per scope")
+        ),
+    ):
+        assert versions(rows) == read
+    assert commands == ["pipeline"]
+    with CaptureQueriesContext(connection) as queries:
+        assert versions(rows) == read  # every one held, those with no row too
+    assert len(queries) == 0
+
+
+def test_holding_many_versions_keeps_a_newer_one_held_meanwhile(shared):
+    newer, older = (3, "newer"), (2, "older")
+    shared.set(held_key("claim:a"), newer, reader_versions.HELD_FOR)
+    shared.add_many(
+        {held_key("claim:a"): older, held_key("claim:b"): older}, reader_versions.HELD_FOR
+    )
+    assert shared.get(held_key("claim:a")) == newer
+    assert shared.get(held_key("claim:b")) == older

@@ -105,8 +105,13 @@ def versions(scopes: list[str]) -> dict[str, tuple[int, datetime]]:
     missing = [scope for key, scope in keys.items() if key not in held]
     if missing:
         rows = read(missing)
-        for scope in missing:
-            shared.add(held_key(scope), rows.get(scope, NO_ROW), HELD_FOR)
+        # Added, not set: a version a change held meanwhile is newer than the one read here.
+        held = {held_key(scope): rows.get(scope, NO_ROW) for scope in missing}
+        if hasattr(shared, "add_many"):
+            shared.add_many(held, HELD_FOR)
+        else:
+            for key, value in held.items():
+                shared.add(key, value, HELD_FOR)
         found |= rows
     return found
 
