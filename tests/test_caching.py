@@ -365,9 +365,9 @@ def test_reader_responses_are_sent_in_one_chunk(client):
 # Purging a proxy in front
 
 
-def test_an_approval_asks_the_proxy_to_purge_the_changed_scopes(
-    settings, two_chains, django_capture_on_commit_callbacks
-):
+@pytest.fixture
+def purges(settings):
+    """The Surrogate-Key of each PURGE a proxy in front receives (it answers one)."""
     received = []
 
     class Purges(BaseHTTPRequestHandler):
@@ -383,13 +383,19 @@ def test_an_approval_asks_the_proxy_to_purge_the_changed_scopes(
     thread = threading.Thread(target=server.handle_request, daemon=True)
     thread.start()
     settings.READER_PURGE_URL = f"http://127.0.0.1:{server.server_port}/purge"
+    yield received
+    thread.join(timeout=5)
+    server.server_close()
+
+
+def test_an_approval_asks_the_proxy_to_purge_the_changed_scopes(
+    purges, two_chains, django_capture_on_commit_callbacks
+):
     claim = two_chains["claim"]
     verdict = claim.verdicts.get()
     with django_capture_on_commit_callbacks(execute=True):
         verdict.withdraw(by=create_reviewer(), reason="New evidence.")
-    thread.join(timeout=5)
-    server.server_close()
-    keys = set(received[0].split())
+    keys = set(purges[0].split())
     assert {"lists", f"claim:{claim.slug}", f"tag:{claim.tags.get().slug}"} <= keys
     assert not any(key.startswith("claim:") and key != f"claim:{claim.slug}" for key in keys)
 
@@ -413,30 +419,13 @@ def test_a_ukrainian_search_names_its_words_in_an_ascii_surrogate_key(client, db
     assert any(unquote(key).endswith(":_умєров") for key in keys if key.startswith("search:"))
 
 
-def test_a_purge_sends_the_keys_pages_carry(settings, db):
+def test_a_purge_sends_the_keys_pages_carry(purges, db):
     """A change to a Cyrillic word's searches purges the key their pages carry (urllib sends
     no header it cannot write in Latin-1: the purge would fail after the change committed)."""
     from claims.caching import purge
 
-    received = []
-
-    class Purges(BaseHTTPRequestHandler):
-        def do_PURGE(self):
-            received.append(self.headers["Surrogate-Key"])
-            self.send_response(HTTPStatus.OK)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Purges)
-    thread = threading.Thread(target=server.handle_request, daemon=True)
-    thread.start()
-    settings.READER_PURGE_URL = f"http://127.0.0.1:{server.server_port}/purge"
     purge(["lists", "search:обмін"])
-    thread.join(timeout=5)
-    server.server_close()
-    assert received == ["lists search:%D0%BE%D0%B1%D0%BC%D1%96%D0%BD"]
+    assert purges == ["lists search:%D0%BE%D0%B1%D0%BC%D1%96%D0%BD"]
 
 
 def test_an_edit_waits_for_review_and_its_approval_drops_the_cached_copies(client, two_chains):
