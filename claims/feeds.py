@@ -220,15 +220,15 @@ class DeniedFeed(WrittenFeed):
         request = _feed_request.get()
         if request is None or not fragments.enabled(request):
             return self.denials(list(self.responses(obj)[:ITEMS]))
-        newest = self.responses(obj).annotate(claim_version=fragments.claim_version("claim__slug"))
+
+        def newest() -> list[tuple[int, int]]:
+            version = fragments.claim_version("claim__slug")
+            rows = self.responses(obj).annotate(claim_version=version)
+            return list(rows.values_list("pk", "claim_version")[:ITEMS])
+
         # Which denials, at which versions of their claims: read once per version of the
         # feed (a change to one of its claims moves the feed on too), as a list's matches are.
-        shown = fragments.for_page(
-            request,
-            "denials",
-            request.path,
-            lambda: list(newest.values_list("pk", "claim_version")[:ITEMS]),
-        )
+        shown = fragments.for_page(request, "denials", request.path, newest)
         keys = {pk: fragments.key(request, "denial", pk, version) for pk, version in shown}
         found = fragments.store().get_many(keys.values())
         missing = [pk for pk, key in keys.items() if key not in found]

@@ -38,6 +38,7 @@ from django.http import HttpRequest
 from django.template.loader import get_template
 from django.utils.translation import get_language
 
+from claims.models import Claim
 from claims.models.reader_versions import SITE, ReaderVersion
 
 # Keys carry their versions: a changed claim's pieces are never asked for again and age out.
@@ -124,8 +125,6 @@ class ListedRow(NamedTuple):
     @classmethod
     def of(cls, ids: Iterable[int]) -> list["ListedRow"]:
         """The public claims among `ids` (one query, in no particular order)."""
-        from claims.models import Claim
-
         rows = Claim.objects.public().filter(pk__in=ids).annotate(reader_version=row_version())
         return [cls(*row) for row in rows.values_list("pk", "slug", "reader_version")]
 
@@ -150,8 +149,6 @@ def claim_rows(request: HttpRequest, listed: Iterable[ListedRow]) -> list[str]:
 
 def render_rows(ids: list[int]) -> list[str]:
     """The rows of these claims, in this order (a claim no longer public as an empty row)."""
-    from claims.models import Claim
-
     claims = Claim.objects.with_list_columns().in_bulk(ids)
     template = get_template(CLAIM_ROW)
     return [template.render({"claim": claims[pk]}) if pk in claims else "" for pk in ids]
